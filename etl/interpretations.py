@@ -1,0 +1,49 @@
+"""Interpretation texts (解读) loaded beside the data: every figure tag must name a figure the
+release carries, so text and tables cannot disagree."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+
+from statpub.errors import Problem
+from statpub.figures import find_references
+
+LANGS = ("zh", "en")
+
+
+def interpretation_path(release_dir: Path, lang: str) -> Path:
+    return release_dir / f"interpretation.{lang}.md"
+
+
+def check_and_load(con: duckdb.DuckDBPyConnection, release_id: str, release_dir: Path,
+                   display_dir: str) -> list[Problem]:
+    """Validate both languages against the release's rows (in `checked`) and store them."""
+    carried = {(c, p) for c, p in con.execute(
+        "SELECT series_code, period FROM checked WHERE known AND period IS NOT NULL").fetchall()}
+    problems: list[Problem] = []
+    texts = []
+    for lang in LANGS:
+        path = interpretation_path(release_dir, lang)
+        if not path.is_file():
+            continue
+        display = f"{display_dir}/{path.name}"
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(display, None, None, None, f"not UTF-8 ({exc.reason})"))
+            continue
+        refs, errors = find_references(text)
+        problems += [Problem(display, None, e.line, f"char {e.column}", str(e)) for e in errors]
+        for ref in refs:
+            if (ref.code, ref.period) not in carried:
+                problems.append(Problem(display, None, ref.line, f"char {ref.column}",
+                                        f"figure {ref.code}@{ref.period} is not carried by release "
+                                        f"{release_id}; an interpretation may only cite its own figures"))
+        texts.append((release_id, lang, text, hashlib.sha256(text.encode()).hexdigest()))
+    con.execute("DELETE FROM interpretations WHERE release_id = ?", [release_id])
+    if texts and not problems:
+        con.executemany("INSERT INTO interpretations VALUES (?, ?, ?, ?)", texts)
+    return problems

@@ -1,0 +1,3 @@
+from statpub.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,160 @@
+"""The office's commands: load, calendar, status, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+from statpub.cli import command
+from statpub.clock import ENV_ANCHOR, ENV_NOW, clock_from_env, format_beijing
+from statpub.config import resolve_settings
+
+
+def _settings(args: argparse.Namespace):
+    return resolve_settings(getattr(args, "root", None))
+
+
+def _console() -> Console:
+    return Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+
+
+@command("load", "Validate release source tables and load them into a new warehouse snapshot.")
+def load_cmd(args: argparse.Namespace) -> int:
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from etl.load import load
+
+    settings = _settings(args)
+    clock = clock_from_env()
+    console = _console()
+    if args.quiet:
+        result = load(settings, args.release_ids or None, clock=clock)
+    else:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("loading", total=None)
+            result = load(settings, args.release_ids or None, clock=clock,
+                          progress=lambda msg: progress.update(task, description=msg))
+    if args.json:
+        print(json.dumps(result.__dict__, ensure_ascii=False))
+    elif not args.quiet:
+        console.print(f"snapshot {result.snapshot}: loaded {len(result.loaded)} release(s), "
+                      f"{result.rows} observations; {len(result.skipped)} unchanged; "
+                      f"{len(result.awaiting)} awaiting data ({result.seconds:.1f} s)")
+    return 0
+
+
+def _load_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("release_ids", nargs="*", metavar="RELEASE_ID", help="releases to load (all when none)")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success (for scripts)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+load_cmd.configure = _load_args
+
+
+@command("calendar", "Show the release calendar: id, title, instant (Beijing time), state, public yet.")
+def calendar_cmd(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    content = settings.content
+    calendar = content.load_calendar(content.load_catalogue())
+    now = clock_from_env().now()
+    rows = []
+    for r in calendar.releases:
+        public = r.publishable_state and r.instant <= now
+        rows.append({"id": r.id, "title": r.title(args.lang), "instant": format_beijing(r.instant, args.lang),
+                     "state": r.state, "public": public})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    table = Table(title=f"Release calendar ({format_beijing(now, 'en')})")
+    for col in ("id", "title", "instant", "state", "public"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["instant"], row["state"], "yes" if row["public"] else "no")
+    _console().print(table)
+    return 0
+
+
+def _calendar_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true")
+
+
+calendar_cmd.configure = _calendar_args
+
+
+@command("status", "What is public now, what is loaded but embargoed, and the next instant.")
+def status_cmd(args: argparse.Namespace) -> int:
+    from warehouse.gate import Gate
+    from warehouse.reader import WarehouseReader
+
+    settings = _settings(args)
+    now = clock_from_env().now()
+    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
+    gate = Gate(snapshot, now)
+    public = [r for r in gate.calendar() if gate.is_public(r) and r.observation_count]
+    embargoed = [r for r in gate.calendar() if not gate.is_public(r) and r.observation_count]
+    awaiting = [r for r in gate.calendar() if not r.observation_count]
+    nxt = gate.next_instant()
+    info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public),
+            "embargoed": [r.id for r in embargoed], "awaiting_data": [r.id for r in awaiting],
+            "next_instant": nxt.isoformat() if nxt else None,
+            "latest_public": public[-1].id if public else None}
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=1))
+        return 0
+    console = _console()
+    console.print(f"now: {format_beijing(now, 'en')}   snapshot: {snapshot.name}")
+    console.print(f"public: {len(public)} release(s); latest {info['latest_public']}")
+    table = Table(title="Loaded, embargoed until their instant")
+    for col in ("id", "instant", "state", "observations"):
+        table.add_column(col)
+    for r in embargoed:
+        table.add_row(r.id, format_beijing(r.instant, "en"), r.state, str(r.observation_count))
+    console.print(table)
+    if awaiting:
+        console.print("awaiting data: " + ", ".join(r.id for r in awaiting))
+    console.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")
+    return 0
+
+
+status_cmd.configure = lambda p: p.add_argument("--json", action="store_true")
+
+
+@command("serve", "Serve the public site (gunicorn workers; --dev for Dash's development server).")
+def serve_cmd(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    os.environ["STATPUB_ROOT"] = str(settings.root)
+    os.environ["STATPUB_WAREHOUSE"] = str(settings.warehouse_dir)
+    if os.environ.get(ENV_NOW) and not os.environ.get(ENV_ANCHOR):
+        # Anchor the injected clock once, so every worker reads the same time.
+        os.environ[ENV_ANCHOR] = repr(time.time())
+    clock_from_env()  # fail early on a malformed STATPUB_NOW
+    if args.dev:
+        from dashboards.app import create_app
+
+        app = create_app()
+        app.run(host=args.host, port=args.port, debug=True)
+        return 0
+    from dashboards.server import run_gunicorn
+
+    return run_gunicorn(args.host, args.port, args.workers, args.threads)
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--workers", type=int, default=int(os.environ.get("STATPUB_WORKERS", "2")))
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--dev", action="store_true", help="Dash's development server with debug tools")
+
+
+serve_cmd.configure = _serve_args
+

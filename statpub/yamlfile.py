@@ -1,0 +1,69 @@
+"""Reading YAML content files into pydantic models with errors that name file, line and field."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from statpub.errors import Problem, ValidationFailed
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
+    """Follow a pydantic error location through the YAML node tree to a 1-based line."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for part in loc:
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            if match is None:
+                break
+            node = match
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+        else:
+            break
+        line = node.start_mark.line + 1
+    return line
+
+
+def _field_path(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def read_yaml(path: Path) -> tuple[object, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ValidationFailed([Problem(str(path), None, None, None, "file not found")]) from None
+    except UnicodeDecodeError as exc:
+        problem = Problem(str(path), None, None, None, f"not UTF-8 ({exc.reason})")
+        raise ValidationFailed([problem]) from None
+    try:
+        return yaml.safe_load(text), yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        raise ValidationFailed([Problem(str(path), None, row, None, f"YAML syntax: {exc}")]) from None
+
+
+def load_model(path: Path, model: type[M], *, display_name: str | None = None) -> M:
+    data, node = read_yaml(path)
+    name = display_name or str(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            message = err["msg"].removeprefix("Value error, ")
+            problems.append(Problem(name, None, _line_of(node, loc), _field_path(loc) or None, message))
+        raise ValidationFailed(problems, context=name) from None

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Install the Debian packages statpub's tests and exports need, if they are missing:
+# Chromium (browser tests, chart images via kaleido) and Noto CJK fonts (Chinese in charts and PDFs).
+set -euo pipefail
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+if ((${#need[@]} == 0)); then
+  exit 0
+fi
+echo "installing Debian packages: ${need[*]}"
+SUDO=""
+if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

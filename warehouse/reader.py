@@ -1,0 +1,191 @@
+"""Read-only access to the current snapshot, for the web tier and the CLI.
+
+Each process keeps one read-only connection (opened lazily, so after a fork) and takes a cursor
+per request. When the `current` symlink points at a new snapshot, the next request reconnects;
+requests already running finish on the old file, whose inode stays alive while it is open.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from statpub.errors import StatpubError
+from warehouse.snapshots import SnapshotStore
+
+
+class WarehouseUnavailable(StatpubError):
+    status = 503
+    title = "Warehouse not loaded"
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    date: date
+    change: str
+    reason_zh: str | None
+    reason_en: str | None
+    previous_instant: datetime | None
+
+    def reason(self, lang: str) -> str | None:
+        return self.reason_zh if lang == "zh" else self.reason_en
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A calendar entry as the snapshot holds it. Its metadata (title, instant, state) is public
+    from announcement; its figures and texts only pass the gate at the instant."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    kind: str
+    instant: datetime
+    state: str
+    window: timedelta
+    series: tuple[str, ...]
+    revision_stage: str | None
+    revision_reason_zh: str | None
+    revision_reason_en: str | None
+    observation_count: int
+    position: int
+    history: tuple[HistoryItem, ...]
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    def revision_reason(self, lang: str) -> str | None:
+        return self.revision_reason_zh if lang == "zh" else self.revision_reason_en
+
+    @property
+    def publishable_state(self) -> bool:
+        return self.state in ("provisional", "confirmed")
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    code: str
+    topic: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    frequency: str
+    measure: str
+    cumulative: bool
+    decimals: int
+    prices: str | None
+    definition_zh: str
+    definition_en: str
+    source_zh: str
+    source_en: str
+    components: tuple[str, ...]
+    tolerance: float
+    growth_of: str | None
+    disclosure_control: bool
+    position: int
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def unit(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    code: str
+    name_zh: str
+    name_en: str
+    position: int
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class Snapshot:
+    """One opened snapshot file with its small metadata tables read once."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
+        self.path = path
+        self.con = con
+        cur = con.cursor()
+        self.releases = _read_releases(cur)
+        self.series = _read_series(cur)
+        self.topics = [TopicInfo(*row) for row in cur.execute(
+            "SELECT code, name_zh, name_en, position FROM topics ORDER BY position").fetchall()]
+        cur.close()
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one request; instants come back in UTC whatever the host's zone."""
+        cur = self.con.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        return cur
+
+
+def open_snapshot(path: Path) -> Snapshot:
+    con = duckdb.connect(str(path), read_only=True)
+    return Snapshot(path, con)
+
+
+class WarehouseReader:
+    def __init__(self, data_dir: Path):
+        self.store = SnapshotStore(data_dir)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._pid: int | None = None
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot, reconnecting if the symlink moved (or after a fork)."""
+        target = self.store.current()
+        if target is None:
+            raise WarehouseUnavailable(
+                f"no warehouse snapshot in {self.store.data_dir}; run `statpub load` first")
+        snap = self._snapshot
+        if snap is not None and snap.path == target and self._pid == os.getpid():
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or snap.path != target or self._pid != os.getpid():
+                snap = open_snapshot(target)
+                self._snapshot, self._pid = snap, os.getpid()
+            return snap
+
+
+def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
+    history: dict[str, list[HistoryItem]] = {}
+    for rid, day, change, rzh, ren, prev in cur.execute(
+        "SELECT release_id, date, change, reason_zh, reason_en, previous_instant "
+        "FROM release_history ORDER BY release_id, position"
+    ).fetchall():
+        history.setdefault(rid, []).append(
+            HistoryItem(day, change, rzh, ren, prev.astimezone(UTC) if prev else None))
+    out = {}
+    for row in cur.execute(
+        "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, series, "
+        "revision_stage, revision_reason_zh, revision_reason_en, observation_count, position "
+        "FROM releases ORDER BY instant, position"
+    ).fetchall():
+        (rid, tzh, ten, kind, instant, state, hours, series, stage, rrzh, rren, count, pos) = row
+        out[rid] = ReleaseInfo(rid, tzh, ten, kind, instant.astimezone(UTC), state,
+                               timedelta(hours=hours), tuple(series), stage, rrzh, rren, count, pos,
+                               tuple(history.get(rid, ())))
+    return out
+
+
+def _read_series(cur: duckdb.DuckDBPyConnection) -> dict[str, SeriesInfo]:
+    rows = cur.execute(
+        "SELECT code, topic, name_zh, name_en, unit_zh, unit_en, frequency, measure, cumulative, "
+        "decimals, prices, definition_zh, definition_en, source_zh, source_en, components, tolerance, "
+        "growth_of, disclosure_control, position FROM series ORDER BY position"
+    ).fetchall()
+    return {row[0]: SeriesInfo(*row[:15], tuple(row[15]), *row[16:]) for row in rows}
