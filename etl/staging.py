@@ -103,12 +103,16 @@ def map_header(cells: list[object]) -> tuple[dict[str, int], str | None, list[st
             unit = header_unit
     for required in REQUIRED:
         if required not in positions:
-            problems.append(f"missing column {required!r} (or {HEADER_ALIASES[required][3]!r})")
+            chinese = next(a for a in HEADER_ALIASES[required] if not a.isascii())
+            problems.append(f"missing column {required!r} (or {chinese!r})")
     return positions, unit, problems
 
 
 def column_labels(positions: dict[str, int], cells: list[object]) -> dict[str, str]:
-    return {name: f"{column_letter(pos)} ({str(cells[pos]).strip()})" for name, pos in positions.items()}
+    labels = {name: f"{column_letter(pos)} ({str(cells[pos]).strip()})" for name, pos in positions.items()}
+    # A unit declared in the value header (数值（亿元）) is reported at that column.
+    labels.setdefault("unit", labels.get("value", ""))
+    return labels
 
 
 def create_stage_table(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:

@@ -44,7 +44,7 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding:
     path.write_bytes(buffer.getvalue().encode(encoding))
 
 
-def _deterministic_xlsx(path: Path) -> None:
+def pin_xlsx_timestamps(path: Path) -> None:
     """openpyxl stamps the save time into the archive and docProps; pin both."""
     with zipfile.ZipFile(path) as src:
         items = [(info.filename, src.read(info.filename)) for info in src.infolist()]
@@ -92,7 +92,7 @@ def write_wide_sheet(ws, title: str, header: list[str], rows: list[list[object]]
 
 def save_workbook(wb: Workbook, path: Path) -> None:
     wb.save(path)
-    _deterministic_xlsx(path)
+    pin_xlsx_timestamps(path)
 
 
 def write_provenance(path: Path, date: str, description: str) -> None:

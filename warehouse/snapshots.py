@@ -41,6 +41,9 @@ class SnapshotStore:
             target = os.readlink(self.current_link)
         except (FileNotFoundError, NotADirectoryError):
             return None
+        except OSError:
+            raise UserError(f"{self.current_link} is not a symlink; restore it with `ln -sfn "
+                            "statpub_vNNNNNN.duckdb current` or run `statpub load`") from None
         return self.data_dir / target
 
     def versions(self) -> list[int]:
