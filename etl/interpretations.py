@@ -21,8 +21,6 @@ def interpretation_path(release_dir: Path, lang: str) -> Path:
 def check_and_load(con: duckdb.DuckDBPyConnection, release_id: str, release_dir: Path,
                    display_dir: str) -> list[Problem]:
     """Validate both languages against the release's rows (in `checked`) and store them."""
-    carried = {(c, p) for c, p in con.execute(
-        "SELECT series_code, period FROM checked WHERE known AND period IS NOT NULL").fetchall()}
     problems: list[Problem] = []
     texts = []
     for lang in LANGS:
@@ -37,6 +35,7 @@ def check_and_load(con: duckdb.DuckDBPyConnection, release_id: str, release_dir:
             continue
         refs, errors = find_references(text)
         problems += [Problem(display, None, e.line, f"char {e.column}", str(e)) for e in errors]
+        carried = _carried(con, {(r.code, r.period) for r in refs})
         for ref in refs:
             if (ref.code, ref.period) not in carried:
                 problems.append(Problem(display, None, ref.line, f"char {ref.column}",
@@ -47,3 +46,14 @@ def check_and_load(con: duckdb.DuckDBPyConnection, release_id: str, release_dir:
     if texts and not problems:
         con.executemany("INSERT INTO interpretations VALUES (?, ?, ?, ?)", texts)
     return problems
+
+
+def _carried(con: duckdb.DuckDBPyConnection, wanted: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of the cited (series, period) pairs the release's staged rows carry."""
+    if not wanted:
+        return set()
+    codes = sorted({code for code, _ in wanted})
+    rows = con.execute(
+        "SELECT DISTINCT series_code, period FROM checked WHERE known AND list_contains(?, series_code)", [codes]
+    ).fetchall()
+    return {(code, period) for code, period in rows} & wanted

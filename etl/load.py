@@ -247,15 +247,15 @@ def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release,
 
 def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> int:
     _delete_release(con, release.id, keep_interpretations=True)
-    files = {ctx.index: ctx.file for ctx in contexts}
-    con.execute("CREATE OR REPLACE TEMP TABLE source_names (src INTEGER, file VARCHAR)")
-    con.executemany("INSERT INTO source_names VALUES (?, ?)", [[k, v] for k, v in files.items()])
+    first = min(ctx.index for ctx in contexts)
+    files = [ctx.file for ctx in sorted(contexts, key=lambda c: c.index)]
+    # Sorted by series so that one series is a point lookup (zone maps skip the rest).
     con.execute(
         "INSERT INTO observations SELECT c.series_code, c.period, c.value_num * c.factor, c.status, "
         "CASE WHEN c.marks IS NULL THEN c.note ELSE concat_ws(' ', c.note, '注' || c.marks) END, "
-        "c.n_units, c.top2_share, ?, n.file, c.row FROM checked c JOIN source_names n USING (src) "
+        "c.n_units, c.top2_share, ?, (?::VARCHAR[])[c.src - ? + 1], c.row FROM checked c "
         "ORDER BY c.series_code, c.period",
-        [release.id],
+        [release.id, files, first],
     )
     rows = con.execute("SELECT count(*) FROM observations WHERE release_id = ?", [release.id]).fetchone()[0]
     con.executemany(

@@ -85,16 +85,22 @@ class ReleaseCheck:
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE checked AS
             SELECT s.src, s.row, s.col, trim(s.series_code) AS series_code,
-                   pm.code AS period, pm.freq AS period_freq, pm.error AS period_error, s.period AS period_raw,
+                   pm.code AS period, pm.freq AS period_freq, pm.error AS period_error, s.period IS NULL AS no_period,
                    CASE WHEN regexp_full_match(s.value, '{FAST_NUMBER}') THEN s.value::DOUBLE
                         ELSE vm.value END AS value_num,
                    vm.marks, s.value IS NULL OR coalesce(vm.placeholder, false) AS no_value,
-                   vm.error AS value_error, s.value AS value_raw,
+                   vm.error AS value_error,
                    coalesce(st.status, '') AS status, st.error AS status_error,
                    nullif(trim(s.note), '') AS note,
-                   s.n_units AS n_units_raw, TRY_CAST(trim(s.n_units) AS INTEGER) AS n_units,
-                   s.top2_share AS top2_raw, TRY_CAST(replace(trim(s.top2_share), '%', '') AS DOUBLE) AS top2_share,
-                   s.unit AS unit_raw, coalesce(um.factor, 1.0) AS factor, um.error AS unit_error,
+                   TRY_CAST(trim(s.n_units) AS INTEGER) AS n_units,
+                   TRY_CAST(replace(trim(s.top2_share), '%', '') AS DOUBLE) AS top2_share,
+                   -- raw text is kept only where it is needed for a message (rare), not for every row
+                   CASE WHEN s.n_units IS NOT NULL AND trim(s.n_units) <> ''
+                             AND coalesce(TRY_CAST(trim(s.n_units) AS INTEGER) < 0, true) THEN s.n_units END AS n_units_bad,
+                   CASE WHEN s.top2_share IS NOT NULL AND trim(s.top2_share) <> ''
+                             AND coalesce(NOT TRY_CAST(replace(trim(s.top2_share), '%', '') AS DOUBLE) BETWEEN 0 AND 100, true)
+                        THEN s.top2_share END AS top2_bad,
+                   coalesce(um.factor, 1.0) AS factor, um.error AS unit_error,
                    ser.code IS NOT NULL AS known, ser.frequency, pr.code IS NOT NULL AS promised
             FROM staging s
             LEFT JOIN periods_map pm ON pm.raw = s.period
@@ -155,7 +161,7 @@ class ReleaseCheck:
         self._report("SELECT src, row, col, series_code FROM checked WHERE known AND NOT promised",
                      [], "series_code",
                      lambda r: f"series {r[3]} is not among the series release {rid} carries (calendar.yaml)")
-        self._report("SELECT src, row, col, period_raw FROM checked WHERE period_raw IS NULL",
+        self._report("SELECT src, row, col FROM checked WHERE no_period",
                      [], "period", lambda r: "no period")
         self._report("SELECT src, row, col, period_error FROM checked WHERE period_error IS NOT NULL",
                      [], "period", lambda r: r[3])
@@ -166,33 +172,32 @@ class ReleaseCheck:
         self._report("SELECT src, row, col, value_error FROM checked WHERE value_error IS NOT NULL",
                      [], "value", lambda r: f"{r[3]}; expected a number such as 1234.5")
         self._report(
-            "SELECT src, row, col, value_raw FROM checked WHERE no_value AND value_error IS NULL "
+            "SELECT src, row, col FROM checked WHERE no_value AND value_error IS NULL "
             "AND NOT contains(status, 'c')", [], "value",
             lambda r: "no value; expected a number (or status c for a suppressed cell)")
         self._report("SELECT src, row, col, status_error FROM checked WHERE status_error IS NOT NULL",
                      [], "status", lambda r: r[3])
         self._report("SELECT src, row, col, unit_error FROM checked WHERE unit_error IS NOT NULL",
                      [], "unit", lambda r: r[3])
-        self._report(
-            "SELECT src, row, col, n_units_raw FROM checked WHERE n_units_raw IS NOT NULL "
-            "AND trim(n_units_raw) <> '' AND (n_units IS NULL OR n_units < 0)", [], "n_units",
-            lambda r: f"n_units {r[3]!r} is not a whole number ≥ 0")
-        self._report(
-            "SELECT src, row, col, top2_raw FROM checked WHERE top2_raw IS NOT NULL AND trim(top2_raw) <> '' "
-            "AND (top2_share IS NULL OR top2_share < 0 OR top2_share > 100)", [], "top2_share",
-            lambda r: f"top2_share {r[3]!r} is not a percentage between 0 and 100")
+        self._report("SELECT src, row, col, n_units_bad FROM checked WHERE n_units_bad IS NOT NULL", [], "n_units",
+                     lambda r: f"n_units {r[3]!r} is not a whole number ≥ 0")
+        self._report("SELECT src, row, col, top2_bad FROM checked WHERE top2_bad IS NOT NULL", [], "top2_share",
+                     lambda r: f"top2_share {r[3]!r} is not a percentage between 0 and 100")
 
     def _duplicates(self) -> None:
+        # Find the repeated keys first (one hash aggregate), then list rows for those keys only.
+        self.con.execute(
+            "CREATE OR REPLACE TEMP TABLE duplicate_keys AS SELECT series_code, period FROM checked "
+            "WHERE known AND period IS NOT NULL GROUP BY series_code, period HAVING count(*) > 1")
         self._report(
-            "SELECT min(src), min(row), NULL, series_code, period, list(row ORDER BY row) AS rows "
-            "FROM checked WHERE known AND period IS NOT NULL GROUP BY series_code, period HAVING count(*) > 1",
+            "SELECT min(c.src), min(c.row), NULL, c.series_code, c.period, list(c.row ORDER BY c.row) AS rows "
+            "FROM checked c SEMI JOIN duplicate_keys d ON c.series_code = d.series_code AND c.period = d.period "
+            "GROUP BY c.series_code, c.period",
             [], "period", lambda r: f"{r[3]} {r[4]} appears more than once (rows {', '.join(map(str, r[5]))})")
 
     def _missing_series(self) -> None:
-        rows = self.con.execute(
-            "SELECT code FROM promised WHERE code NOT IN (SELECT series_code FROM checked WHERE known) ORDER BY code"
-        ).fetchall()
-        for (code,) in rows:
+        present = {code for (code,) in self.con.execute("SELECT DISTINCT series_code FROM checked").fetchall()}
+        for code in sorted(set(self.release.series) - present):
             self.problems.append(Problem("calendar.yaml", None, None, f"releases[{self.release.id}].series",
                                          f"release {self.release.id} promises series {code} but no source "
                                          "file carries it"))

@@ -8,6 +8,7 @@ file, line and field.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -78,7 +79,7 @@ class Catalogue(Strict):
     def _references(self) -> Catalogue:
         topics = {t.code for t in self.topics}
         codes = [s.code for s in self.series]
-        dupes = sorted({c for c in codes if codes.count(c) > 1})
+        dupes = sorted(c for c, n in Counter(codes).items() if n > 1)
         if dupes:
             raise ValueError(f"series codes listed twice: {', '.join(dupes)}")
         known = set(codes)
@@ -177,8 +178,7 @@ class Calendar(Strict):
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Calendar:
-        ids = [r.id for r in self.releases]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        dupes = sorted(i for i, n in Counter(r.id for r in self.releases).items() if n > 1)
         if dupes:
             raise ValueError(f"release ids listed twice: {', '.join(dupes)}")
         return self

@@ -129,6 +129,7 @@ class Snapshot:
         """A cursor for one request; instants come back in UTC whatever the host's zone."""
         cur = self.con.cursor()
         cur.execute("SET TimeZone = 'UTC'")
+        cur.execute("SET enable_progress_bar = false")
         return cur
 
 

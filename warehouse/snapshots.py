@@ -82,6 +82,7 @@ class SnapshotStore:
         con = duckdb.connect(str(new_path))
         try:
             con.execute("SET temp_directory = ?", [str(self.data_dir / "tmp")])
+            con.execute("SET enable_progress_bar = false")
             migrate(con)
             yield con, new_path
             con.execute("CHECKPOINT")

@@ -1,0 +1,60 @@
+"""Shared benchmark helpers: timed subprocesses with their peak memory, percentiles, machine info."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "bench" / "data"
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mb: float
+
+
+def run_measured(args: list[str], env: dict[str, str] | None = None) -> Run:
+    """Run a command in a fresh process; wall time and that process's peak RSS (via wait4)."""
+    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+    start = time.perf_counter()
+    process = subprocess.Popen(args, env=full_env, cwd=REPO)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{' '.join(args)} failed")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def python(*code_lines: str) -> list[str]:
+    return [sys.executable, "-c", "\n".join(code_lines)]
+
+
+def percentile(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, {cpu}, Python {platform.python_version()}"
+
+
+def median(samples: list[float]) -> float:
+    return statistics.median(samples)
+
+

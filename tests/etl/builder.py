@@ -1,0 +1,41 @@
+"""A small content root built in a test: the ETL-cases catalogue plus releases written on demand."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import yaml
+
+from statpub.config import Settings
+
+CATALOGUE = Path(__file__).resolve().parents[1] / "etl_cases" / "catalogue.yaml"
+
+
+class MiniRoot:
+    def __init__(self, root: Path):
+        self.root = root
+        (root / "releases").mkdir(parents=True, exist_ok=True)
+        shutil.copy(CATALOGUE, root / "releases" / "catalogue.yaml")
+        self.releases: list[dict] = []
+
+    @property
+    def settings(self) -> Settings:
+        return Settings(root=self.root, warehouse_dir=self.root / "warehouse" / "data")
+
+    def add(self, release_id: str, instant: str, series: list[str], sources: list[dict],
+            files: dict[str, bytes | str] | None = None, **extra) -> MiniRoot:
+        folder = self.root / "releases" / release_id
+        if files is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        self.releases = [r for r in self.releases if r["id"] != release_id]
+        self.releases.append({"id": release_id, "title": {"zh": release_id, "en": release_id}, "kind": "quarterly",
+                              "instant": instant, "state": "confirmed", "series": series, "sources": sources, **extra})
+        self.write()
+        return self
+
+    def write(self) -> None:
+        (self.root / "calendar.yaml").write_text(
+            yaml.safe_dump({"releases": self.releases}, allow_unicode=True, sort_keys=False), encoding="utf-8")
