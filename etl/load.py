@@ -33,7 +33,8 @@ from statpub.content import Calendar, Release
 from statpub.errors import Problem, UserError, ValidationFailed
 from warehouse.snapshots import SnapshotStore
 
-Progress = Callable[[str], None]
+# progress(message, done, total): `done` releases of `total` written so far.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -100,7 +101,12 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
          user: str | None = None, progress: Progress | None = None) -> LoadResult:
     started = time.perf_counter()
     started_at = datetime.now(UTC)
-    say = progress or (lambda _msg: None)
+    step = {"done": 0, "total": 0}
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message, step["done"], step["total"])
+
     content = settings.content
     catalogue = content.load_catalogue()
     calendar = content.load_calendar(catalogue)
@@ -147,6 +153,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
                 result.snapshot = store.current().name if store.current() else None
                 result.seconds = time.perf_counter() - started
                 return result
+            step["total"] = len(to_load)
             with store.build() as (con, path):
                 con.execute("SET TimeZone = 'UTC'")
                 say(f"building {path.name}")
@@ -176,6 +183,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
                     rows = _write_release(con, release, contexts)
                     result.loaded.append(release.id)
                     result.rows += rows
+                    step["done"] += 1
                     log["files"] += [{"release": release.id, "file": c.file, "sha256": c.sha256,
                                       "rows": c.rows, "encoding": c.encoding} for c in contexts]
                     _drop_stage(con, contexts)

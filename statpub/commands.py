@@ -26,7 +26,14 @@ def _console() -> Console:
 
 @command("load", "Validate release source tables and load them into a new warehouse snapshot.")
 def load_cmd(args: argparse.Namespace) -> int:
-    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from etl.load import load
 
@@ -36,11 +43,14 @@ def load_cmd(args: argparse.Namespace) -> int:
     if args.quiet:
         result = load(settings, args.release_ids or None, clock=clock)
     else:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as progress:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
             task = progress.add_task("loading", total=None)
-            result = load(settings, args.release_ids or None, clock=clock,
-                          progress=lambda msg: progress.update(task, description=msg))
+
+            def report(message: str, done: int, total: int) -> None:
+                progress.update(task, description=message, completed=done, total=total or None)
+
+            result = load(settings, args.release_ids or None, clock=clock, progress=report)
     if args.json:
         print(json.dumps(result.__dict__, ensure_ascii=False))
     elif not args.quiet:
