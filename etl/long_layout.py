@@ -113,9 +113,38 @@ def read_long_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Pat
             staged.append(tuple(record))
     finally:
         workbook.close()
+    value_pos = positions["value"]
+    empty = {record[0] for record in staged if record[2 + FIELDS.index("value")] is None}
+    if empty:
+        formulas = _uncomputed_formulas(path, ctx, value_pos, empty)
+        if formulas:
+            return formulas
     create_stage_table(con, table, rows_to_table(staged))
     ctx.rows = len(staged)
     return []
+
+
+def _uncomputed_formulas(path: Path, ctx: SourceContext, value_pos: int, rows: set[int]) -> list[Problem]:
+    """Empty values may be formulas saved without their results (files written by scripts);
+    say so rather than "no value". Only read again when some value is empty."""
+    from etl.staging import column_letter
+    from etl.workbook import open_workbook
+
+    workbook, _ = open_workbook(path, ctx.file, read_only=True, data_only=False)
+    if workbook is None:
+        return []
+    problems = []
+    try:
+        for number, values in enumerate(workbook[ctx.sheet].iter_rows(values_only=True), start=1):
+            if number in rows and value_pos < len(values):
+                cell = values[value_pos]
+                if isinstance(cell, str) and cell.startswith("="):
+                    problems.append(Problem(ctx.file, ctx.sheet, number, ctx.columns.get("value", column_letter(value_pos)),
+                                            f"cell holds a formula ({cell[:40]}) with no computed value; save the "
+                                            "workbook from Excel or paste values"))
+    finally:
+        workbook.close()
+    return problems
 
 
 def _first_line(path: Path, encoding: str) -> str | Problem | None:

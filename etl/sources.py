@@ -78,6 +78,8 @@ def detect_encoding(path: Path, declared: str | None) -> tuple[str, Problem | No
         head = handle.read(3)
     if head == codecs.BOM_UTF8:
         return "utf-8-sig", _check_decodes(path, "utf-8-sig")
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):  # Excel's "Unicode text" export
+        return "utf-16", _check_decodes(path, "utf-16")
     if _check_decodes(path, "utf-8") is None:
         return "utf-8", None
     problem = _check_decodes(path, "gb18030")

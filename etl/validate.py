@@ -9,6 +9,7 @@ A plain decimal such as `123.45` takes a SQL fast path that parses it exactly as
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -270,12 +271,23 @@ class ReleaseCheck:
 _FREQ = {"A": "annual", "Q": "quarterly", "M": "monthly"}
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2})?)?$")
+_SERIAL = re.compile(r"^\d{5}(\.0)?$")
+
+
 def _period_lookup(raw: object) -> tuple:
+    text = str(raw)
     try:
-        period = parse_period(str(raw))
+        period = parse_period(text)
         return period.code, period.freq, None
     except PeriodError as exc:
-        return None, None, str(exc)
+        message = str(exc)
+        if _DATE.match(text.strip()):
+            message = f"{text!r} is a date, not a period; write the period as 2024, 2024-Q3 or 2024-07"
+        elif _SERIAL.match(text.strip()):
+            message = (f"{text!r} looks like an Excel date serial; format the period column as text "
+                       "(2024, 2024-Q3 or 2024-07)")
+        return None, None, message
 
 
 def _value_lookup(raw: object) -> tuple:

@@ -103,7 +103,7 @@ class Catalogue(Strict):
 class SourceFile(Strict):
     file: str
     layout: Literal["long", "wide"]
-    encoding: Literal["utf-8", "utf-8-sig", "gbk", "gb18030"] | None = None
+    encoding: Literal["utf-8", "utf-8-sig", "utf-16", "gbk", "gb18030"] | None = None
     sheet: str | None = None
     mapping: str | None = None  # wide layout: the declaration file; default `<file>.mapping.yaml`
 
