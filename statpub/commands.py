@@ -168,3 +168,24 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
 
 serve_cmd.configure = _serve_args
 
+
+
+@command("doctor", "Check the install: content, warehouse snapshot, clock, disk, Chromium and CJK fonts.")
+def doctor_cmd(args: argparse.Namespace) -> int:
+    from statpub.doctor import FAIL, run_checks
+
+    findings = run_checks(_settings(args), clock_from_env())
+    if args.json:
+        print(json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=1))
+    else:
+        table = Table(title="statpub doctor")
+        for col in ("check", "result", "detail"):
+            table.add_column(col)
+        colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+        for f in findings:
+            table.add_row(f.check, f"[{colours[f.level]}]{f.level}[/]", f.detail)
+        _console().print(table)
+    return 1 if any(f.level == FAIL for f in findings) else 0
+
+
+doctor_cmd.configure = lambda p: p.add_argument("--json", action="store_true")
