@@ -35,6 +35,7 @@ def bench_load(root) -> dict:
     baseline = run_measured(python(
         "import duckdb",
         f"con = duckdb.connect({str(baseline_db)!r})",
+        "con.execute(\"SET enable_progress_bar = false\")",
         f"con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [{str(csv_path)!r}])",  # noqa: S608 - the path is bound
         "con.close()",
     ))

@@ -47,9 +47,11 @@ class ReleaseCheck:
             column = col
         return Problem(ctx.file, ctx.sheet, row, column, "")
 
-    def _report(self, sql: str, params: list, field: str, message: Callable[[tuple], str]) -> None:
+    def _report(self, sql: str, params: list, field: str, message: Callable[[tuple], str],
+                total: int | None = None) -> None:
         """Run a check query returning (src, row, col, ...) rows; record capped problems."""
-        total = self.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]  # noqa: S608
+        if total is None:
+            total = self.con.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]  # noqa: S608
         if not total:
             return
         rows = self.con.execute(f"{sql} ORDER BY 1, 2 LIMIT {EXAMPLES_PER_CHECK}", params).fetchall()  # noqa: S608
@@ -84,7 +86,7 @@ class ReleaseCheck:
             [list(self.release.series)],
         )
         con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE checked AS
+            CREATE OR REPLACE TEMP VIEW checked AS
             SELECT s.src, s.row, s.col, trim(s.series_code) AS series_code,
                    pm.code AS period, pm.freq AS period_freq, pm.error AS period_error, s.period IS NULL AS no_period,
                    CASE WHEN regexp_full_match(s.value, '{FAST_NUMBER}') THEN s.value::DOUBLE
@@ -111,6 +113,8 @@ class ReleaseCheck:
             LEFT JOIN series ser ON ser.code = trim(s.series_code)
             LEFT JOIN promised pr ON pr.code = trim(s.series_code)
         """)  # noqa: S608 - constant pattern
+        # `checked` is a view: rows stream through the joins for each pass instead of sitting in
+        # memory (ten million rows would take gigabytes).
         self._row_checks()
         self._duplicates()
         self._missing_series()
@@ -153,37 +157,37 @@ class ReleaseCheck:
         create_stage_table(con, "unit_map", table)
 
     def _row_checks(self) -> None:
+        """Every per-row rule counted in one pass over the release; examples are fetched only for
+        the rules that fired (the common, clean case costs a single scan)."""
         rid = self.release.id
-        self._report("SELECT src, row, col, series_code FROM checked WHERE series_code IS NULL OR series_code = ''",
-                     [], "series_code", lambda r: "no series code")
-        self._report("SELECT src, row, col, series_code FROM checked WHERE series_code <> '' AND NOT known",
-                     [], "series_code",
-                     lambda r: f"unknown series code {r[3]!r} (not in releases/catalogue.yaml)")
-        self._report("SELECT src, row, col, series_code FROM checked WHERE known AND NOT promised",
-                     [], "series_code",
-                     lambda r: f"series {r[3]} is not among the series release {rid} carries (calendar.yaml)")
-        self._report("SELECT src, row, col FROM checked WHERE no_period",
-                     [], "period", lambda r: "no period")
-        self._report("SELECT src, row, col, period_error FROM checked WHERE period_error IS NOT NULL",
-                     [], "period", lambda r: r[3])
-        self._report(
-            "SELECT src, row, col, period, series_code, period_freq, frequency FROM checked "
-            "WHERE known AND period_freq IS NOT NULL AND period_freq <> frequency", [], "period",
-            lambda r: f"period {r[3]} is {_FREQ[r[5]]} but series {r[4]} is {_FREQ[r[6]]}")
-        self._report("SELECT src, row, col, value_error FROM checked WHERE value_error IS NOT NULL",
-                     [], "value", lambda r: f"{r[3]}; expected a number such as 1234.5")
-        self._report(
-            "SELECT src, row, col FROM checked WHERE no_value AND value_error IS NULL "
-            "AND NOT contains(status, 'c')", [], "value",
-            lambda r: "no value; expected a number (or status c for a suppressed cell)")
-        self._report("SELECT src, row, col, status_error FROM checked WHERE status_error IS NOT NULL",
-                     [], "status", lambda r: r[3])
-        self._report("SELECT src, row, col, unit_error FROM checked WHERE unit_error IS NOT NULL",
-                     [], "unit", lambda r: r[3])
-        self._report("SELECT src, row, col, n_units_bad FROM checked WHERE n_units_bad IS NOT NULL", [], "n_units",
-                     lambda r: f"n_units {r[3]!r} is not a whole number ≥ 0")
-        self._report("SELECT src, row, col, top2_bad FROM checked WHERE top2_bad IS NOT NULL", [], "top2_share",
-                     lambda r: f"top2_share {r[3]!r} is not a percentage between 0 and 100")
+        freq = _FREQ
+        checks: list[tuple[str, str, str, Callable[[tuple], str]]] = [
+            ("series_code IS NULL OR series_code = ''", "series_code", "series_code", lambda r: "no series code"),
+            ("series_code <> '' AND NOT known", "series_code", "series_code",
+             lambda r: f"unknown series code {r[3]!r} (not in releases/catalogue.yaml)"),
+            ("known AND NOT promised", "series_code", "series_code",
+             lambda r: f"series {r[3]} is not among the series release {rid} carries (calendar.yaml)"),
+            ("no_period", "period", "NULL", lambda r: "no period"),
+            ("period_error IS NOT NULL", "period", "period_error", lambda r: r[3]),
+            ("known AND period_freq IS NOT NULL AND period_freq <> frequency", "period",
+             "[period, series_code, period_freq, frequency]",
+             lambda r: f"period {r[3][0]} is {freq[r[3][2]]} but series {r[3][1]} is {freq[r[3][3]]}"),
+            ("value_error IS NOT NULL", "value", "value_error", lambda r: f"{r[3]}; expected a number such as 1234.5"),
+            ("no_value AND value_error IS NULL AND NOT contains(status, 'c')", "value", "NULL",
+             lambda r: "no value; expected a number (or status c for a suppressed cell)"),
+            ("status_error IS NOT NULL", "status", "status_error", lambda r: r[3]),
+            ("unit_error IS NOT NULL", "unit", "unit_error", lambda r: r[3]),
+            ("n_units_bad IS NOT NULL", "n_units", "n_units_bad", lambda r: f"n_units {r[3]!r} is not a whole number ≥ 0"),
+            ("top2_bad IS NOT NULL", "top2_share", "top2_bad",
+             lambda r: f"top2_share {r[3]!r} is not a percentage between 0 and 100"),
+        ]
+        counts = self.con.execute(
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE {where})" for where, *_ in checks) + " FROM checked"  # noqa: S608 - fixed rule texts
+        ).fetchone()
+        for (where, field, detail, message), total in zip(checks, counts, strict=True):
+            if total:
+                self._report(f"SELECT src, row, col, {detail} FROM checked WHERE {where}", [], field, message,  # noqa: S608 - fixed rule texts
+                             total=total)
 
     def _duplicates(self) -> None:
         # Find the repeated keys first (one hash aggregate), then list rows for those keys only.
