@@ -86,7 +86,7 @@ class ReleaseCheck:
             [list(self.release.series)],
         )
         con.execute(f"""
-            CREATE OR REPLACE TEMP VIEW checked AS
+            CREATE OR REPLACE TEMP TABLE checked AS
             SELECT s.src, s.row, s.col, trim(s.series_code) AS series_code,
                    pm.code AS period, pm.freq AS period_freq, pm.error AS period_error, s.period IS NULL AS no_period,
                    CASE WHEN regexp_full_match(s.value, '{FAST_NUMBER}') THEN s.value::DOUBLE
@@ -113,8 +113,10 @@ class ReleaseCheck:
             LEFT JOIN series ser ON ser.code = trim(s.series_code)
             LEFT JOIN promised pr ON pr.code = trim(s.series_code)
         """)  # noqa: S608 - constant pattern
-        # `checked` is a view: rows stream through the joins for each pass instead of sitting in
-        # memory (ten million rows would take gigabytes).
+        # The raw staged text is no longer needed: free it before the checks and the sorted write.
+        con.execute("DROP VIEW staging")
+        for ctx in self.contexts:
+            con.execute(f'DROP TABLE IF EXISTS "stage_{ctx.index}"')  # noqa: S608 - name is ours
         self._row_checks()
         self._duplicates()
         self._missing_series()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 from pathlib import Path
 from typing import TypeVar
 
@@ -43,6 +46,37 @@ def _field_path(loc: tuple) -> str:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _cache_dir() -> Path | None:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    folder = Path(base) / "statpub" / "yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder
+
+
+def _parse(text: str) -> object:
+    """YAML → Python, remembered as JSON by the text's sha256: even libyaml's loader spends
+    seconds resolving a catalogue of ten thousand series, JSON a few milliseconds."""
+    folder = _cache_dir()
+    cached = folder / f"{hashlib.sha256(text.encode()).hexdigest()}.json" if folder else None
+    if cached is not None and cached.is_file():
+        try:
+            return json.loads(cached.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            pass
+    data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+    if cached is not None:
+        try:
+            tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, default=str), encoding="utf-8")
+            os.replace(tmp, cached)
+        except (OSError, TypeError, ValueError):
+            pass
+    return data
+
+
 def read_yaml(path: Path) -> tuple[object, str]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -52,7 +86,7 @@ def read_yaml(path: Path) -> tuple[object, str]:
         problem = Problem(str(path), None, None, None, f"not UTF-8 ({exc.reason})")
         raise ValidationFailed([problem]) from None
     try:
-        return yaml.load(text, Loader=_Loader), text  # noqa: S506 - a safe loader
+        return _parse(text), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
