@@ -14,6 +14,7 @@ from rich.table import Table
 from statpub.cli import command
 from statpub.clock import ENV_ANCHOR, ENV_NOW, clock_from_env, format_beijing
 from statpub.config import resolve_settings
+from statpub.errors import UserError
 
 
 def _settings(args: argparse.Namespace):
@@ -189,3 +190,52 @@ def doctor_cmd(args: argparse.Namespace) -> int:
 
 
 doctor_cmd.configure = lambda p: p.add_argument("--json", action="store_true")
+
+
+@command("watch", "After each release instant, check the public site shows it; alarm if not within the limit.")
+def watch_cmd(args: argparse.Namespace) -> int:
+    import logging
+
+    from statpub.watch import watch_release
+    from warehouse.gate import Gate
+    from warehouse.reader import WarehouseReader
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    settings = _settings(args)
+    clock = clock_from_env()
+    reader = WarehouseReader(settings.warehouse_dir)
+    failures = 0
+    checked = set()
+    while True:
+        gate = Gate(reader.snapshot(), clock.now())
+        if args.release:
+            entry = gate.calendar_entry(args.release)
+            if entry is None:
+                raise UserError(f"unknown release {args.release!r}")
+            targets = [entry]
+        else:
+            upcoming = [r for r in gate.calendar() if r.publishable_state and r.instant > clock.now()
+                        and r.observation_count and r.id not in checked]
+            targets = upcoming[:1]
+        if not targets:
+            print("no upcoming release to watch", file=sys.stderr)
+            return 1 if failures else 0
+        for release in targets:
+            sighting = watch_release(args.base, release.id, release.instant, clock, args.limit)
+            checked.add(release.id)
+            state = (f"visible {sighting.seconds_after_instant:.2f} s after the instant" if sighting.visible
+                     else f"NOT visible within {args.limit:g} s ({sighting.detail})")
+            print(f"{release.id}: {state}")
+            failures += not sighting.visible
+        if args.release or args.once:
+            return 1 if failures else 0
+
+
+def _watch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base", default="http://127.0.0.1:8050", help="the public site's base URL")
+    p.add_argument("--limit", type=float, default=60.0, help="seconds after the instant before raising the alarm")
+    p.add_argument("--release", help="check this release only (waits for its instant if it is still ahead)")
+    p.add_argument("--once", action="store_true", help="watch the next instant only, then exit")
+
+
+watch_cmd.configure = _watch_args
