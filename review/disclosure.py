@@ -109,29 +109,41 @@ def protect(cells: dict[Key, Cell], relations: list[Relation], rules: Disclosure
     external = set(unknown)
     relevant = [r for r in relations if any(k in cells for k in r.members)]
     while True:
-        exposed = [k for k in recoverable(set(decided) | external, relevant) if k in decided]
+        hidden = set(decided) | external
+        # A relation with a single withheld cell gives it away directly: hide a second cell there.
+        single = sorted((r for r in relevant if sum(k in hidden for k in r.members) == 1
+                         and any(k in decided for k in r.members)), key=lambda r: r.total)
+        if single:
+            choice = _cheapest(single[0], hidden, cells)
+            if choice is None:
+                raise CannotProtect(_cannot(single[0]))
+            decided[choice] = "secondary"
+            continue
+        # Combinations of relations can still isolate a cell: the exact test catches them.
+        exposed = [k for k in recoverable(hidden, relevant) if k in decided]
         if not exposed:
             return decided
-        target = exposed[0]
-        choice = _secondary_choice(target, decided, external, cells, relevant)
+        around = sorted((r for r in relevant if exposed[0] in r.members),
+                        key=lambda r: (sum(k in hidden for k in r.members), r.total))
+        choice = next((c for c in (_cheapest(r, hidden, cells) for r in around) if c), None)
         if choice is None:
-            raise CannotProtect(f"{target[0]} {target[1]} can be worked out from published cells and "
-                                "no other cell of its relations can be withheld")
+            raise CannotProtect(f"{exposed[0][0]} {exposed[0][1]} can be worked out from published cells "
+                                "and no other cell of its relations can be withheld")
         decided[choice] = "secondary"
 
 
-def _secondary_choice(target: Key, decided: dict[Key, str], external: set[Key],
-                      cells: dict[Key, Cell], relations: list[Relation]) -> Key | None:
-    hidden = set(decided) | external
-    # Relations through the exposed cell, the one with fewest hidden members first.
-    around = sorted((r for r in relations if target in r.members),
-                    key=lambda r: (sum(k in hidden for k in r.members), r.total))
-    for rel in around:
-        candidates = [k for k in rel.members
-                      if k in cells and k not in hidden and cells[k].suppressible]
-        if candidates:
-            return min(candidates, key=lambda k: (k == rel.total, abs(cells[k].value or 0.0), k))
-    return None
+def _cheapest(rel: Relation, hidden: set[Key], cells: dict[Key, Cell]) -> Key | None:
+    """The published cell of a relation whose withholding loses least: the smallest component,
+    the total only as a last resort."""
+    candidates = [k for k in rel.members if k in cells and k not in hidden and cells[k].suppressible]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda k: (k == rel.total, abs(cells[k].value or 0.0), k))
+
+
+def _cannot(rel: Relation) -> str:
+    return (f"{rel.total[0]} {rel.total[1]}: a withheld cell can be worked out from this total and no "
+            "other cell of it can be withheld")
 
 
 def relations_for(series_list: Iterable, periods: Iterable[str]) -> list[Relation]:

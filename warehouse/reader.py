@@ -202,10 +202,10 @@ def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
         history.setdefault(rid, []).append(
             HistoryItem(day, change, rzh, ren, prev.astimezone(UTC) if prev else None))
     for rid, changes in read_detected_changes(cur).items():
-        # Hand edits without a notice still count as changes, shown in order of date.
+        # Hand edits without a notice still count as changes, after the notices of calendar.yaml.
         unexplained = [HistoryItem(c.detected_at.astimezone(BEIJING).date(), c.change, None, None,
                                    c.previous_instant, detected=True) for c in changes if not c.explained]
-        history[rid] = sorted([*history.get(rid, []), *unexplained], key=lambda h: h.date)
+        history[rid] = [*history.get(rid, []), *unexplained]
     review = read_review(cur)
     out = {}
     for row in cur.execute(
