@@ -17,7 +17,8 @@ LANGS = {"zh": "Chinese", "en": "English"}
 _TAG = re.compile(r"\{\{.*?\}\}", re.S)
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<https?://[^>]*>|https?://\S+")
 _CODE = re.compile(r"`[^`]*`")
-_NUMBER = re.compile(r"(?<![\w.,])[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\w])")
+# ASCII boundaries: Chinese text runs straight into numbers (出口17,336.57亿元).
+_NUMBER = re.compile(r"(?<![0-9A-Za-z_.,])[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?(?![0-9A-Za-z_])")
 
 
 @dataclass(frozen=True)
