@@ -69,3 +69,23 @@ def test_feed_announces_a_release_at_its_instant_not_before(live_server):
     assert entry.title == "发布：2025年全市地区生产总值最终核实结果"
     # Metadata only: no figure of the release in the entry, ever.
     assert not any(ch.isdigit() for ch in entry.summary.replace("2025", "").replace("2026年12月10日 10:00", ""))
+
+
+def test_no_feed_route_reveals_a_figure_before_the_instant(demo_settings):
+    """Every feed and calendar route, for every topic and language, a second before the 2025 final
+    verification: none of its figures appears in any form."""
+    from warehouse.gate import Gate
+    from warehouse.reader import WarehouseReader
+
+    snapshot = WarehouseReader(demo_settings.warehouse_dir).snapshot()
+    release = snapshot.releases[FINAL]
+    values = [r["value"] for r in Gate(snapshot, release.instant).release_observations(FINAL).to_pylist()]
+    forms = {f"{v:,.2f}" for v in values} | {f"{v:.2f}" for v in values} | {f"{v:.1f}" for v in values if abs(v) < 100}
+    client = create_app(demo_settings, clock_at("2026-12-10T09:59:59+08:00")).server.test_client()
+    paths = ["/calendar.ics", "/feed.atom"] + [f"/calendar/{t.code}.ics" for t in snapshot.topics] \
+        + [f"/feed/{t.code}.atom" for t in snapshot.topics]
+    for path in paths:
+        for lang in ("zh", "en"):
+            body = client.get(f"{path}?lang={lang}").get_data(as_text=True)
+            leaked = [form for form in forms if form in body]
+            assert not leaked, (path, lang, leaked)
