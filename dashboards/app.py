@@ -7,7 +7,7 @@ import dash
 from dash import html
 from flask import jsonify
 
-from dashboards import http
+from dashboards import feeds, http
 from dashboards.services import EXTENSION_KEY, Services, services
 from statpub.clock import Clock, clock_from_env, format_beijing
 from statpub.config import Settings, resolve_settings
@@ -25,6 +25,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     server.extensions[EXTENSION_KEY] = Services(settings, clock or clock_from_env(),
                                                 WarehouseReader(settings.warehouse_dir))
     http.install(server)
+    server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom (review)
     dash.register_page("home", path="/", layout=home_layout)
     app.layout = html.Div([dash.page_container])
 
@@ -39,7 +40,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     return app
 
 
-def home_layout() -> html.Div:
+def home_layout(**_query: str) -> html.Div:
     """The latest public release's headline figures and the coming releases (minimal home)."""
     gate = services().gate()
     public = [r for r in gate.visible_releases() if r.observation_count]

@@ -27,6 +27,8 @@ from etl.staging import SourceContext
 from etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
 from etl.validate import ReleaseCheck
 from etl.wide_layout import load_mapping, read_wide_xlsx
+from review import hooks as review
+from review.config import load_review_config
 from statpub.clock import Clock
 from statpub.config import Settings
 from statpub.content import Calendar, Release
@@ -50,7 +52,7 @@ class LoadResult:
 @dataclass(frozen=True)
 class PreviousState:
     files: dict[str, str]  # release id → fingerprint of its files and entry
-    public: dict[str, tuple[datetime, str]]  # release id → (instant, state) for releases gone public
+    public: dict[str, tuple[datetime, str, datetime]]  # gone public: id → (instant, state, since)
     content: dict[str, str]
 
 
@@ -75,17 +77,15 @@ def _previous_state(path: Path | None, now: datetime) -> PreviousState:
     try:
         content = dict(con.execute("SELECT key, value FROM content_state").fetchall())
         files = {k.removeprefix("release:"): v for k, v in content.items() if k.startswith("release:")}
-        public = {rid: (instant.astimezone(UTC), state) for rid, instant, state in con.execute(
-            "SELECT release_id, instant, state FROM releases WHERE observation_count > 0 "
-            "AND state IN ('provisional', 'confirmed') AND instant <= ?", [now]).fetchall()}
     finally:
         con.close()
-    return PreviousState(files, public, content)
+    # Gone public = public per that snapshot's gate rules (instant passed and approved).
+    return PreviousState(files, review.previously_public(path, now), content)
 
 
 def _guard_published(calendar: Calendar, previous: PreviousState) -> list[Problem]:
     problems = []
-    for rid, (instant, _state) in previous.public.items():
+    for rid, (instant, _state, _since) in previous.public.items():
         entry = calendar.by_id.get(rid)
         if entry is None:
             problems.append(Problem("calendar.yaml", None, None, None,
@@ -110,6 +110,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     content = settings.content
     catalogue = content.load_catalogue()
     calendar = content.load_calendar(catalogue)
+    review_config = load_review_config(content)
     unknown = [r for r in release_ids or [] if r not in calendar.by_id]
     if unknown:
         raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
@@ -125,13 +126,16 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
             problems = _guard_published(calendar, previous)
             catalogue_sha = sha256_of(content.catalogue_path)
             calendar_sha = sha256_of(content.calendar_path)
+            review_state = review.state_entries(content)
+            # Disclosure rules shape the published rows: a change reloads what is not public.
+            rules_sha = f"{catalogue_sha}+{review_state['review']}"
             wanted = [r for r in calendar.releases if not release_ids or r.id in release_ids]
             to_load, fingerprints = [], {}
             for release in wanted:
                 if not content.release_dir(release.id).is_dir():
                     result.awaiting.append(release.id)  # announced; its data has not arrived yet
                     continue
-                fp = release_fingerprint(content.root, release, catalogue_sha)
+                fp = release_fingerprint(content.root, release, rules_sha)
                 fingerprints[release.id] = fp
                 before = previous.files.get(release.id, ":")
                 if before == fp or (release.id in previous.public and before.split(":")[0] == fp.split(":")[0]):
@@ -140,14 +144,15 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
                 elif release.id in previous.public:
                     problems.append(Problem(f"releases/{release.id}", None, None, None,
                                             f"release {release.id} has gone public; its files changed, but "
-                                            "published figures are never overwritten (publish a revision or "
-                                            "a correction in a new release)"))
+                                            "published figures are never overwritten (publish a revision, or "
+                                            f"a correction with `statpub correct {release.id}`)"))
                 else:
                     to_load.append(release)
             if problems:
                 raise ValidationFailed(problems, context="load refused")
             unchanged_meta = (previous.content.get("catalogue") == catalogue_sha
-                              and previous.content.get("calendar") == calendar_sha)
+                              and previous.content.get("calendar") == calendar_sha
+                              and all(previous.content.get(k) == v for k, v in review_state.items()))
             if not to_load and unchanged_meta:
                 say("warehouse up to date")
                 result.snapshot = store.current().name if store.current() else None
@@ -158,6 +163,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
                 con.execute("SET TimeZone = 'UTC'")
                 say(f"building {path.name}")
                 sync_catalogue(con, catalogue)
+                review.record_schedule_changes(con, calendar, now)
                 sync_calendar(con, calendar)
                 removed = [rid for (rid,) in con.execute(
                     "SELECT DISTINCT release_id FROM observations").fetchall() if rid not in calendar.by_id]
@@ -181,6 +187,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
                         continue
                     say(f"writing {release.id}")
                     rows = _write_release(con, release, contexts)
+                    review.after_write(con, release.id, catalogue, review_config)
                     result.loaded.append(release.id)
                     result.rows += rows
                     step["done"] += 1
@@ -190,7 +197,8 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
                 if all_problems:
                     raise ValidationFailed(all_problems, context="load failed; nothing was changed")
                 refresh_counts(con)
-                state = {"catalogue": catalogue_sha, "calendar": calendar_sha}
+                review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
+                state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
                 for rid in calendar.by_id:
                     fp = fingerprints.get(rid) if rid in result.loaded or rid in result.skipped else previous.files.get(rid)
                     if fp is not None:

@@ -214,6 +214,7 @@ class ReleaseCheck:
         return (
             "SELECT o.series_code, o.period, o.value FROM observations o JOIN releases r USING (release_id) "  # noqa: S608 - fixed fragments; values are bound
             f"WHERE o.release_id <> $rid AND r.instant < $instant AND o.series_code IN ({codes_sql}) "
+            "AND o.value IS NOT NULL "  # a withheld (confidential) cell adds nothing to compare
             "QUALIFY row_number() OVER (PARTITION BY o.series_code, o.period ORDER BY r.instant DESC) = 1"  # noqa: S608 - fixed fragments; values are bound
         )
 

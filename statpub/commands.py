@@ -114,10 +114,13 @@ def status_cmd(args: argparse.Namespace) -> int:
     embargoed = [r for r in gate.calendar() if not gate.is_public(r) and r.observation_count]
     awaiting = [r for r in gate.calendar() if not r.observation_count]
     nxt = gate.next_instant()
+    from review.status import review_rows
+
+    review = review_rows(gate)
     info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public),
             "embargoed": [r.id for r in embargoed], "awaiting_data": [r.id for r in awaiting],
             "next_instant": nxt.isoformat() if nxt else None,
-            "latest_public": public[-1].id if public else None}
+            "latest_public": public[-1].id if public else None, "review": review}
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=1))
         return 0
@@ -125,11 +128,17 @@ def status_cmd(args: argparse.Namespace) -> int:
     console.print(f"now: {format_beijing(now, 'en')}   snapshot: {snapshot.name}")
     console.print(f"public: {len(public)} release(s); latest {info['latest_public']}")
     table = Table(title="Loaded, embargoed until their instant")
-    for col in ("id", "instant", "state", "observations"):
+    for col in ("id", "instant", "state", "observations", "review"):
         table.add_column(col)
+    by_id = {row["id"]: row for row in review}
     for r in embargoed:
-        table.add_row(r.id, format_beijing(r.instant, "en"), r.state, str(r.observation_count))
+        row = by_id.get(r.id)
+        label = f"{row['status']} · {row['label']}" if row else ""
+        table.add_row(r.id, format_beijing(r.instant, "en"), r.state, str(r.observation_count), label)
     console.print(table)
+    for row in review:
+        if row["approval"] != "approved" or row["status"] == "delayed":
+            console.print(f"{row['id']}: {row['status']} — {row['why']}")
     if awaiting:
         console.print("awaiting data: " + ", ".join(r.id for r in awaiting))
     console.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")

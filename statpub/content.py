@@ -136,8 +136,18 @@ class Change(Strict):
 
 
 class Revision(Strict):
-    stage: Literal["preliminary-verification", "final-verification", "census", "routine"]
+    # `correction`: an error found after publishing, corrected by a new vintage (`statpub correct`),
+    # as distinct from the scheduled revisions.
+    stage: Literal["preliminary-verification", "final-verification", "census", "routine", "correction"]
     reason: Bilingual
+    corrects: str | None = Field(default=None, pattern=ID_PATTERN)  # the release a correction corrects
+
+    @model_validator(mode="after")
+    def _correction_names_release(self) -> Revision:
+        if (self.stage == "correction") != (self.corrects is not None):
+            raise ValueError("a revision of stage `correction` names the release it corrects (`corrects`), "
+                             "and only a correction does")
+        return self
 
 
 class Release(Strict):

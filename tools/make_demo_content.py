@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from tools import demo_texts
+from tools.demo_approvals import approve_demo
 from tools.demo_catalogue import catalogue
 from tools.demo_files import (
     new_workbook,
@@ -34,6 +35,10 @@ SECTOR_CODES = ["GIO_SECTOR_TOTAL"] + [f"GIO_SECTOR_{s[0]}" for s in SECTORS] + 
 ANNUAL_SERIES = ["POPULATION", "EMPLOYMENT", "GDP_PER_CAPITA", *SECTOR_CODES]
 GDP_ROWS = [("地区生产总值", "GDP"), ("　第一产业", "GDP_PRIMARY"), ("　第二产业", "GDP_SECONDARY"),
             ("　第三产业①", "GDP_TERTIARY")]
+# Disclosure control and consistency thresholds (releases/review.yaml), the usual values.
+REVIEW_RULES = {"disclosure": {"min_units": 3, "dominance_n": 2, "dominance_k": 85.0},
+                "consistency": {"real_growth_gap_pp": 5.0, "nominal_growth_gap_pp": 1.0,
+                                "single_period_change_pct": 60.0}}
 TERTIARY_NOTE = "注：①第三产业增加值包括批发和零售业、金融业、房地产业、信息传输软件和信息技术服务业等服务业。"
 
 
@@ -256,6 +261,8 @@ def generate(root: Path) -> None:
     write_yaml(releases / "catalogue.yaml", catalogue(), banner)
     write_yaml(root / "calendar.yaml", {"timezone": "Asia/Shanghai", "prerelease_window_hours": 24,
                                         "releases": writer.releases}, banner)
+    write_yaml(releases / "review.yaml", REVIEW_RULES, banner)
+    approve_demo(root)
 
 
 def main() -> None:

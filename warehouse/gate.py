@@ -5,8 +5,9 @@ Every page, callback, API answer, download and feed asks a `Gate` built for the 
 reviewer account whose rights widen it to releases inside their pre-release window). The gate
 answers only what that reader may see at that instant:
 
-- a release's figures and texts once its instant has passed and its state is publishable
-  (provisional or confirmed; never postponed or cancelled);
+- a release's figures and texts once its instant has passed, its state is publishable
+  (provisional or confirmed; never postponed or cancelled) and a reviewer's approval of exactly
+  its content is valid (先审查、后公开); a release whose instant passed without one is *delayed*;
 - the latest vintage per (series, period) unless an earlier instant is asked for (`as_of`);
 - confidential cells (flag `c`) with their value removed, always;
 - contributor data (`n_units`, `top2_share`) never.
@@ -17,16 +18,19 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
 import duckdb
 import pyarrow as pa
 
+from statpub.clock import BEIJING
 from statpub.errors import UserError
-from warehouse.reader import ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
+from warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
 ROLES = ("public", "press", "reviewer")
+log = logging.getLogger("statpub.gate")
 
 
 @dataclass(frozen=True)
@@ -64,16 +68,41 @@ class Gate:
         self.now = now
         self.reader = reader
         self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+        for release in self.delayed_releases():
+            if snapshot.first_time(f"delayed:{release.id}"):
+                log.warning("release %s is not public at its instant %s: %s", release.id,
+                            release.instant.isoformat(), release.review.explain())
 
     # -- release visibility -------------------------------------------------------------------
     def is_public(self, release: ReleaseInfo, at: datetime | None = None) -> bool:
+        """Public at `at` (default now): publishable state, instant passed, approval valid (the
+        approval's validity was settled when the snapshot was opened, see ReleaseInfo.public_from)."""
         at = self.now if at is None else at
-        return release.publishable_state and release.instant <= at
+        since = release.public_from
+        return release.publishable_state and since is not None and since <= at
+
+    def is_delayed(self, release: ReleaseInfo) -> bool:
+        """Its instant has passed and its state says it should be out, but it has no valid approval."""
+        return release.publishable_state and release.instant <= self.now and not self.is_public(release)
+
+    def delayed_releases(self) -> tuple[ReleaseInfo, ...]:
+        return tuple(r for r in self.snapshot.releases.values() if self.is_delayed(r))
+
+    def release_status(self, release: ReleaseInfo) -> str:
+        """published | delayed | provisional | confirmed | postponed | cancelled (public metadata)."""
+        if self.is_public(release):
+            return "published"
+        if self.is_delayed(release):
+            return "delayed"
+        return release.state
 
     def in_prerelease_window(self, release: ReleaseInfo) -> bool:
+        # Press accounts see only approved content; a reviewer sees it to review it.
+        cleared = release.review.approved or self.reader.role == "reviewer"
         return (
             self.reader.has_prerelease_rights
             and release.publishable_state
+            and cleared
             and release.instant - release.window <= self.now < release.instant
         )
 
@@ -96,6 +125,14 @@ class Gate:
 
     def calendar_entry(self, release_id: str) -> ReleaseInfo | None:
         return self.snapshot.releases.get(release_id)
+
+    def notices(self) -> tuple[tuple[ReleaseInfo, HistoryItem], ...]:
+        """Every change notice of the calendar dated today or earlier (Beijing), newest first:
+        reschedules, postponements, cancellations, corrections, hand edits the loader recorded."""
+        today = self.now.astimezone(BEIJING).date()
+        found = [(r, item) for r in self.snapshot.releases.values() for item in r.history
+                 if item.change != "announced" and item.date <= today]
+        return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
     def next_instant(self) -> datetime | None:
         """The next instant at which a public answer may change (bounds every cache)."""

@@ -15,7 +15,9 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.clock import BEIJING
 from statpub.errors import StatpubError
+from warehouse.review_state import ReviewState, read_detected_changes, read_review
 from warehouse.snapshots import SnapshotStore
 
 
@@ -31,6 +33,8 @@ class HistoryItem:
     reason_zh: str | None
     reason_en: str | None
     previous_instant: datetime | None
+    # Recorded by the loader: calendar.yaml was edited without a history entry saying why.
+    detected: bool = False
 
     def reason(self, lang: str) -> str | None:
         return self.reason_zh if lang == "zh" else self.reason_en
@@ -55,9 +59,26 @@ class ReleaseInfo:
     observation_count: int
     position: int
     history: tuple[HistoryItem, ...]
+    review: ReviewState = ReviewState()
+    corrects: str | None = None  # for a correction (revision stage `correction`): the release corrected
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
+
+    @property
+    def public_from(self) -> datetime | None:
+        """When the release goes (or went) public: its instant, or the approval if that came
+        later; None while it has no valid approval. Once published, it stays published."""
+        if self.review.public_since is not None:
+            return self.review.public_since
+        if not self.review.approved or self.review.approved_at is None:
+            return None
+        return max(self.instant, self.review.approved_at)
+
+    @property
+    def sequence(self) -> int:
+        """How many times the announced entry changed (ICS SEQUENCE)."""
+        return sum(1 for item in self.history if item.change != "announced")
 
     def revision_reason(self, lang: str) -> str | None:
         return self.revision_reason_zh if lang == "zh" else self.revision_reason_en
@@ -120,10 +141,21 @@ class Snapshot:
         self.topics = [TopicInfo(*row) for row in cur.execute(
             "SELECT code, name_zh, name_en, position FROM topics ORDER BY position").fetchall()]
         cur.close()
+        self._said: set[str] = set()
+        self._said_lock = threading.Lock()
 
     @property
     def name(self) -> str:
         return self.path.name
+
+    def first_time(self, key: str) -> bool:
+        """True once per key for this opened snapshot: operator log lines are said once, not
+        on every request."""
+        with self._said_lock:
+            if key in self._said:
+                return False
+            self._said.add(key)
+            return True
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one request; instants come back in UTC whatever the host's zone."""
@@ -170,16 +202,23 @@ def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
     ).fetchall():
         history.setdefault(rid, []).append(
             HistoryItem(day, change, rzh, ren, prev.astimezone(UTC) if prev else None))
+    for rid, changes in read_detected_changes(cur).items():
+        # Hand edits without a notice still count as changes, after the notices of calendar.yaml.
+        unexplained = [HistoryItem(c.detected_at.astimezone(BEIJING).date(), c.change, None, None,
+                                   c.previous_instant, detected=True) for c in changes if not c.explained]
+        history[rid] = [*history.get(rid, []), *unexplained]
+    review = read_review(cur)
     out = {}
     for row in cur.execute(
         "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, series, "
-        "revision_stage, revision_reason_zh, revision_reason_en, observation_count, position "
+        "revision_stage, revision_reason_zh, revision_reason_en, observation_count, position, "
+        "json_extract_string(entry_json, '$.revision.corrects') "
         "FROM releases ORDER BY instant, position"
     ).fetchall():
-        (rid, tzh, ten, kind, instant, state, hours, series, stage, rrzh, rren, count, pos) = row
+        (rid, tzh, ten, kind, instant, state, hours, series, stage, rrzh, rren, count, pos, corrects) = row
         out[rid] = ReleaseInfo(rid, tzh, ten, kind, instant.astimezone(UTC), state,
                                timedelta(hours=hours), tuple(series), stage, rrzh, rren, count, pos,
-                               tuple(history.get(rid, ())))
+                               tuple(history.get(rid, ())), review.get(rid, ReviewState()), corrects)
     return out
 
 

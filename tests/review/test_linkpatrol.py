@@ -1,0 +1,72 @@
+"""Link patrol: zero broken links on the running demo site; broken links of every kind found on a
+small site made for the purpose; a Dash page that renders as not found counts as broken."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+from flask import Flask, Response, jsonify
+from werkzeug.serving import make_server
+
+from review.linkpatrol import patrol
+from tests.helpers import free_port, run_cli
+
+
+@pytest.mark.slow
+def test_demo_site_has_no_broken_links(live_server):
+    server = live_server(now="2026-12-10T10:00:05+08:00")
+    result = run_cli("check-links", "--base", server.url, "--json", timeout=600)
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, report["broken"]
+    assert report["broken"] == []
+    assert report["visited"] >= 6 and report["rendered"] >= 1
+
+
+@pytest.mark.slow
+def test_a_dash_page_that_renders_not_found_is_broken(live_server):
+    server = live_server(now="2026-12-10T10:00:05+08:00")
+    result = patrol(server.url, seeds=("/", "/no-such-page"), probes=())
+    assert [(b.url.removeprefix(server.url), b.problem) for b in result.broken] == [
+        ("/no-such-page", "page renders as not found")]
+
+
+@pytest.fixture
+def small_site():
+    app = Flask("small")
+    page = ('<html><body><a href="/ok">ok</a> <a href="/gone">gone</a> <a href="/data.json">data</a>'
+            '<a href="/feed.atom">feed</a> <a href="/cal.ics">cal</a> <a href="https://example.org/x">out</a>'
+            '<a href="/file.csv">csv</a> <a href="mailto:a@b.c">mail</a></body></html>')
+    app.add_url_rule("/", "home", lambda: page)
+    app.add_url_rule("/ok", "ok", lambda: "<html><a href='/#top'>home</a></html>")
+    app.add_url_rule("/file.csv", "csv", lambda: Response("a,b\n1,2\n", mimetype="text/csv"))
+    app.add_url_rule("/data.json", "json", lambda: jsonify(
+        {"links": {"self": "/data.json", "next": "/json-gone"}, "template": "/series/{code}",
+         "note": "/not-a-link-field"}))
+    app.add_url_rule("/feed.atom", "feed", lambda: Response(
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><link href="/atom-gone"/></entry></feed>',
+        mimetype="application/atom+xml"))
+    app.add_url_rule("/cal.ics", "ics", lambda: Response(
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nURL:/ics-go\r\n ne\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        mimetype="text/calendar"))
+    server = make_server("127.0.0.1", free_port(), app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+def test_broken_links_of_every_kind_are_reported(small_site):
+    result = patrol(small_site, seeds=("/",), probes=("/probe-missing",), render=False)
+    broken = {b.url.removeprefix(small_site): (b.problem, [r.removeprefix(small_site) for r in b.referrers])
+              for b in result.broken}
+    assert broken == {
+        "/gone": ("HTTP 404", ["/"]),
+        "/json-gone": ("HTTP 404", ["/data.json"]),
+        "/atom-gone": ("HTTP 404", ["/feed.atom"]),
+        "/ics-gone": ("HTTP 404", ["/cal.ics"]),
+    }
+    assert result.external == ["https://example.org/x"]
+    assert any("probe-missing" in note for note in result.notes)
+    assert result.visited == 11
