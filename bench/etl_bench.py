@@ -48,15 +48,18 @@ def bench_load(root) -> dict:
 
 
 def bench_lookup(root, series: int, samples: int = 300) -> dict:
+    from statpub.clock import Clock
     from statpub.config import resolve_settings
+    from tools.test_approvals import approve_loaded
     from warehouse.gate import Gate
     from warehouse.reader import WarehouseReader
 
     settings = resolve_settings(root)
     if not (settings.warehouse_dir / "current").exists():
         run_measured([sys.executable, "-m", "statpub", "load", "--quiet", "--root", str(root)])
-    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     now = datetime(2025, 1, 1, tzinfo=UTC)
+    approve_loaded(settings, Clock(start=now), "bench reviewer")  # synthetic content has no reviewer
+    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     rng = random.Random(7)
     timings = []
     rows = 0

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from etl.load import load
 from statpub.clock import Clock
 from statpub.errors import ValidationFailed
-from tests.etl.builder import MiniRoot
+from tests.etl.builder import MiniRoot, approve_all
 from warehouse.gate import Gate
 from warehouse.reader import WarehouseReader
 
@@ -41,6 +41,7 @@ def test_long_csv_encodings_detected(tmp_path: Path, encoding: str):
                                   [{"file": "d.csv", "layout": "long"}], {"d.csv": text.encode(encoding)})
     result = load(root.settings, clock=LATER)
     assert result.loaded == ["r1"]
+    approve_all(root.settings, LATER)
     assert rows(root.settings, "r1") == [("GDP", "2024-Q1", 1000.5, "p", "注释"),
                                          ("PART_A", "2024-Q1", 400.5, "p", None),
                                          ("PART_B", "2024-Q1", 600.0, "p", "注*")]
@@ -51,6 +52,7 @@ def test_declared_gbk_and_tab_delimited(tmp_path: Path):
     root = MiniRoot(tmp_path).add("r1", "2024-04-19T10:00:00+08:00", THREE,
                                   [{"file": "d.csv", "layout": "long", "encoding": "gbk"}], {"d.csv": text.encode("gbk")})
     load(root.settings, clock=LATER)
+    approve_all(root.settings, LATER)
     assert [r[2] for r in rows(root.settings, "r1")] == [100.0, 40.0, 60.0]
 
 
@@ -59,6 +61,7 @@ def test_unit_in_value_header_is_converted_by_scale(tmp_path: Path):
     root = MiniRoot(tmp_path).add("r1", "2024-04-19T10:00:00+08:00", THREE,
                                   [{"file": "d.csv", "layout": "long"}], {"d.csv": text})
     load(root.settings, clock=LATER)
+    approve_all(root.settings, LATER)
     assert [r[2] for r in rows(root.settings, "r1")] == pytest.approx([100.0, 40.0, 60.0])
 
 
@@ -67,6 +70,7 @@ def test_confidential_cell_without_value_is_accepted(tmp_path: Path):
     root = MiniRoot(tmp_path).add("r1", "2024-04-19T10:00:00+08:00", THREE,
                                   [{"file": "d.csv", "layout": "long"}], {"d.csv": text})
     load(root.settings, clock=LATER)
+    approve_all(root.settings, LATER)
     assert rows(root.settings, "r1")[1] == ("PART_A", "2024-Q1", None, "c", None)
 
 
@@ -81,6 +85,7 @@ def test_long_xlsx(tmp_path: Path):
     root = MiniRoot(tmp_path).add("r1", "2024-04-19T10:00:00+08:00", THREE,
                                   [{"file": "d.xlsx", "layout": "long"}], {"d.xlsx": xlsx_bytes(build)})
     load(root.settings, clock=LATER)
+    approve_all(root.settings, LATER)
     assert [r[2] for r in rows(root.settings, "r1")] == [100.25, 40.0, 60.25]
 
 
@@ -102,6 +107,7 @@ def test_office_wide_table(tmp_path: Path):
                                   [{"file": "t.xlsx", "layout": "wide"}],
                                   {"t.xlsx": xlsx_bytes(build), "t.xlsx.mapping.yaml": mapping})
     load(root.settings, clock=LATER)
+    approve_all(root.settings, LATER)
     assert rows(root.settings, "r1") == [
         ("GDP", "2024-Q1", 100.0, "p", None), ("GROWTH", "2024-Q1", 5.2, "p", None),
         ("PART_A", "2024-Q1", 40.0, "p", "甲含示例项目。"), ("PART_B", "2024-Q1", pytest.approx(60.0), "p", None)]
@@ -123,6 +129,7 @@ def test_reload_rules_unpublished_replaced_published_refused(tmp_path: Path):
     corrected = first.replace("100", "101").replace("60\n", "61\n")
     (tmp_path / "releases" / "r1" / "d.csv").write_text(corrected, encoding="utf-8")
     assert load(root.settings, clock=before).loaded == ["r1"]  # still embargoed: replaced
+    approve_all(root.settings, before)
     assert [r[2] for r in rows(root.settings, "r1")] == [101.0, 40.0, 61.0]
     (tmp_path / "releases" / "r1" / "d.csv").write_text(first, encoding="utf-8")
     with pytest.raises(ValidationFailed, match="load refused") as info:

@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import write_content
+from statpub.clock import Clock, parse_instant
 from statpub.config import Settings
 from tests.helpers import cli_env, run_cli
+from tools.test_approvals import approve_loaded
 from warehouse.gate import Gate
 from warehouse.reader import WarehouseReader, open_snapshot
 from warehouse.snapshots import SnapshotStore
 
 BEFORE_RELEASE = "2023-06-01T00:00:00+08:00"  # the synthetic release is still embargoed: reloads allowed
 LATER = datetime(2025, 1, 1, tzinfo=UTC)
+CLOCK = Clock(start=parse_instant(BEFORE_RELEASE))
 
 
 def answer(path: Path) -> list[dict]:
@@ -35,6 +38,7 @@ def test_kill_nine_mid_load_keeps_previous_snapshot(tmp_path: Path):
     write_content(tmp_path, series=300, months=1000)
     settings = Settings(root=tmp_path, warehouse_dir=tmp_path / "warehouse" / "data")
     assert run_cli("load", "--quiet", settings=settings, now=BEFORE_RELEASE).returncode == 0
+    approve_loaded(settings, CLOCK, "kill test reviewer")
     store = SnapshotStore(settings.warehouse_dir)
     first = store.current()
     expected = answer(first)
@@ -53,13 +57,15 @@ def test_kill_nine_mid_load_keeps_previous_snapshot(tmp_path: Path):
         outcomes.append(current == first)
         if current == first:
             assert answer(current) == expected  # byte-for-byte the same figures
-        else:  # the load finished before the kill: the new snapshot is complete
-            assert len(answer(current)) == 2002
+        else:  # the load finished before the kill: the new snapshot is complete (awaiting approval)
+            approve_loaded(settings, CLOCK, "kill test reviewer")
+            assert len(answer(store.current())) == 2002
             break
     assert outcomes[0] is True, "the earliest kill must leave the previous snapshot current"
 
     # A later load succeeds and cleans up what killed loads left behind.
     assert run_cli("load", "--quiet", settings=settings, now=BEFORE_RELEASE).returncode == 0
+    approve_loaded(settings, CLOCK, "kill test reviewer")
     current = store.current()
     assert len(answer(current)) == 2002
     assert all(v <= int(current.stem.split("_v")[1]) for v in store.versions())

@@ -11,7 +11,7 @@ import pyarrow.ipc as ipc
 
 from etl.load import load
 from statpub.clock import Clock
-from tests.etl.builder import MiniRoot
+from tests.etl.builder import MiniRoot, approve_all
 from warehouse.gate import Gate
 from warehouse.reader import WarehouseReader
 
@@ -32,6 +32,7 @@ def test_revision_keeps_the_earlier_vintage_byte_identical(tmp_path: Path):
                                   {"d.csv": Q1})
     after_q1 = Clock(start=datetime(2024, 5, 1, tzinfo=UTC))
     load(root.settings, clock=after_q1)
+    approve_all(root.settings, after_q1)
     reader = WarehouseReader(root.settings.warehouse_dir)
     first_snapshot = reader.snapshot()
     as_of = datetime(2024, 5, 1, tzinfo=UTC)
@@ -39,7 +40,9 @@ def test_revision_keeps_the_earlier_vintage_byte_identical(tmp_path: Path):
 
     root.add("q1-final", "2024-12-10T10:00:00+08:00", THREE, [{"file": "d.csv", "layout": "long"}], {"d.csv": REVISED},
              revision={"stage": "final-verification", "reason": {"zh": "最终核实", "en": "final verification"}})
-    load(root.settings, clock=Clock(start=datetime(2024, 12, 1, tzinfo=UTC)))
+    before_final = Clock(start=datetime(2024, 12, 1, tzinfo=UTC))
+    load(root.settings, clock=before_final)
+    approve_all(root.settings, before_final)
 
     snapshot = reader.snapshot()  # the same reader object follows the swap
     assert snapshot.path != first_snapshot.path
