@@ -147,6 +147,27 @@ class Gate:
         params = [*codes, ids, start, start, end, end]
         return self._query(sql, params)
 
+    def history(self, *, as_of: datetime | None = None, latest_only: bool = False,
+                batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
+        """Every series at once, streamed in batches (bulk files): every vintage visible to this
+        reader (or public at `as_of`), or only the latest per period. Sorted by series, period
+        and vintage, so files written from it keep each series in few row groups."""
+        ids = self._release_ids(as_of)
+        if not ids:
+            return pa.RecordBatchReader.from_batches(_empty().schema, [])
+        latest = "DISTINCT ON (o.series_code, o.period) " if latest_only else ""
+        order = "r.instant DESC, o.release_id DESC" if latest_only else "r.instant, o.release_id"
+        sql = (
+            f"SELECT {latest}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed fragments; values are bound
+            "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id "
+            f"WHERE list_contains(?, o.release_id) ORDER BY o.series_code, o.period, {order}"
+        )
+        if latest_only:  # DISTINCT ON keeps the first of each group; present them oldest first
+            sql = f"SELECT * FROM ({sql}) ORDER BY series_code, period"  # noqa: S608 - fixed fragments
+        cur = self.snapshot.cursor()
+        # The cursor stays open while the reader is consumed; it is closed with the reader's owner.
+        return cur.sql(sql, params=[ids]).to_arrow_reader(batch_rows)
+
     def release_observations(self, release_id: str) -> pa.Table:
         """Every figure a release carried, as it carried them; empty unless visible."""
         if not self.can_see(release_id):
