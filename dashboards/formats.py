@@ -236,7 +236,7 @@ def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
         handle.write("\ufeff".encode())
         writer = None
         for batch in batches:
-            seconds = batch.column("vintage").cast(pa.timestamp("s", tz="UTC"))
+            seconds = batch.column("vintage").cast(pa.timestamp("s", tz="UTC"), safe=False)
             vintage = pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%SZ")
             batch = batch.set_column(batch.schema.get_field_index("vintage"), "vintage", vintage)
             if writer is None:

@@ -103,6 +103,9 @@ ERRORS = {
     "413": f"More than {P.MAX_ROWS} rows: narrow start/end or use the bulk files",
     "429": "Rate limit reached: see Retry-After",
 }
+# The server refuses request lines longer than this before any route sees them.
+URI_TOO_LONG = {"description": "Request line longer than 4094 bytes (server limit)",
+                "content": {"text/html": {"schema": STR}}}
 
 
 def _query(spec: tuple[P.Param, ...]) -> list[dict]:
@@ -110,19 +113,20 @@ def _query(spec: tuple[P.Param, ...]) -> list[dict]:
              "schema": p.schema or STR} for p in spec]
 
 
-def _path(name: str, pattern: str, description: str) -> dict:
+def _path(name: str, pattern: str, description: str, example: str) -> dict:
     return {"name": name, "in": "path", "required": True, "description": description,
-            "schema": {"type": "string", "pattern": pattern}}
+            "schema": {"type": "string", "pattern": pattern}, "example": example}
 
 
-CODE = _path("code", P.SERIES_CODE.pattern, "Series code, e.g. GDP")
-RELEASE = _path("release_id", P.RELEASE_ID.pattern, "Release id, e.g. 2024-q3-economy")
-VINTAGE = _path("vintage", r"^(latest|[a-z0-9][a-z0-9-]{1,63})$", "`latest` or a published release id (pinned)")
+CODE = _path("code", P.SERIES_CODE.pattern, "Series code, e.g. GDP", "GDP")
+RELEASE = _path("release_id", P.RELEASE_ID.pattern, "Release id, e.g. 2024-q3-economy", "2024-q3-economy")
+VINTAGE = _path("vintage", r"^(latest|[a-z0-9][a-z0-9-]{1,63})$", "`latest` or a published release id (pinned)",
+                "latest")
 
 
 def _op(summary: str, spec: tuple[P.Param, ...], content: dict, path_params: tuple = (), description: str = "",
         codes: tuple[str, ...] = ("400", "404", "429")) -> dict:
-    responses = {"200": {"description": "OK", "content": content}}
+    responses = {"200": {"description": "OK", "content": content}, "414": URI_TOO_LONG}
     for code in codes:
         responses[code] = {"description": ERRORS[code], "content": {JSON: {"schema": _ref("Error")}}}
     return {"get": {"summary": summary, "description": description, "parameters": [*path_params, *_query(spec)],
@@ -175,9 +179,9 @@ def document() -> dict:
                                                   _file(CSV), (VINTAGE,), files),
     }
     for kind, param in (("series", _path("name", r"^[A-Z][A-Z0-9_]{1,47}\.(parquet|csv|jsonstat\.json)$",
-                                         "CODE.parquet, CODE.csv or CODE.jsonstat.json")),
+                                         "CODE.parquet, CODE.csv or CODE.jsonstat.json", "GDP.parquet")),
                         ("releases", _path("name", r"^[a-z0-9][a-z0-9-]{1,63}\.(parquet|csv|jsonstat\.json)$",
-                                           "ID.parquet, ID.csv or ID.jsonstat.json"))):
+                                           "ID.parquet, ID.csv or ID.jsonstat.json", "2024-q3-economy.csv"))):
         paths[f"/api/v1/files/{{vintage}}/{kind}/{{name}}"] = _op(
             f"One {kind[:-1]} at this vintage", P.NO_PARAMS, {**_file(PARQUET, CSV), JSON: {"schema": _ref("JsonStat")}},
             (VINTAGE, param), files)

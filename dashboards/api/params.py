@@ -20,7 +20,7 @@ from statpub.transforms import TRANSFORMS
 SERIES_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,47}$")
 RELEASE_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 TOPIC_CODE = RELEASE_ID
-PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$")
+PERIOD = re.compile(r"^(19\d{2}|2[01]\d{2}|2200)(-Q[1-4]|-(0[1-9]|1[0-2]))?$")  # years 1900-2200
 
 MAX_LIST_LIMIT = 1000
 DEFAULT_LIST_LIMIT = 100
@@ -118,7 +118,7 @@ def pattern(regex: re.Pattern, what: str) -> Callable[[str], str]:
 
 def bounded_int(low: int, high: int) -> Callable[[str], int]:
     def parse(raw: str) -> int:
-        if not re.fullmatch(r"\d{1,9}", raw):
+        if not re.fullmatch(r"\d{1,10}", raw):
             raise ValueError(f"{raw[:40]!r} is not a whole number")
         value = int(raw)
         if not low <= value <= high:
