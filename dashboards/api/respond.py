@@ -61,8 +61,22 @@ def json_answer(body: object, *, immutable: bool = False, max_age: int = DEFAULT
     """A JSON answer with a strong ETag. With `view`, it depends only on the public state, so the
     fast path may keep its bytes and answer identical requests from memory."""
     data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    return _json_bytes(data, hashlib.sha256(data).hexdigest()[:32], immutable=immutable, max_age=max_age, view=view)
+
+
+def cached_json(key: str, compute: Callable[[], object], *, view: PublicView) -> Response:
+    """A JSON answer computed once per public state for all server processes (kept on disk by
+    the file cache), then kept in each process's memory by the fast path."""
+    cached = parts().files.get_or_build(key, ".json", lambda path: path.write_bytes(
+        json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode()))
+    data = cached.path.read_bytes()
+    return _json_bytes(data, hashlib.sha256(data).hexdigest()[:32], immutable=False, max_age=DEFAULT_MAX_AGE,
+                       view=view)
+
+
+def _json_bytes(data: bytes, etag: str, *, immutable: bool, max_age: int, view: PublicView | None) -> Response:
     response = Response(data, mimetype="application/json")
-    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.set_etag(etag)
     if immutable:
         response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE_MAX_AGE}, immutable"
     else:
