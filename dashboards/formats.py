@@ -197,35 +197,7 @@ def write_jsonstat(table: ExportTable, path: Path) -> None:
 
 
 # -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----
-BULK_ROW_GROUP = 65_536  # rows; series are contiguous, so a remote reader fetches few row groups
-
-
-def write_parquet_stream(batches: pa.RecordBatchReader, path: Path, metadata: dict[str, str]) -> int:
-    """Compact columns (series_code, period, value, status, note, release_id, vintage) with the
-    file's title, licence and citation in the key-value metadata. Returns the rows written."""
-    schema = batches.schema.with_metadata({f"statpub.{k}".encode(): v.encode() for k, v in metadata.items()})
-    rows = 0
-    with pq.ParquetWriter(path, schema, compression="zstd", write_page_index=True) as writer:
-        pending: list[pa.RecordBatch] = []
-        size = 0
-        for batch in batches:
-            pending.append(batch)
-            size += batch.num_rows
-            if size >= BULK_ROW_GROUP:
-                table = pa.Table.from_batches(pending, schema=batches.schema)
-                cut = size - size % BULK_ROW_GROUP
-                writer.write_table(table.slice(0, cut).replace_schema_metadata(schema.metadata),
-                                   row_group_size=BULK_ROW_GROUP)
-                rest = table.slice(cut)
-                pending, size = rest.to_batches(), rest.num_rows
-                rows += cut
-        if size:
-            writer.write_table(pa.Table.from_batches(pending, schema=batches.schema)
-                               .replace_schema_metadata(schema.metadata), row_group_size=BULK_ROW_GROUP)
-            rows += size
-    return rows
-
-
+# (Bulk Parquet is written by DuckDB itself: Gate.copy_history.)
 def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
     """The same compact columns as CSV (UTF-8 with BOM for Excel; instants as ISO 8601 UTC)."""
     import pyarrow.compute as pc

@@ -35,7 +35,7 @@ from dashboards.api.respond import (
     parts,
 )
 from dashboards.api.state import PublicView, releases_identity
-from dashboards.formats import FORMATS, write_csv_stream, write_parquet_stream
+from dashboards.formats import FORMATS, write_csv_stream
 from dashboards.services import services
 from statpub.clock import format_beijing
 from warehouse.gate import Gate
@@ -109,8 +109,7 @@ def history(vintage_name: str) -> Response:
     key = fingerprint("history", vintage.key, pub)
 
     def build(path: Path) -> None:
-        write_parquet_stream(gate.history(as_of=vintage.as_of), path,
-                             _metadata(vintage, "every vintage of every series", pub))
+        gate.copy_history(path, as_of=vintage.as_of, metadata=_metadata(vintage, "every vintage of every series", pub))
     return _serve(vintage, key, ".parquet", build, FORMATS["parquet"].mimetype, "history.parquet")
 
 
@@ -124,11 +123,11 @@ def values(vintage_name: str, ext: str) -> Response:
     key = fingerprint("values", ext, vintage.key, pub)
 
     def build(path: Path) -> None:
-        batches = gate.history(as_of=vintage.as_of, latest_only=True)
         if ext == "parquet":
-            write_parquet_stream(batches, path, _metadata(vintage, "values of every series", pub))
+            gate.copy_history(path, as_of=vintage.as_of, latest_only=True,
+                              metadata=_metadata(vintage, "values of every series", pub))
         else:
-            write_csv_stream(batches, path)
+            write_csv_stream(gate.history(as_of=vintage.as_of, latest_only=True), path)
     return _serve(vintage, key, f".{ext}", build, FORMATS[ext].mimetype, f"values.{ext}")
 
 

@@ -4,8 +4,8 @@ against the OpenAPI document (bounded examples; no server error, no schema viola
 
 from __future__ import annotations
 
+import importlib.util
 import json
-import shutil
 import subprocess
 import sys
 
@@ -16,11 +16,14 @@ from tests.api.conftest import AFTER, FINAL
 pytestmark = pytest.mark.slow
 
 
+# Run through this interpreter, so the tools of the environment under test are used.
+TOOLS = {"frictionless": "frictionless", "schemathesis": "schemathesis.cli"}
+
+
 def _tool(name: str) -> list[str]:
-    found = shutil.which(name)
-    if found:
-        return [found]
-    pytest.fail(f"{name} is not installed: pip install the project's test extra")
+    if importlib.util.find_spec(name) is None:
+        pytest.fail(f"{name} is not installed: pip install the project's test extra")
+    return [sys.executable, "-m", TOOLS[name]]
 
 
 def test_frictionless_validates_the_data_package(live_server):
@@ -48,6 +51,6 @@ def test_schemathesis_finds_no_server_error_nor_schema_violation(live_server):
                "--max-examples", "25", "--no-color",
                "--seed", "4", "--request-timeout", "30"]
     result = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                            env={"PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": "/tmp"})
+                            env={"PATH": f"{sys.prefix}/bin:/usr/bin:/bin", "HOME": "/tmp", "NO_COLOR": "1"})
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert "passed" in result.stdout.lower()
