@@ -8,6 +8,7 @@ from dash import html
 from flask import jsonify
 
 from dashboards import feeds, http
+from dashboards.api import register_api
 from dashboards.services import EXTENSION_KEY, Services, services
 from statpub.clock import Clock, clock_from_env, format_beijing
 from statpub.config import Settings, resolve_settings
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                                                 WarehouseReader(settings.warehouse_dir))
     http.install(server)
     server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom (review)
+    register_api(server)
     dash.register_page("home", path="/", layout=home_layout)
     app.layout = html.Div([dash.page_container])
 

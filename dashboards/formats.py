@@ -147,9 +147,86 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
     wb.save(path)
 
 
+def write_jsonstat(table: ExportTable, path: Path) -> None:
+    """JSON-stat 2.0 (the format PxWeb, ONS and Eurostat serve): a cube with the dimensions series
+    × period (× release when several vintages of a figure are present). Values and flags are
+    sparse objects keyed by cell index, so a cube of mixed frequencies stays small; English labels,
+    Chinese ones in `extension.zh`."""
+    rows = table.rows.to_pylist()
+    codes = list(dict.fromkeys(r["series_code"] for r in rows))
+    periods = sorted({r["period"] for r in rows}, key=lambda p: (p[:4], len(p), p))
+    several = len({(r["series_code"], r["period"]) for r in rows}) < len(rows)
+    releases = list(dict.fromkeys(r["release_id"] for r in sorted(rows, key=lambda r: r["vintage"])))
+    dims = ["series", "period", *(["release"] if several else [])]
+    sizes = [len(codes), len(periods), *([len(releases)] if several else [])]
+    where = {name: {v: i for i, v in enumerate(values)}
+             for name, values in (("series", codes), ("period", periods), ("release", releases))}
+    values: dict[str, float | None] = {}
+    status: dict[str, str] = {}
+    for r in rows:
+        index = where["series"][r["series_code"]] * sizes[1] + where["period"][r["period"]]
+        if several:
+            index = index * sizes[2] + where["release"][r["release_id"]]
+        values[str(index)] = r["value"]
+        if r["status"]:
+            status[str(index)] = r["status"]
+    info = {c: table.series.get(c) for c in codes}
+    series_dim = {"label": "Series", "category": {
+        "index": where["series"],
+        "label": {c: (s.name_en if s else c) for c, s in info.items()},
+        "unit": {c: {"label": s.unit_en if s else "", "decimals": s.decimals if s else 0} for c, s in info.items()},
+    }}
+    dimension = {"series": series_dim,
+                 "period": {"label": "Period", "category": {"index": where["period"]}}}
+    if several:
+        dimension["release"] = {"label": "Release (vintage)", "category": {"index": where["release"]}}
+    vintages = [r["vintage"] for r in rows if r["vintage"] is not None]
+    body = {
+        "version": "2.0", "class": "dataset", "label": table.title_en, "source": table.source_en,
+        **({"updated": max(vintages).isoformat()} if vintages else {}),
+        "id": dims, "size": sizes, "role": {"time": ["period"], "metric": ["series"]},
+        "dimension": dimension, "value": values, **({"status": status} if status else {}),
+        "note": [table.citation],
+        "extension": {"zh": {"label": table.title_zh, "source": table.source_zh,
+                             "series": {c: s.name_zh for c, s in info.items() if s},
+                             "unit": {c: s.unit_zh for c, s in info.items() if s}},
+                      "flags": {f: describe(f, "en") for f in "prebc"},
+                      **({"metadata": table.extra_metadata} if table.extra_metadata else {})},
+    }
+    path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+# -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----
+# (Bulk Parquet is written by DuckDB itself: Gate.copy_history.)
+def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
+    """The same compact columns as CSV (UTF-8 with BOM for Excel; instants as ISO 8601 UTC)."""
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    rows = 0
+    with open(path, "wb") as handle:
+        handle.write("\ufeff".encode())
+        writer = None
+        for batch in batches:
+            seconds = batch.column("vintage").cast(pa.timestamp("s", tz="UTC"), safe=False)
+            vintage = pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%SZ")
+            batch = batch.set_column(batch.schema.get_field_index("vintage"), "vintage", vintage)
+            if writer is None:
+                writer = pcsv.CSVWriter(handle, batch.schema,
+                                        write_options=pcsv.WriteOptions(quoting_style="needed"))
+            writer.write_batch(batch)
+            rows += batch.num_rows
+        if writer is None:
+            handle.write(",".join(batches.schema.names).encode() + b"\n")
+        else:
+            writer.close()
+    return rows
+
+
 FORMATS: dict[str, Format] = {
     "csv": Format("csv", ".csv", "text/csv; charset=utf-8", write_csv),
     "xlsx": Format("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx),
     "parquet": Format("parquet", ".parquet", "application/vnd.apache.parquet", write_parquet),
     "json": Format("json", ".json", "application/json", write_json),
+    "jsonstat": Format("jsonstat", ".jsonstat.json", "application/json", write_jsonstat),
 }

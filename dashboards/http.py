@@ -66,7 +66,11 @@ def install(server: Flask) -> None:
 
     @server.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
-        return error_response(exc.code or 500, exc.name, exc.description or exc.name)
+        response = error_response(exc.code or 500, exc.name, exc.description or exc.name)
+        allow = getattr(exc, "valid_methods", None)
+        if allow:  # 405 must say what is allowed (RFC 9110)
+            response.headers["Allow"] = ", ".join(allow)
+        return response
 
     @server.errorhandler(Exception)
     def _unexpected(exc: Exception):

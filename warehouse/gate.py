@@ -150,11 +150,15 @@ class Gate:
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
         """Series with at least one figure this reader may see, in catalogue order."""
-        codes = {c for r in self._visible if r.observation_count for c in r.series}
-        return tuple(s for s in self.snapshot.series.values() if s.code in codes)
+        return self.snapshot.series_carried_by(self._with_figures())[0]
 
     def series_info(self, code: str) -> SeriesInfo | None:
-        return next((s for s in self.series() if s.code == code), None)
+        if code not in self.snapshot.series_carried_by(self._with_figures())[1]:
+            return None
+        return self.snapshot.series.get(code)
+
+    def _with_figures(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self._visible if r.observation_count)
 
     def topics(self) -> tuple[TopicInfo, ...]:
         used = {s.topic for s in self.series()}
@@ -183,6 +187,50 @@ class Gate:
         )
         params = [*codes, ids, start, start, end, end]
         return self._query(sql, params)
+
+    def history(self, *, as_of: datetime | None = None, latest_only: bool = False,
+                batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
+        """Every series at once, streamed in batches (bulk files): every vintage visible to this
+        reader (or public at `as_of`), or only the latest per period. Sorted by series, period
+        and vintage, so files written from it keep each series in few row groups."""
+        ids = self._release_ids(as_of)
+        if not ids:
+            return pa.RecordBatchReader.from_batches(_empty().schema, [])
+        latest = "DISTINCT ON (o.series_code, o.period) " if latest_only else ""
+        order = "r.instant DESC, o.release_id DESC" if latest_only else "r.instant, o.release_id"
+        sql = (
+            f"SELECT {latest}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed fragments; values are bound
+            "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id "
+            f"WHERE list_contains(?, o.release_id) ORDER BY o.series_code, o.period, {order}"
+        )
+        if latest_only:  # DISTINCT ON keeps the first of each group; present them oldest first
+            sql = f"SELECT * FROM ({sql}) ORDER BY series_code, period"  # noqa: S608 - fixed fragments
+        cur = self.snapshot.cursor()
+        # The cursor stays open while the reader is consumed; it is closed with the reader's owner.
+        return cur.sql(sql, params=[ids]).to_arrow_reader(batch_rows)
+
+    def copy_history(self, path: str, *, as_of: datetime | None = None, latest_only: bool = False,
+                     metadata: dict[str, str] | None = None) -> int:
+        """The rows of `history()` written straight to a Parquet file by DuckDB's parallel writer
+        (zstd, 64 Ki-row groups, `metadata` as key-value metadata). Returns the rows written."""
+        ids = self._release_ids(as_of)
+        latest = "DISTINCT ON (o.series_code, o.period) " if latest_only else ""
+        order = "r.instant DESC, o.release_id DESC" if latest_only else "r.instant, o.release_id"
+        select = (
+            f"SELECT {latest}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed fragments; values are bound
+            "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id "
+            f"WHERE list_contains(?::VARCHAR[], o.release_id) ORDER BY o.series_code, o.period, {order}"
+        )
+        if latest_only:
+            select = f"SELECT * FROM ({select}) ORDER BY series_code, period"  # noqa: S608 - fixed fragments
+        sql = (f"COPY ({select}) TO ? (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536, "  # noqa: S608 - fixed fragments; values are bound
+               "KV_METADATA ?)")
+        cur = self.snapshot.cursor()
+        try:
+            row = cur.execute(sql, [ids, str(path), metadata or {"statpub": "1"}]).fetchone()
+        finally:
+            cur.close()
+        return int(row[0]) if row else 0
 
     def release_observations(self, release_id: str) -> pa.Table:
         """Every figure a release carried, as it carried them; empty unless visible."""

@@ -1,0 +1,131 @@
+"""Unit tests of the API's parameter parsing, search, limits, memo and JSON shapes."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from dashboards.api import params as P
+from dashboards.api.routes import search_series
+from dashboards.api.shapes import observation_records, transformed
+from dashboards.api.state import Answer, Memo, RateLimiter
+from statpub.transforms import Point, apply
+
+
+def test_unknown_and_repeated_parameters_are_refused_by_name():
+    with pytest.raises(P.BadParameter) as unknown:
+        P.parse_params(MultiDict({"unit": "pch"}), P.OBSERVATIONS)
+    assert unknown.value.parameter == "unit"
+    with pytest.raises(P.BadParameter) as twice:
+        P.parse_params(MultiDict([("start", "2020"), ("start", "2021")]), P.OBSERVATIONS)
+    assert twice.value.parameter == "start"
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("start", "2020-Q5"), ("end", "20x0"), ("as_of", "2024-01-01T00:00:00"), ("as_of", "yesterday"),
+    ("vintages", "some"), ("units", "log"), ("format", "xml"),
+])
+def test_bad_values_name_their_parameter(name, value):
+    with pytest.raises(P.BadParameter) as err:
+        P.parse_params(MultiDict({name: value}), P.OBSERVATIONS)
+    assert err.value.parameter == name
+    assert err.value.message.startswith(f"{name}: ")
+
+
+def test_defaults_and_bounds():
+    values = P.parse_params(MultiDict(), P.OBSERVATIONS)
+    assert values == {"start": None, "end": None, "as_of": None, "vintages": "latest", "units": "lin",
+                      "format": "json"}
+    assert P.parse_params(MultiDict({"limit": "1000"}), P.SERIES_LIST)["limit"] == 1000
+    for bad in ("0", "1001", "-1", "1e3"):
+        with pytest.raises(P.BadParameter):
+            P.parse_params(MultiDict({"limit": bad}), P.SERIES_LIST)
+    with pytest.raises(P.BadParameter):
+        P.parse_params(MultiDict({"q": "x" * 101}), P.SERIES_LIST)
+
+
+def test_search_matches_chinese_and_english_names(gate_at):
+    series = gate_at("2026-12-10T10:00:05+08:00").series()
+    assert [s.code for s in search_series(series, None, None, "地区生产总值")][0] == "GDP"
+    found = search_series(series, None, None, "consumer price")
+    assert found and all("consumer price" in s.name_en.lower() for s in found)
+    quarterly = search_series(series, "national-accounts", "Q", None)
+    assert quarterly and all(s.topic == "national-accounts" and s.frequency == "Q" for s in quarterly)
+    assert search_series(series, None, None, "no such thing at all") == []
+
+
+def test_rate_limiter_refuses_past_the_burst_and_says_when_to_retry():
+    limiter = RateLimiter(burst=3, window=60)
+    assert [limiter.take("a")[0] for _ in range(4)] == [True, True, True, False]
+    allowed, remaining, retry = limiter.take("a")
+    assert not allowed and remaining == 0 and 1 <= retry <= 20
+    assert limiter.take("b")[0]  # per client
+    assert RateLimiter.from_setting("0") is None
+    assert RateLimiter.from_setting("10/1").rate == 10
+
+
+def test_memo_is_bounded_by_bytes():
+    memo = Memo(max_bytes=250, max_item=100)
+    for i in range(5):
+        memo.put(("k", i), Answer("200 OK", (), b"x" * 100, None, 60))
+    assert len(memo) == 2 and memo.get(("k", 4)) and memo.get(("k", 0)) is None
+    memo.put(("big",), Answer("200 OK", (), b"x" * 101, None, 60))
+    assert memo.get(("big",)) is None
+
+
+def test_transformed_values_equal_the_shared_transforms(gate_at):
+    gate = gate_at("2026-12-10T10:00:05+08:00")
+    info = gate.series_info("GDP")
+    rows = gate.observations(["GDP"])
+    out = transformed(rows, info, "pc1").to_pylist()
+    expected = apply([Point(r["period"], r["value"], r["status"]) for r in rows.to_pylist()], "pc1",
+                     measure=info.measure, cumulative=info.cumulative)
+    assert [(r["period"], r["value"]) for r in out] == [(p.period, p.value) for p in expected]
+    assert any(r["value"] is not None for r in out)
+
+
+def test_every_vintage_says_until_when_it_held(gate_at):
+    gate = gate_at("2026-12-10T10:00:05+08:00")
+    records = observation_records(gate.observations(["GDP"], start="2025-Q1", end="2025-Q1", all_vintages=True),
+                                  all_vintages=True)
+    assert len(records) >= 2
+    for older, newer in zip(records, records[1:], strict=False):
+        assert older["valid_to"] == newer["vintage"]
+    assert records[-1]["valid_to"] is None and records[-1]["release_id"] == "2025-gdp-final-verification"
+
+
+def test_too_many_rows_is_413_pointing_to_the_files(api_client, monkeypatch):
+    monkeypatch.setattr(P, "MAX_ROWS", 3)
+    response = api_client().get("/api/v1/series/GDP/observations")
+    assert response.status_code == 413
+    body = response.get_json()
+    assert body["status"] == 413 and "/api/v1/files/" in body["message"]
+
+
+def test_openapi_document_is_valid():
+    from openapi_spec_validator import validate
+
+    from dashboards.api.openapi import document
+
+    validate(json.loads(json.dumps(document())))
+
+
+def test_public_state_changes_exactly_at_the_instant(demo_settings):
+    from dashboards.api.state import PublicState
+    from dashboards.services import Services
+    from statpub.clock import Clock, parse_instant
+    from warehouse.reader import WarehouseReader
+
+    def view(at: str):
+        svc = Services(demo_settings, Clock(start=parse_instant(at), anchor_epoch=time.time()),
+                       WarehouseReader(demo_settings.warehouse_dir))
+        return PublicState(svc).current()
+
+    before, after = view("2026-12-10T09:59:59+08:00"), view("2026-12-10T10:00:00+08:00")
+    assert before.key != after.key
+    assert before.latest_release != "2025-gdp-final-verification"
+    assert after.latest_release == "2025-gdp-final-verification"
+    assert view("2026-12-10T09:00:00+08:00").key == before.key
