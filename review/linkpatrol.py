@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import xml.etree.ElementTree as ET
 from collections import deque
 from dataclasses import asdict, dataclass, field
@@ -230,10 +231,24 @@ def _status_problem(session: requests.Session, url: str, timeout: float) -> str 
     return f"HTTP {response.status_code}" if response.status_code >= 400 else None
 
 
+MAX_RETRY_AFTER = 10.0  # seconds a polite crawler waits when the site says 429
+
+
+def _get(session: requests.Session, url: str, timeout: float) -> requests.Response:
+    """GET, waiting once as asked when the site rate-limits the crawler (429 is not a broken link)."""
+    response = session.get(url, timeout=timeout, stream=True, allow_redirects=True)
+    if response.status_code == 429:
+        wait = response.headers.get("Retry-After", "1")
+        response.close()
+        time.sleep(min(MAX_RETRY_AFTER, float(wait) if wait.replace(".", "", 1).isdigit() else 1.0))
+        response = session.get(url, timeout=timeout, stream=True, allow_redirects=True)
+    return response
+
+
 def _visit(session: requests.Session, url: str, renderer: _Renderer | None, markers: tuple[str, ...],
            timeout: float, result: PatrolResult) -> tuple[str | None, list[str]]:
     try:
-        response = session.get(url, timeout=timeout, stream=True, allow_redirects=True)
+        response = _get(session, url, timeout)
     except requests.RequestException as exc:
         return f"unreachable ({exc.__class__.__name__})", []
     with response:
