@@ -17,8 +17,12 @@ class StatpubServer(BaseApplication):
 
     def load(self):
         from dashboards.app import create_app
+        from dashboards.requestlog import RequestLog
+        from statpub import logs
 
-        return create_app().server
+        logs.configure()
+        server = create_app().server
+        return RequestLog(server, server.url_map)
 
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int) -> int:
@@ -28,7 +32,7 @@ def run_gunicorn(host: str, port: int, workers: int, threads: int) -> int:
         "threads": threads,
         "worker_class": "gthread",
         "preload_app": False,
-        "accesslog": "-",
+        "accesslog": None,  # statpub logs each request itself, as JSON (dashboards/requestlog.py)
         "timeout": 60,
         "graceful_timeout": 10,
     }).run()
