@@ -9,6 +9,7 @@ from flask import jsonify
 
 from dashboards import http
 from dashboards.services import EXTENSION_KEY, Services, services
+from press import web as press_web
 from statpub.clock import Clock, clock_from_env, format_beijing
 from statpub.config import Settings, resolve_settings
 from statpub.numbers import format_number
@@ -26,6 +27,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
                                                 WarehouseReader(settings.warehouse_dir))
     http.install(server)
     dash.register_page("home", path="/", layout=home_layout)
+    press_web.install(app)  # pre-release area: login, session reader, pages, pack download
     app.layout = html.Div([dash.page_container])
 
     @server.get("/healthz")
