@@ -26,10 +26,13 @@ SESSION_LIFETIME = timedelta(hours=8)  # a working day; the longest window is 24
 
 # Throttling: after SLOW_AFTER failures within FAILURE_WINDOW, each attempt must wait a doubling
 # delay after the last failure; after LOCK_AFTER failures, every attempt is refused until the
-# window has passed since the last one.
+# window has passed since the last one. Counted per account name and, more loosely (an office's
+# staff may share one address), per client address.
 FAILURE_WINDOW = timedelta(minutes=15)
 SLOW_AFTER = 3
 LOCK_AFTER = 10
+ADDRESS_SLOW_AFTER = 10
+ADDRESS_LOCK_AFTER = 30
 MAX_DELAY = timedelta(seconds=60)
 
 _hasher = PasswordHasher()
@@ -172,7 +175,8 @@ class Accounts:
             for subject in subjects:
                 rows = con.execute("SELECT at FROM login_failures WHERE subject = ? AND at > ? "
                                    "ORDER BY at", [subject, iso(now - FAILURE_WINDOW)]).fetchall()
-                decision = _decide([datetime.fromisoformat(r["at"]) for r in rows], now)
+                limits = (ADDRESS_SLOW_AFTER, ADDRESS_LOCK_AFTER) if subject.startswith("ip:") else (SLOW_AFTER, LOCK_AFTER)
+                decision = _decide([datetime.fromisoformat(r["at"]) for r in rows], now, *limits)
                 if not decision.allowed and decision.retry_after >= worst.retry_after:
                     worst = decision
         return worst
@@ -188,14 +192,14 @@ class Accounts:
             con.execute("DELETE FROM login_failures WHERE subject = ?", [subject])
 
 
-def _decide(failures: list[datetime], now: datetime) -> Throttle:
+def _decide(failures: list[datetime], now: datetime, slow_after: int, lock_after: int) -> Throttle:
     count = len(failures)
-    if count < SLOW_AFTER:
+    if count < slow_after:
         return Throttle(True, 0, count)
     last = failures[-1]
-    if count >= LOCK_AFTER:
+    if count >= lock_after:
         wait = last + FAILURE_WINDOW - now
     else:
-        wait = last + min(MAX_DELAY, timedelta(seconds=2 ** (count - SLOW_AFTER))) - now
+        wait = last + min(MAX_DELAY, timedelta(seconds=2 ** (count - slow_after))) - now
     seconds = int(wait.total_seconds() + 0.999)
     return Throttle(seconds <= 0, max(0, seconds), count)

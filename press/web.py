@@ -17,6 +17,7 @@ from html import escape
 from pathlib import Path
 
 import dash
+import pandas  # noqa: F401 - imported once here: plotly's JSON encoder imports it lazily in requests
 from flask import (
     Blueprint,
     Response,
@@ -244,6 +245,10 @@ def install(app: dash.Dash) -> None:
     from press import pages
 
     server = app.server
+    # Without this, Dash renders every page layout once, for whoever sends the first request, and
+    # embeds the result ("validation_layout") in the HTML shell served to everyone afterwards: a
+    # pre-release reader arriving first would put embargoed figures in every visitor's page.
+    app.config.suppress_callback_exceptions = True
     server.register_blueprint(blueprint)
     server.after_request(_no_store_for_prerelease_readers)
     pages.register()
