@@ -82,7 +82,7 @@ def _key_table(keys: tuple[KeyFigure, ...]) -> html.Table:
             html.Td(row.formatted(), style=NUMBER, **{"data-series": row.series.code, "data-period": row.period}),
             html.Td(row.series.unit_zh, style=CELL),
             html.Td(growth.formatted() if growth else "", style=NUMBER),
-            html.Td(" ".join(filter(None, (row.status, growth.status if growth else ""))), style=CELL),
+            html.Td(key.flags, style=CELL),
         ]))
     return html.Table([head, html.Tbody(body)], id=ID_KEY_FIGURES, style={"borderCollapse": "collapse"})
 

@@ -233,8 +233,9 @@ def pack_download(release_id: str):
 
 # -- wiring -----------------------------------------------------------------------------------------
 def _no_store_for_prerelease_readers(response: Response) -> Response:
-    """Nothing answered to a pre-release reader may be kept by any cache."""
-    if g.get("press_reader", PUBLIC).has_prerelease_rights:
+    """Nothing answered to a signed-in reader may be kept by any cache (the cookie is enough:
+    checking it would cost a lookup on every public request)."""
+    if COOKIE in request.cookies or g.get("press_reader", PUBLIC).has_prerelease_rights:
         response.headers["Cache-Control"] = "private, no-store"
     response.headers.add("Vary", "Cookie")
     return response

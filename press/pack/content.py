@@ -14,7 +14,7 @@ from datetime import datetime
 from statpub.clock import format_beijing
 from statpub.errors import NotFound
 from statpub.figures import Figure, render
-from statpub.flags import describe
+from statpub.flags import FLAGS, describe
 from statpub.numbers import format_number
 from statpub.periods import Period, period_from_code
 from warehouse.gate import Gate
@@ -63,6 +63,12 @@ class KeyFigure:
 
     row: Row
     growth: Row | None
+
+    @property
+    def flags(self) -> str:
+        """The flags of the level and its growth rate, each letter once, in the usual order."""
+        letters = set(self.row.status) | set(self.growth.status if self.growth else "")
+        return "".join(f for f in FLAGS if f in letters)
 
 
 @dataclass(frozen=True)

@@ -135,7 +135,7 @@ def _key_figures(document, content: PackContent) -> None:
         _cell(cells[2], row.formatted(), right=True)
         _cell(cells[3], f"{row.series.unit_zh}\n{row.series.unit_en}")
         _cell(cells[4], growth.formatted() if growth else "", right=True)
-        _cell(cells[5], " ".join(filter(None, (row.status, growth.status if growth else ""))))
+        _cell(cells[5], key.flags)
     widths = (Cm(5.2), Cm(3.0), Cm(2.6), Cm(2.6), Cm(2.6), Cm(1.4))
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):

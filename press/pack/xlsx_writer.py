@@ -102,10 +102,10 @@ def _key_sheet(ws, content: PackContent) -> None:
         ws.cell(row=row, column=5, value=fig.series.unit_zh).border = BOX
         ws.cell(row=row, column=6, value=fig.series.unit_en).border = BOX
         _value(ws, row, 7, growth)
-        status = " ".join(filter(None, (fig.status, growth.status if growth else "")))
+        status = key.flags
         ws.cell(row=row, column=8, value=status).border = BOX
         ws.cell(row=row, column=9, value=fig.note).border = BOX
-        flags |= set(status.replace(" ", ""))
+        flags |= set(status)
     _finish(ws, content, row, flags)
     for col, width in enumerate((26, 40, 30, 14, 10, 22, 16, 8, 40), start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
