@@ -136,7 +136,10 @@ def _key_figures(document, content: PackContent) -> None:
         _cell(cells[3], f"{row.series.unit_zh}\n{row.series.unit_en}")
         _cell(cells[4], growth.formatted() if growth else "", right=True)
         _cell(cells[5], key.flags)
-    widths = (Cm(5.2), Cm(3.0), Cm(2.6), Cm(2.6), Cm(2.6), Cm(1.4))
+    widths = (Cm(5.2), Cm(3.0), Cm(2.6), Cm(2.6), Cm(2.0), Cm(1.2))
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width  # the grid LibreOffice reads
     for row in table.rows:
         for cell, width in zip(row.cells, widths, strict=True):
             cell.width = width
