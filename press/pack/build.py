@@ -26,7 +26,8 @@ from statpub.clock import format_beijing
 from warehouse.gate import Gate
 
 MANIFEST = "manifest.json"
-DOCUMENTS = ("press-release.docx", "tables.xlsx", "slides.pptx", "data.csv", "data.parquet")
+# Files already compressed inside: deflating them again costs most of a warm build and saves nothing.
+PACKED = (".png", ".docx", ".xlsx", ".pptx", ".parquet")
 
 
 @dataclass(frozen=True)
@@ -101,8 +102,7 @@ def build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache,
     content = gather(gate, release_id, office)
     if generated_for is None:
         generated_for = {"name": gate.reader.name, "role": gate.reader.role}
-    figures = [(spec.slug, chart_images.figure(spec, content.notice)) for spec in content.charts]
-    rendered = chart_images.render(figures, cache)
+    rendered = chart_images.render(list(content.charts), content.notice, cache)
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="statpub-pack-", dir=out_dir) as tmp:
         stage = Path(tmp)
@@ -134,7 +134,7 @@ def build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache,
         with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
             for arcname, path in files:
                 info = zipfile.ZipInfo(arcname, date_time=stamp)
-                info.compress_type = zipfile.ZIP_DEFLATED
+                info.compress_type = zipfile.ZIP_STORED if arcname.endswith(PACKED) else zipfile.ZIP_DEFLATED
                 info.external_attr = 0o644 << 16
                 archive.writestr(info, path.read_bytes())
         target = out_dir / name

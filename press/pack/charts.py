@@ -4,17 +4,21 @@ Sized 16:9 for the conference screen (1600×900 CSS px; the PNG at twice that fo
 labels use Noto Sans CJK SC (Debian's fonts-noto-cjk), with generic fallbacks. An embargoed chart
 carries the embargo mark in the picture itself, so an image that leaves the pack still says it.
 
-Rendering is the slow part of a pack, so images are cached by the exact figure they show
-(`FileCache`, keyed by the figure's JSON): the same figures at the same vintage are drawn once.
+Rendering is the slow part of a pack, so images are cached by everything they show (`FileCache`,
+keyed by the chart's data, labels, mark and this module's code): the same figures at the same
+vintage are drawn once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -111,27 +115,43 @@ def start_renderer() -> None:
             _kaleido_pid = os.getpid()
 
 
-def render(charts: list[tuple[str, go.Figure]], cache: FileCache) -> list[RenderedChart]:
-    """PNG and SVG of each figure, from the cache when the same figure was drawn before."""
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Changes whenever this module (which draws the charts) changes, so old images are not reused."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def fingerprint(spec: ChartSpec, notice: tuple[str, str] | None) -> str:
+    """Everything a chart's picture depends on: its data, its labels, the mark, the drawing code."""
+    series = [[s.code, s.name_zh, s.name_en, s.unit_zh, s.unit_en, s.decimals, s.measure, s.cumulative,
+               s.source_zh, s.source_en] for s in spec.series]
+    return json.dumps([_code_version(), spec.slug, spec.topic.code, spec.topic.name_zh, spec.topic.name_en, series,
+                       list(spec.periods), spec.values, spec.stacked, notice], ensure_ascii=False, sort_keys=True)
+
+
+def render(specs: list[ChartSpec], notice: tuple[str, str] | None, cache: FileCache) -> list[RenderedChart]:
+    """PNG and SVG of each chart, from the cache when the same chart was drawn before (the figure
+    is only built when it must be drawn)."""
     import kaleido
 
-    def key(fig: go.Figure, fmt: str) -> str:
-        return FileCache.key("press-chart", 1, fmt, WIDTH, HEIGHT, PNG_SCALE, fig.to_json())
+    def key(spec: ChartSpec, fmt: str) -> str:
+        return FileCache.key("press-chart", fmt, WIDTH, HEIGHT, PNG_SCALE, fingerprint(spec, notice))
 
-    wanted = [(slug, fig, fmt, key(fig, fmt)) for slug, fig in charts for fmt in FORMATS]
-    missing = [w for w in wanted if not cache.has(w[3], "." + w[2])]
+    wanted = [(spec, fmt, key(spec, fmt)) for spec in specs for fmt in FORMATS]
+    missing = [w for w in wanted if not cache.has(w[2], "." + w[1])]
     with tempfile.TemporaryDirectory(prefix="statpub-charts-") as tmp:
         if missing:
             start_renderer()
-            specs = [{"fig": fig, "path": str(Path(tmp) / f"{k}.{fmt}"),
-                      "opts": {"format": fmt, "width": WIDTH, "height": HEIGHT,
-                               "scale": PNG_SCALE if fmt == "png" else 1}}
-                     for _, fig, fmt, k in missing]
+            figures = {spec.slug: figure(spec, notice) for spec, _, _ in missing}
+            jobs = [{"fig": figures[spec.slug], "path": str(Path(tmp) / f"{k}.{fmt}"),
+                     "opts": {"format": fmt, "width": WIDTH, "height": HEIGHT,
+                              "scale": PNG_SCALE if fmt == "png" else 1}}
+                    for spec, fmt, k in missing]
             with _kaleido_lock:
-                kaleido.write_fig_from_object_sync(specs, cancel_on_error=True)
+                kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
         files = {}
-        for slug, _, fmt, k in wanted:
+        for spec, fmt, k in wanted:
             drawn = Path(tmp) / f"{k}.{fmt}"
-            files[(slug, fmt)] = cache.get_or_build(k, "." + fmt, lambda out, src=drawn: shutil.copyfile(src, out))
-    return [RenderedChart(slug, files[(slug, "png")].path, files[(slug, "svg")].path,
-                          files[(slug, "png")].sha256, files[(slug, "svg")].sha256) for slug, _ in charts]
+            files[(spec.slug, fmt)] = cache.get_or_build(k, "." + fmt, lambda out, src=drawn: shutil.copyfile(src, out))
+    return [RenderedChart(spec.slug, files[(spec.slug, "png")].path, files[(spec.slug, "svg")].path,
+                          files[(spec.slug, "png")].sha256, files[(spec.slug, "svg")].sha256) for spec in specs]
