@@ -17,7 +17,7 @@ import requests
 from press.service import access_log_for
 from statpub.numbers import format_number
 from tests.helpers import run_cli
-from tests.press.conftest import PASSWORDS, TARGET, TIMES, at
+from tests.press.conftest import LATER, PASSWORDS, TARGET, TIMES, at
 from tests.press.packs import open_pack
 from warehouse.gate import Gate
 from warehouse.reader import WarehouseReader
@@ -123,6 +123,12 @@ def test_matrix(time, press_site, live_server, expected_rows, tmp_path):
         window = time == "window"
         signed_in = user in ("press", "reviewer")  # nothing answered to them may be cached
         cells.append(Cell(user, "pack download", (200, True, window, signed_in) if visible else 404, got))
+
+        # a later release, before its own window at all three times: nothing, by any path
+        later = (session.get(f"{server.url}/prerelease/{LATER}/figures.json", timeout=30).status_code,
+                 session.get(f"{server.url}/packs/{LATER}.zip", timeout=60).status_code,
+                 "prerelease-unavailable" in render_page(session, server.url, f"/prerelease/{LATER}"))
+        cells.append(Cell(user, "later release", (404, 404, True), later))
 
         args = ["pack", TARGET, "--out", str(tmp_path / user), "--json"]
         if USERS[user]:
