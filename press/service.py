@@ -17,8 +17,15 @@ from statpub.config import Settings
 from warehouse.gate import Gate
 
 
+@lru_cache(maxsize=16)
+def _store(warehouse_dir: Path) -> OperationalStore:
+    return OperationalStore.beside(warehouse_dir)
+
+
 def store_for(settings: Settings) -> OperationalStore:
-    return OperationalStore.beside(settings.warehouse_dir)
+    """One store object per warehouse and process (it holds no connection, only the knowledge
+    that the schema is in place)."""
+    return _store(Path(settings.warehouse_dir))
 
 
 def accounts_for(settings: Settings) -> Accounts:
