@@ -111,7 +111,8 @@ def start_renderer() -> None:
 
     with _kaleido_lock:
         if _kaleido_pid != os.getpid():
-            kaleido.start_sync_server(n=KALEIDO_TABS, silence_warnings=True)
+            # No MathJax: the charts use no TeX, and its default source is a CDN we never reach.
+            kaleido.start_sync_server(n=KALEIDO_TABS, mathjax=False, silence_warnings=True)
             _kaleido_pid = os.getpid()
 
 
