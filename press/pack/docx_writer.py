@@ -121,7 +121,7 @@ def _cell(cell, text: str, *, bold: bool = False, right: bool = False) -> None:
 
 
 def _key_figures(document, content: PackContent) -> None:
-    header = ("指标 Indicator", "时期 Period", "数值 Value", "单位 Unit", "同比增长（%）Growth (%)", "标志 Flag")
+    header = ("指标 Indicator", "时期 Period", "数值 Value", "单位 Unit", "增长% Growth %", "标志 Flag")
     table = document.add_table(rows=1, cols=len(header))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -133,7 +133,9 @@ def _key_figures(document, content: PackContent) -> None:
         _cell(cells[0], f"{row.series.name_zh}\n{row.series.name_en}")
         _cell(cells[1], f"{row.period_label('zh')}\n{row.period_label('en')}")
         _cell(cells[2], row.formatted(), right=True)
-        _cell(cells[3], f"{row.series.unit_zh}\n{row.series.unit_en}")
+        unit = row.series.unit_zh if row.series.unit_zh == row.series.unit_en else \
+            f"{row.series.unit_zh}\n{row.series.unit_en}"
+        _cell(cells[3], unit)
         _cell(cells[4], growth.formatted() if growth else "", right=True)
         _cell(cells[5], key.flags)
     widths = (Cm(5.2), Cm(3.0), Cm(2.6), Cm(2.6), Cm(2.0), Cm(1.2))
