@@ -19,9 +19,10 @@ from dashboards.formats import excel_number_format
 from press.pack import build_pack
 from press.pack.charts import HEIGHT, PNG_SCALE, WIDTH
 from press.pack.content import embargo_file_tag, embargo_notice
+from press.service import deliver_pack
 from statpub.errors import NotFound
 from statpub.numbers import format_number
-from tests.press.conftest import LATER, TARGET
+from tests.press.conftest import LATER, TARGET, private_site
 from tests.press.packs import docx_text, open_pack, slide_texts
 from warehouse.gate import PUBLIC, Gate, Reader
 from warehouse.reader import WarehouseReader
@@ -227,3 +228,19 @@ def test_verification_release_pack_uses_its_own_revised_figures(snapshot, cache,
         for period, value in values.items():
             if (code, period) in expected:
                 assert value == expected[(code, period)]["value"]
+
+
+def test_nothing_is_handed_out_when_the_log_cannot_be_written(demo_settings, tmp_path, monkeypatch):
+    site = private_site(tmp_path, demo_settings)
+    snapshot = WarehouseReader(site.warehouse_dir).snapshot()
+    release = snapshot.releases[TARGET]
+    gate = Gate(snapshot, release.instant - timedelta(minutes=30), ALICE)
+
+    def refuse(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("press.access.AccessLog.record", refuse)
+    out = tmp_path / "out"
+    with pytest.raises(OSError, match="disk full"):
+        deliver_pack(gate, TARGET, out, site, channel="cli")
+    assert list(out.iterdir()) == []
