@@ -10,6 +10,7 @@ from flask import jsonify
 from dashboards import feeds, http
 from dashboards.api import register_api
 from dashboards.services import EXTENSION_KEY, Services, services
+from press import web as press_web
 from statpub.clock import Clock, clock_from_env, format_beijing
 from statpub.config import Settings, resolve_settings
 from statpub.numbers import format_number
@@ -29,6 +30,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom (review)
     register_api(server)
     dash.register_page("home", path="/", layout=home_layout)
+    press_web.install(app)  # pre-release area: login, session reader, pages, pack download
     app.layout = html.Div([dash.page_container])
 
     @server.get("/healthz")

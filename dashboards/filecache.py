@@ -31,6 +31,11 @@ class FileCache:
     def key(*parts: object) -> str:
         return hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:40]
 
+    def has(self, key: str, suffix: str) -> bool:
+        """Whether `key` is built already (its file and its digest are there)."""
+        path = self.folder / key[:2] / f"{key}{suffix}"
+        return path.is_file() and path.with_name(path.name + ".sha256").is_file()
+
     def get_or_build(self, key: str, suffix: str, build: Callable[[Path], None]) -> CachedFile:
         """The cached file for `key`, built by `build(tmp_path)` if missing. Concurrent requests
         in one process build it once; across processes the atomic rename makes a race harmless."""

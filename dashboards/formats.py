@@ -109,6 +109,11 @@ def write_parquet(table: ExportTable, path: Path) -> None:
     pq.write_table(arrow, path, compression="zstd")
 
 
+def excel_number_format(decimals: int) -> str:
+    """Excel's number format for a series' decimals, with thousands separators."""
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def write_xlsx(table: ExportTable, path: Path) -> None:
     """Title, units, flags and notes as columns, source and citation, frozen header, number
     formats with each series' decimals."""
@@ -136,7 +141,7 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
                    record["value"], record["unit_zh"], record["unit_en"], record["status"], record["status_zh"],
                    record["status_en"], record["note"], record["release_id"], vintage])
         if info is not None and record["value"] is not None:
-            ws.cell(row=ws.max_row, column=5).number_format = "#,##0" + ("." + "0" * info.decimals if info.decimals else "")
+            ws.cell(row=ws.max_row, column=5).number_format = excel_number_format(info.decimals)
     ws.freeze_panes = "A3"
     ws.append([])
     ws.append([f"数据来源：{table.source_zh}"])

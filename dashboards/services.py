@@ -28,3 +28,11 @@ class Services:
 def services() -> Services:
     """The services of the app serving the current request."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def current_reader() -> Reader:
+    """Who is asking: the account of a live pre-release session (cookie checked on the server),
+    else the public. Pages and callbacks pass it to `services().gate(...)`."""
+    from press.web import reader_from_request
+
+    return reader_from_request()

@@ -13,7 +13,7 @@ from statpub.errors import StatpubError, ValidationFailed
 Command = Callable[[argparse.Namespace], int]
 COMMANDS: dict[str, tuple[Command, str]] = {}
 # Modules that register commands with @command; each feature adds its own module here.
-COMMAND_MODULES = ("statpub.commands", "review.commands")
+COMMAND_MODULES = ("statpub.commands", "review.commands", "press.commands")
 
 
 def command(name: str, help_text: str) -> Callable[[Command], Command]:

@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages statpub's tests and exports need, if they are missing:
-# Chromium (browser tests, chart images via kaleido) and Noto CJK fonts (Chinese in charts and PDFs).
+# Chromium (browser tests, chart images via kaleido), Noto CJK fonts (Chinese in charts and PDFs) and
+# LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+for part in writer impress calc; do
+  # the -nogui builds are enough headless; an existing full install (libreoffice-<part>) is fine too
+  dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" ||
+    dpkg-query -W -f='${Status}' "libreoffice-$part-nogui" 2>/dev/null | grep -q "ok installed" ||
+    need+=("libreoffice-$part-nogui")
+done
 if ((${#need[@]} == 0)); then
   exit 0
 fi
