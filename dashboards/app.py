@@ -22,7 +22,10 @@ HEADLINE_SERIES = ("GDP", "GDP_GROWTH")
 def create_app(settings: Settings | None = None, clock: Clock | None = None) -> dash.Dash:
     settings = settings or resolve_settings()
     # Pages are registered here, not at import, so a test can build several apps in one process.
-    app = dash.Dash(__name__, title="statpub", update_title=None, use_pages=True, pages_folder="")
+    # use_async=False: our callbacks are plain functions; Dash's async router would go through
+    # asgiref, which refuses to run in a thread that already has an event loop.
+    app = dash.Dash(__name__, title="statpub", update_title=None, use_pages=True, pages_folder="",
+                    use_async=False)
     server = app.server
     server.extensions[EXTENSION_KEY] = Services(settings, clock or clock_from_env(),
                                                 WarehouseReader(settings.warehouse_dir))
