@@ -28,3 +28,14 @@ class Services:
 def services() -> Services:
     """The services of the app serving the current request."""
     return current_app.extensions[EXTENSION_KEY]
+
+
+def current_reader() -> Reader:
+    """Who is asking. The public site has no sessions yet: everyone is the public. The press
+    pre-release area will decide this from an authenticated session, here and only here."""
+    return PUBLIC
+
+
+def current_gate() -> Gate:
+    """The gate for the current request's reader at the clock's instant."""
+    return services().gate(current_reader())
