@@ -11,17 +11,19 @@ from statpub.flags import describe
 
 
 def data_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[object]], *,
-               numeric_from: int = 1, row_header: bool = True, table_id: str | None = None,
-               class_name: str = "data-table") -> html.Div:
-    """A table whose first column holds row headers and whose columns from `numeric_from` on are
-    right-aligned figures. The wrapper scrolls on narrow screens and is keyboard focusable."""
-    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if i >= numeric_from else None)
+               numeric_from: int = 1, numeric_to: int | None = None, row_header: bool = True,
+               table_id: str | None = None, class_name: str = "data-table") -> html.Div:
+    """A table whose first column holds row headers and whose columns from `numeric_from` (to
+    `numeric_to`, exclusive) are right-aligned figures. The wrapper scrolls on narrow screens and
+    is keyboard focusable."""
+    last = len(headers) if numeric_to is None else numeric_to
+    head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if numeric_from <= i < last else None)
                                for i, h in enumerate(headers)]))
     body_rows = []
     for row in rows:
         cells = []
         for i, value in enumerate(row):
-            cls = "num" if i >= numeric_from else None
+            cls = "num" if numeric_from <= i < last else None
             if i == 0 and row_header:
                 cells.append(html.Th(value, scope="row"))
             else:

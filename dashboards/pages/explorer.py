@@ -24,6 +24,7 @@ from dashboards.services import current_gate
 from statpub import transforms
 from statpub.numbers import format_number
 from warehouse.gate import Gate
+from warehouse.reader import SeriesInfo
 
 PATH = "/explorer"
 TOPIC = "explorer-topic"
@@ -61,14 +62,20 @@ def period_options(view: ExplorerView, lang: str) -> list[dict]:
     return [{"label": period_label(p, lang), "value": p} for p in view.available]
 
 
+def named_with_unit(info: SeriesInfo, lang: str) -> str:
+    """The series' name with its unit, unless the name (of a transform) already says it."""
+    name, unit = info.name(lang), info.unit(lang)
+    if f"{unit}，" in name or f"{unit}," in name:
+        return name
+    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+
+
 def chart_figure(view: ExplorerView, lang: str):
     traces = []
     for s in view.series:
         hover = [f"{format_number(p.value, s.info.decimals, lang)} {s.info.unit(lang)}"
                  + (f" [{p.status}]" if p.status else "") for p in s.points]
-        traces.append(Trace(f"{s.info.name(lang)}（{s.info.unit(lang)}）" if lang == "zh"
-                            else f"{s.info.name(lang)} ({s.info.unit(lang)})",
-                            [period_label(p.period, lang) for p in s.points],
+        traces.append(Trace(named_with_unit(s.info, lang), [p.period for p in s.points],
                             [p.value for p in s.points], hover))
     units = {s.info.unit(lang) for s in view.series}
     title = transforms.LABELS[view.state.transform][lang]
@@ -77,8 +84,7 @@ def chart_figure(view: ExplorerView, lang: str):
 
 
 def view_table(view: ExplorerView, lang: str) -> html.Div:
-    headers = [t("period", lang)] + [f"{s.info.name(lang)}（{s.info.unit(lang)}）" if lang == "zh"
-                                     else f"{s.info.name(lang)} ({s.info.unit(lang)})" for s in view.series]
+    headers = [t("period", lang)] + [named_with_unit(s.info, lang) for s in view.series]
     index = {(s.info.code, p.period): p for s in view.series for p in s.points}
     rows = []
     for period in view.periods:
@@ -161,7 +167,8 @@ def layout(lang: object = None, **query: object) -> html.Div:
     ])
     results = html.Section(className="results", **{"aria-live": "polite"}, children=[
         html.Div(out["messages"], id=MESSAGES),
-        dcc.Graph(id=GRAPH, figure=out["figure"], config=GRAPH_CONFIG, className="chart"),
+        dcc.Graph(id=GRAPH, figure=out["figure"], config=GRAPH_CONFIG, className="chart",
+                  style={"height": "420px"}),
         html.Div(out["table"], id=TABLE),
         html.H2(t("downloads", lang)),
         html.Div(out["downloads"], id=DOWNLOADS, className="downloads"),

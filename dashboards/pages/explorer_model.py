@@ -246,7 +246,10 @@ def compute_view(gate: Gate, state: ExplorerState, *, as_of: datetime | None = N
     for info in fit:
         mine = rows.get(info.code, [])
         points = _transformed(info, mine, state.transform, rows.get(totals.get(info.code, ""), []))
-        points = tuple(p for p in points if in_range(p.period, state.start, state.end))
+        # A derived value that cannot be computed (the first year of a year-on-year change) is
+        # not a figure: leave the period out rather than show an empty cell.
+        points = tuple(p for p in points if in_range(p.period, state.start, state.end)
+                       and not (p.derived and p.value is None))
         views.append(SeriesView(shown_info(info, state.transform), points))
     periods = sorted({p.period for v in views for p in v.points}, key=_sort_key)
     vintages = [r["vintage"] for code in needed for r in rows.get(code, [])]

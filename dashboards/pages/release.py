@@ -37,7 +37,7 @@ def key_figures(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], l
                      flagged(format_number(r["value"], s.decimals, lang), r["status"], lang),
                      s.unit(lang), r["note"] or ""])
     headers = [t("indicator", lang), t("period", lang), t("value", lang), t("unit", lang), t("note", lang)]
-    return html.Div([data_table(t("key_figures", lang), headers, rows, numeric_from=2),
+    return html.Div([data_table(t("key_figures", lang), headers, rows, numeric_from=2, numeric_to=3),
                      flags_legend(statuses, lang, t("flags_legend", lang))])
 
 
@@ -60,7 +60,8 @@ def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo],
                        [t("period", lang), t("value", lang)],
                        [[period_label(r["period"], lang, cumulative=s.cumulative),
                          flagged(format_number(r["value"], s.decimals, lang), r["status"], lang)] for r in rows])
-    return [dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="chart", id="release-chart"),
+    return [dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="chart", id="release-chart",
+                      style={"height": "380px"}),
             html.Details([html.Summary(t("table_caption", lang)), table], open=True)]
 
 
@@ -86,7 +87,7 @@ def revisions_block(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo
     out.append(data_table(t("revisions", lang),
                           [t("indicator", lang), t("period", lang), t("revised_from", lang),
                            t("revised_to", lang), t("unit", lang), t("previous_release", lang)],
-                          rows, numeric_from=2))
+                          rows, numeric_from=2, numeric_to=4))
     return out
 
 
@@ -108,18 +109,18 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
     info = {s.code: s for s in gate.series()}
     text = interpretation_markdown(gate, release.id, lang)
     body = [
-        html.Section([html.H2(t("interpretation", lang)),
+        html.Section(id="interpretation", children=[html.H2(t("interpretation", lang)),
                       dcc.Markdown(text, className="interpretation") if text
                       else html.P(t("no_interpretation", lang))]),
-        html.Section([html.H2(t("key_figures", lang)), key_figures(gate, release, info, lang)]),
-        html.Section([html.H2(t("charts", lang)), *history_chart(gate, release, info, lang)]),
-        html.Section([html.H2(t("downloads", lang)), html.Div(
+        html.Section(id="key-figures", children=[html.H2(t("key_figures", lang)), key_figures(gate, release, info, lang)]),
+        html.Section(id="charts", children=[html.H2(t("charts", lang)), *history_chart(gate, release, info, lang)]),
+        html.Section(id="downloads", children=[html.H2(t("downloads", lang)), html.Div(
             [html.A(t(f"download_{fmt}", lang), href=f"/download/release/{release.id}.{fmt}",
                     className="button", download="") for fmt in FORMATS], className="downloads")]),
-        html.Section([html.H2(t("revisions", lang)), *revisions_block(gate, release, info, lang)]),
+        html.Section(id="revisions", children=[html.H2(t("revisions", lang)), *revisions_block(gate, release, info, lang)]),
     ]
     if gate.is_public(release):
-        body.append(html.Section([html.H2(t("prerelease_access", lang)),
+        body.append(html.Section(id="prerelease-access", children=[html.H2(t("prerelease_access", lang)),
                                   html.P(t("no_prerelease_access", lang))]))
     return page(lang, path, [*head, *body])
 

@@ -46,7 +46,7 @@ def layout(code: str = "", lang: object = None, **_query: object) -> html.Div:
                                                    t("note", lang)],
                         [[period_label(r["period"], lang, cumulative=info.cumulative),
                           flagged(format_number(r["value"], info.decimals, lang), r["status"], lang), r["note"] or ""]
-                         for r in reversed(rows)])
+                         for r in reversed(rows)], numeric_to=2)
     releases = {r.id: r for r in gate.calendar()}
     vintages = gate.vintages(info.code)
     vintage_items = [html.Li([html.Time(format_instant(instant, lang), dateTime=instant.isoformat()), " ",
