@@ -61,8 +61,9 @@ def test_calendar_shows_states_and_notices_with_reasons(after_client):
     coming = render(after_client, "/calendar", "?year=2027")
     assert "已确定" in coming and "暂定" in coming
     assert "列入年度发布计划" in text
-    rescheduled = render(after_client, "/calendar", "?year=2024&lang=en")
+    rescheduled = render(after_client, "/calendar", "?year=2022&lang=en")
     assert "rescheduled" in rescheduled and "Previously scheduled" in rescheduled
+    assert "Moved to 19 July to follow the national statistics release schedule." in rescheduled
 
 
 def test_series_page_has_metadata_vintages_and_citation(after_client):
