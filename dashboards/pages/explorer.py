@@ -5,6 +5,7 @@ Parquet. Every choice lives in the URL, so a link reproduces the view exactly.""
 from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
 from dashboards.components.charts import GRAPH_CONFIG, Trace, series_chart
@@ -13,6 +14,7 @@ from dashboards.components.tables import data_table, flagged, flags_legend
 from dashboards.i18n import href, lang_or_default, period_label, t
 from dashboards.pages.explorer_model import (
     CHOICES,
+    BadChoice,
     ExplorerState,
     ExplorerView,
     compute_view,
@@ -28,6 +30,7 @@ from warehouse.reader import SeriesInfo
 
 PATH = "/explorer"
 TOPIC = "explorer-topic"
+SEARCH = "explorer-search"
 SERIES = "explorer-series"
 TRANSFORM = "explorer-transform"
 START = "explorer-start"
@@ -40,17 +43,24 @@ DOWNLOADS = "explorer-downloads"
 QUERY = "explorer-query"
 URL_SYNC = "explorer-url-sync"
 LANG = "explorer-lang"
+ALL_TOPICS = "all"
 
 
-def series_options(gate: Gate, topic: str | None, lang: str, keep: tuple[str, ...] = ()) -> list[dict]:
-    """Series to choose from (those of a topic, plus any already chosen), searchable by Chinese
-    name, English name and code whatever the page language."""
+def matches(info: SeriesInfo, words: str) -> bool:
+    """Whether a series answers a search, by Chinese or English name or code, whatever the page
+    language (substring match: Chinese names have no spaces to split on)."""
+    needle = words.strip().lower()
+    return not needle or any(needle in text.lower() for text in (info.code, info.name_zh, info.name_en))
+
+
+def series_options(gate: Gate, topic: str | None, search: str, lang: str,
+                   keep: tuple[str, ...] = ()) -> list[dict]:
+    """Checkboxes for the series of a topic that match the search, plus those already chosen."""
     out = []
     for s in gate.series():
-        if topic and s.topic != topic and s.code not in keep:
-            continue
-        out.append({"label": f"{s.name(lang)} ({s.code})", "value": s.code,
-                    "search": f"{s.code} {s.name_zh} {s.name_en}"})
+        shown = (not topic or s.topic == topic) and matches(s, search)
+        if shown or s.code in keep:
+            out.append({"label": f"{s.name(lang)} ({s.code})", "value": s.code, "input_id": f"series-{s.code}"})
     return out
 
 
@@ -59,13 +69,13 @@ def transform_options(lang: str) -> list[dict]:
 
 
 def period_options(view: ExplorerView, lang: str) -> list[dict]:
-    return [{"label": period_label(p, lang), "value": p} for p in view.available]
+    return [{"label": "—", "value": ""}] + [{"label": period_label(p, lang), "value": p} for p in view.available]
 
 
 def named_with_unit(info: SeriesInfo, lang: str) -> str:
     """The series' name with its unit, unless the name (of a transform) already says it."""
     name, unit = info.name(lang), info.unit(lang)
-    if f"{unit}，" in name or f"{unit}," in name:
+    if unit in name:
         return name
     return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
 
@@ -140,30 +150,44 @@ def outputs(gate: Gate, state: ExplorerState, lang: str) -> dict:
     }
 
 
+def search_text(value: object) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str) or len(value) > 100:
+        raise BadChoice("the search must be text of at most 100 characters")
+    return value
+
+
 def layout(lang: object = None, **query: object) -> html.Div:
     lang = lang_or_default(lang)
     gate = current_gate()
     state = state_from_query(query)
     out = outputs(gate, state, lang)
-    topics = [{"label": t("all_topics", lang), "value": ""}] + [
+    topics = [{"label": t("all_topics", lang), "value": ALL_TOPICS}] + [
         {"label": tp.name(lang), "value": tp.code} for tp in gate.topics()]
+    # Native controls (select, checkbox, radio) with visible labels: what assistive technology
+    # knows best.
     controls = html.Div(className="controls", role="search", children=[
         html.Label(t("topic", lang), htmlFor=TOPIC),
-        dcc.Dropdown(id=TOPIC, options=topics, value=state.topic or "", clearable=False, searchable=False),
-        html.Label(t("search", lang), htmlFor=SERIES),
-        dcc.Dropdown(id=SERIES, options=series_options(gate, state.topic, lang, state.series),
-                     value=list(state.series), multi=True, placeholder=t("choose_series", lang)),
+        dbc.Select(id=TOPIC, options=topics, value=state.topic or ALL_TOPICS),
+        html.Label(t("search", lang), htmlFor=SEARCH),
+        dbc.Input(id=SEARCH, type="search", value="", debounce=0.3, autoComplete="off"),
+        html.Fieldset([html.Legend(t("choose_series", lang)),
+                       html.Div(dbc.Checklist(id=SERIES, options=series_options(gate, state.topic, "", lang,
+                                                                                 state.series),
+                                              value=list(state.series), class_name="check-list"),
+                                className="series-list")]),
         html.Fieldset([html.Legend(t("transform", lang)),
-                       dcc.RadioItems(id=TRANSFORM, options=transform_options(lang), value=state.transform,
-                                      className="radio-list")]),
+                       dbc.RadioItems(id=TRANSFORM, options=transform_options(lang), value=state.transform,
+                                      class_name="radio-list")]),
         html.Label(t("start", lang), htmlFor=START),
-        dcc.Dropdown(id=START, options=out["periods"], value=state.start),
+        dbc.Select(id=START, options=out["periods"], value=state.start or ""),
         html.Label(t("end", lang), htmlFor=END),
-        dcc.Dropdown(id=END, options=out["periods"], value=state.end),
+        dbc.Select(id=END, options=out["periods"], value=state.end or ""),
         html.Fieldset([html.Legend(t("chart_type", lang)),
-                       dcc.RadioItems(id=CHART, options=[{"label": t("line", lang), "value": "line"},
+                       dbc.RadioItems(id=CHART, options=[{"label": t("line", lang), "value": "line"},
                                                          {"label": t("bar", lang), "value": "bar"}],
-                                      value=state.chart, className="radio-list")]),
+                                      value=state.chart, class_name="radio-list")]),
     ])
     results = html.Section(className="results", **{"aria-live": "polite"}, children=[
         html.Div(out["messages"], id=MESSAGES),
@@ -185,11 +209,12 @@ def layout(lang: object = None, **query: object) -> html.Div:
 def register(app: dash.Dash) -> None:
     dash.register_page("explorer", path=PATH, layout=layout, title="数据查询 · Explorer")
 
-    @app.callback(Output(SERIES, "options"), Input(TOPIC, "value"), State(SERIES, "value"),
-                  State(LANG, "data"), prevent_initial_call=True)
-    def _topic_changed(topic, chosen, lang):
-        state = state_from_inputs(chosen, None, None, None, None, topic or None)
-        return series_options(current_gate(), state.topic, lang_or_default(lang), state.series)
+    @app.callback(Output(SERIES, "options"), Input(TOPIC, "value"), Input(SEARCH, "value"),
+                  State(SERIES, "value"), State(LANG, "data"), prevent_initial_call=True)
+    def _filter_changed(topic, search, chosen, lang):
+        state = state_from_inputs(chosen, None, None, None, None, None if topic == ALL_TOPICS else topic)
+        return series_options(current_gate(), state.topic, search_text(search), lang_or_default(lang),
+                              state.series)
 
     @app.callback(
         Output(GRAPH, "figure"), Output(TABLE, "children"), Output(MESSAGES, "children"),
@@ -198,7 +223,7 @@ def register(app: dash.Dash) -> None:
         Input(SERIES, "value"), Input(TRANSFORM, "value"), Input(START, "value"), Input(END, "value"),
         Input(CHART, "value"), State(TOPIC, "value"), State(LANG, "data"), prevent_initial_call=True)
     def _view_changed(series, transform, start, end, chart, topic, lang):
-        state = state_from_inputs(series, transform, start, end, chart, topic or None)
+        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic)
         out = outputs(current_gate(), state, lang_or_default(lang))
         return (out["figure"], out["table"], out["messages"], out["downloads"], out["search"],
                 out["switch"], out["periods"], out["periods"])

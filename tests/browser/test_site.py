@@ -50,17 +50,14 @@ def table_rows(page) -> list[list[str]]:
 def test_explorer_flow_and_shared_url(site, page, artifacts, gate_after):
     open_page(page, site.url + "/explorer?lang=en", "#explorer-graph .main-svg")
     # Search by English name and pick a second series.
-    page.click("#explorer-series")
-    page.keyboard.type("retail")
-    page.click(".dash-dropdown-option:has-text('Total retail sales of consumer goods (RETAIL)')")
-    page.keyboard.press("Escape")
+    page.fill("#explorer-search", "retail")
+    page.wait_for_function("document.querySelectorAll('#explorer-series input').length < 5")
+    page.check("#series-RETAIL")
     page.wait_for_function("window.location.search.includes('RETAIL')")
     # Transform: year-on-year %, range from 2024-Q1.
     page.click("#explorer-transform input[value=pc1]")
     page.wait_for_function("window.location.search.includes('transform=pc1')")
-    page.click("#explorer-start")
-    page.keyboard.type("Q1 2024")
-    page.click(".dash-dropdown-option:has-text('Q1 2024')")
+    page.select_option("#explorer-start", "2024-Q1")
     page.wait_for_function("window.location.search.includes('start=2024-Q1')")
     query = parse_qs(urlparse(page.url).query)
     assert query["series"] == ["GDP,RETAIL"] and query["transform"] == ["pc1"] and query["lang"] == ["en"]
@@ -86,13 +83,13 @@ def test_explorer_flow_and_shared_url(site, page, artifacts, gate_after):
 
 def test_search_by_chinese_name_and_code(site, page):
     open_page(page, site.url + "/explorer", "#explorer-graph .main-svg")
-    page.click("#explorer-series")
-    page.keyboard.type("零售")
-    assert page.locator(".dash-dropdown-option:has-text('RETAIL')").count() >= 1
-    page.keyboard.press("Escape")
-    page.click("#explorer-series")
-    page.keyboard.type("CPI")
-    assert page.locator(".dash-dropdown-option:has-text('居民消费价格指数')").count() == 1
+    page.fill("#explorer-search", "零售")
+    page.wait_for_function("document.querySelectorAll('#explorer-series input').length === 3")
+    assert page.locator("#series-RETAIL").count() == 1 and page.locator("#series-RETAIL_GROWTH").count() == 1
+    page.fill("#explorer-search", "cpi")
+    page.wait_for_function("document.querySelectorAll('#explorer-series input').length === 2")
+    assert "居民消费价格指数" in page.inner_text("#explorer-series")
+    assert page.is_checked("#series-GDP")  # a chosen series stays whatever the search
 
 
 def test_release_page(site, page, artifacts):

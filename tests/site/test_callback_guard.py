@@ -46,6 +46,9 @@ def mutations(app) -> list[tuple[str, object]]:
             if item["id"] == ident:
                 item["value"] = value
         out.append((f"{ident}={value!r}", body))
+    search_output = next(k for k in app.callback_map if k == "explorer-series.options")
+    for value in (["x"], 5, "x" * 500):
+        out.append((f"search {value!r:.20}", body_for(app, search_output, {("explorer-search", "value"): value})))
     router = router_body(app, "/")
     for value in (5, ["/"], {"p": 1}):
         body = copy.deepcopy(router)

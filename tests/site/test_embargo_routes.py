@@ -71,6 +71,7 @@ def every_request(client) -> list[tuple[str, str, object]]:
                 values = {("explorer-series", "value"): ["GDP", "GDP_PRIMARY", "GDP_TERTIARY", "GDP_GROWTH"],
                           ("explorer-transform", "value"): transform, ("explorer-chart", "value"): "bar",
                           ("explorer-topic", "value"): "national-accounts", ("explorer-lang", "data"): lang,
+                          ("explorer-search", "value"): "GDP",
                           ("explorer-start", "value"): "2024-Q1", ("explorer-end", "value"): None}
                 requests.append((f"callback {output[:40]} {lang} {transform}", "POST", body_for(app, output, values)))
     return requests
