@@ -4,12 +4,14 @@ callback asks the gate for the current request's reader at the clock's instant."
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 
 import dash
 from flask import Flask, jsonify, request
 
 from dashboards import callback_guard, downloads, http
+from dashboards.components import charts
 from dashboards.i18n import HTML_LANG, lang_or_default
 from dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series
 from dashboards.services import EXTENSION_KEY, Services, services
@@ -64,4 +66,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.layout = dash.html.Div([dash.page_container])
     register_routes(server)
     callback_guard.install(app)
+    warm_up()
     return app
+
+
+def warm_up() -> None:
+    """Pay the one-off costs at start, not on the first request after a release instant: plotly's
+    validators, and pandas (which DuckDB and pyarrow import lazily on first use, ~1 s)."""
+    importlib.import_module("pandas")
+    charts.warm_up()
