@@ -8,6 +8,7 @@ vintage redirects to the current one (a short-lived answer, bounded by the next 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
@@ -105,9 +106,16 @@ def view_download(fmt: str) -> Response:
         FORMATS[fmt].write(view_export(view, url), path)
 
     cached = file_cache().get_or_build(key, FORMATS[fmt].suffix, build)
-    view = holder.get("view") or compute_view(gate, state, as_of=as_of)
+    # The name depends on the periods shown, known once built: kept beside the file, so a cached
+    # answer reads two small files and computes nothing.
+    name_file = cached.path.with_name(cached.path.name + ".name")
+    if "view" in holder or not name_file.is_file():
+        view = holder.get("view") or compute_view(gate, state, as_of=as_of)
+        tmp = name_file.with_name(f".{name_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(view_file_name(view, fmt), encoding="utf-8")
+        os.replace(tmp, name_file)
     return immutable_file(cached.path, cached.sha256, mimetype=FORMATS[fmt].mimetype,
-                          download_name=view_file_name(view, fmt))
+                          download_name=name_file.read_text(encoding="utf-8"))
 
 
 def release_download(release_id: str, fmt: str) -> Response:
@@ -115,11 +123,12 @@ def release_download(release_id: str, fmt: str) -> Response:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id):
         raise NotFound("no published release with this id")
-    rows = gate.release_observations(release_id)
-    infos = {s.code: s for s in gate.series() if s.code in set(rows.column("series_code").to_pylist())}
     vintage = vintage_code(release.instant)
 
     def build(path):
+        rows = gate.release_observations(release_id)
+        carried = set(rows.column("series_code").to_pylist())
+        infos = {s.code: s for s in gate.series() if s.code in carried}
         source_zh, source_en = _sources(list(infos.values()))
         pub = publisher()
         FORMATS[fmt].write(ExportTable(rows=rows, series=infos, title_zh=release.title_zh, title_en=release.title_en,

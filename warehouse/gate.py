@@ -17,6 +17,7 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -47,6 +48,14 @@ class Reader:
 
 PUBLIC = Reader()
 
+# Per snapshot (immutable), answers that depend only on the set of visible releases: the visible
+# series, and what a release carried and revised. Keys always include the visible release ids,
+# so a reader never gets an answer computed for a wider view. Bounded; cleared when full.
+_SERIES_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple[str, ...], tuple[SeriesInfo, ...]]] = \
+    weakref.WeakKeyDictionary()
+_TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakref.WeakKeyDictionary()
+MEMO_SIZE = 256
+
 OBSERVATION_COLUMNS = ("series_code", "period", "value", "status", "note", "release_id", "vintage")
 _VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
 
@@ -64,6 +73,7 @@ class Gate:
         self.now = now
         self.reader = reader
         self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+        self._series: tuple[SeriesInfo, ...] | None = None
 
     # -- release visibility -------------------------------------------------------------------
     def is_public(self, release: ReleaseInfo, at: datetime | None = None) -> bool:
@@ -113,8 +123,18 @@ class Gate:
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
         """Series with at least one figure this reader may see, in catalogue order."""
-        codes = {c for r in self._visible if r.observation_count for c in r.series}
-        return tuple(s for s in self.snapshot.series.values() if s.code in codes)
+        if self._series is None:
+            # The visible set changes only at release instants; at thousands of series the union
+            # is worth remembering per snapshot (the snapshot is immutable).
+            key = tuple(r.id for r in self._visible if r.observation_count)
+            memo = _SERIES_MEMO.setdefault(self.snapshot, {})
+            if key not in memo:
+                codes = set().union(*{r.series for r in self._visible if r.observation_count})
+                if len(memo) >= 16:
+                    memo.clear()
+                memo[key] = tuple(s for s in self.snapshot.series.values() if s.code in codes)
+            self._series = memo[key]
+        return self._series
 
     def series_info(self, code: str) -> SeriesInfo | None:
         return next((s for s in self.series() if s.code == code), None)
@@ -151,6 +171,9 @@ class Gate:
         """Every figure a release carried, as it carried them; empty unless visible."""
         if not self.can_see(release_id):
             return _empty()
+        return self._memo(("release", release_id), lambda: self._release_observations(release_id))
+
+    def _release_observations(self, release_id: str) -> pa.Table:
         sql = (
             f"SELECT o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed fragments; values are bound
             "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id "
@@ -162,6 +185,9 @@ class Gate:
         """Figures this release revised: each with the value it replaced and that value's release."""
         if not self.can_see(release_id):
             return _empty_revisions()
+        return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
+
+    def _revisions(self, release_id: str) -> pa.Table:
         ids = [r.id for r in self._visible]
         sql = (
             "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
@@ -205,6 +231,17 @@ class Gate:
         finally:
             cur.close()
         return row[0] if row else None
+
+    def _memo(self, key: tuple, compute) -> pa.Table:
+        memo = _TABLE_MEMO.setdefault(self.snapshot, {})
+        full_key = (tuple(r.id for r in self._visible), *key)
+        table = memo.get(full_key)
+        if table is None:
+            table = compute()
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[full_key] = table
+        return table
 
     def _query(self, sql: str, params: list) -> pa.Table:
         cur: duckdb.DuckDBPyConnection = self.snapshot.cursor()

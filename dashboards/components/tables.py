@@ -4,6 +4,7 @@ row headers. Every chart on the site has one of these beside it with the same nu
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from dash import html
 
@@ -19,27 +20,46 @@ def data_table(caption: str, headers: Sequence[str], rows: Sequence[Sequence[obj
     last = len(headers) if numeric_to is None else numeric_to
     head = html.Thead(html.Tr([html.Th(h, scope="col", className="num" if numeric_from <= i < last else None)
                                for i, h in enumerate(headers)]))
+    # Rows are written in Dash's own JSON form (type, namespace, props): a table runs to thousands
+    # of cells, and building a component object per cell costs more than the query behind it.
     body_rows = []
     for row in rows:
         cells = []
         for i, value in enumerate(row):
-            cls = "num" if numeric_from <= i < last else None
             if i == 0 and row_header:
-                cells.append(html.Th(value, scope="row"))
+                cells.append(_element("Th", value, scope="row"))
+            elif isinstance(value, Cell):
+                cells.append(_element("Td", value.text, className="num" if numeric_from <= i < last else None,
+                                      title=value.title))
             else:
-                cells.append(html.Td(value, className=cls))
-        body_rows.append(html.Tr(cells))
+                cells.append(_element("Td", value, className="num" if numeric_from <= i < last else None))
+        body_rows.append(_element("Tr", cells))
     table = html.Table([html.Caption(caption), head, html.Tbody(body_rows)], className=class_name,
                        **({"id": table_id} if table_id else {}))
     return html.Div(table, className="table-wrap", tabIndex="0", role="region",
                     **{"aria-label": caption})
 
 
-def flagged(text: str, status: str | None, lang: str) -> object:
-    """A formatted figure with its flags spelled out for assistive technology."""
+def _element(tag: str, children: object, **props: object) -> dict:
+    """An html component as the Dash renderer receives it."""
+    clean = {k: v for k, v in props.items() if v is not None}
+    return {"type": tag, "namespace": "dash_html_components", "props": {"children": children, **clean}}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell's text with a tooltip (one element per cell: tables run to thousands of cells)."""
+
+    text: str
+    title: str | None = None
+
+
+def flagged(text: str, status: str | None, lang: str) -> str | Cell:
+    """A formatted figure followed by its flag letters, spelled out in the cell's title; the
+    flags legend under each table says what the letters mean."""
     if not status:
         return text
-    return html.Span([text, " ", html.Abbr(status, title=describe(status, lang), className="flag")])
+    return Cell(f"{text} {status}", describe(status, lang))
 
 
 def flags_legend(statuses: Sequence[str], lang: str, title: str) -> html.Div | None:

@@ -23,22 +23,34 @@ from warehouse.reader import ReleaseInfo, SeriesInfo
 
 PATH_TEMPLATE = "/release/<release_id>"
 CHART_POINTS = 12
+# A page lists at most this many figures or revisions; the downloads carry all of them.
+MAX_ROWS = 200
 FORMATS = ("csv", "xlsx", "parquet")
 
 
 def key_figures(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], lang: str) -> html.Div:
     rows, statuses = [], []
-    for r in gate.release_observations(release.id).to_pylist():
+    carried = gate.release_observations(release.id)
+    statuses = list(dict.fromkeys(carried.column("status").to_pylist()))
+    for r in carried.slice(0, MAX_ROWS).to_pylist():
         s = info.get(r["series_code"])
         if s is None:
             continue
-        statuses.append(r["status"] or "")
         rows.append([s.name(lang), period_label(r["period"], lang, cumulative=s.cumulative),
                      flagged(format_number(r["value"], s.decimals, lang), r["status"], lang),
                      s.unit(lang), r["note"] or ""])
     headers = [t("indicator", lang), t("period", lang), t("value", lang), t("unit", lang), t("note", lang)]
     return html.Div([data_table(t("key_figures", lang), headers, rows, numeric_from=2, numeric_to=3),
+                     truncated_note(carried.num_rows, lang),
                      flags_legend(statuses, lang, t("flags_legend", lang))])
+
+
+def truncated_note(total: int, lang: str) -> html.P | None:
+    if total <= MAX_ROWS:
+        return None
+    if lang == "zh":
+        return html.P(f"共{total:,}行，此处列出前{MAX_ROWS}行；全部数据请下载。")
+    return html.P(f"{total:,} rows; the first {MAX_ROWS} are listed here. The downloads carry all of them.")
 
 
 def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], lang: str) -> list:
@@ -68,7 +80,8 @@ def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo],
 def revisions_block(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], lang: str) -> list:
     rows = []
     titles = {r.id: r for r in gate.calendar()}
-    for r in gate.revisions(release.id).to_pylist():
+    revised = gate.revisions(release.id)
+    for r in revised.slice(0, MAX_ROWS).to_pylist():
         s = info.get(r["series_code"])
         if s is None:
             continue
@@ -88,6 +101,7 @@ def revisions_block(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo
                           [t("indicator", lang), t("period", lang), t("revised_from", lang),
                            t("revised_to", lang), t("unit", lang), t("previous_release", lang)],
                           rows, numeric_from=2, numeric_to=4))
+    out.append(truncated_note(revised.num_rows, lang))
     return out
 
 

@@ -52,7 +52,8 @@ def page(browser, tmp_path):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # Say which file failed when a script error follows a failed load.
-    page.on("requestfailed", lambda req: errors.append(f"failed {req.url}: {req.failure}"))
+    page.on("requestfailed", lambda req: "ERR_ABORTED" not in (req.failure or "")
+            and errors.append(f"failed {req.url}: {req.failure}"))
     page.on("response", lambda r: r.status >= 400 and errors.append(f"{r.status} {r.url}"))
     page.errors = errors
     yield page

@@ -66,7 +66,7 @@ def test_explorer_flow_and_shared_url(site, page, artifacts, gate_after):
     page.wait_for_function(f"document.querySelectorAll('#explorer-table tbody tr').length === {len(view.periods)}")
     shown = table_rows(page)
     assert [row[1].split()[0] for row in shown] == expected
-    assert page.locator("#explorer-graph .trace").count() == 2
+    page.wait_for_function("document.querySelectorAll('#explorer-graph .trace').length === 2")
     page.screenshot(path=artifacts / "site-explorer.png", full_page=True)
     # The shared URL reproduces the view in a fresh page.
     shared = page.url
@@ -97,7 +97,7 @@ def test_release_page(site, page, artifacts):
     text = page.inner_text("#interpretation")
     assert "52,308.86 (100 million yuan)" in text and "grew by 5.4%" in text
     assert page.locator("#key-figures table").count() == 1
-    assert page.locator("#release-chart .main-svg").count() >= 1
+    page.wait_for_selector("#release-chart .main-svg .trace", timeout=30000)
     page.screenshot(path=artifacts / "site-release-en.png", full_page=True)
 
 
