@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import shutil
 import statistics
 import threading
 import time
@@ -200,6 +201,7 @@ def main() -> None:
     data_dir = build(DEFAULT_DIR)
     print(f"warehouse ready: {data_dir} ({time.perf_counter() - started:.1f} s)")
     settings = Settings(root=REPO_ROOT, warehouse_dir=data_dir)
+    shutil.rmtree(data_dir / "cache", ignore_errors=True)  # so "first" downloads are built
     bench_callback(settings, 50 if args.quick else 300)
     bench_server(settings, 3 if args.quick else 10, 50)
 

@@ -4,6 +4,8 @@ the next releases with their exact instants and states, and the topics."""
 from __future__ import annotations
 
 import dash
+import pyarrow as pa
+import pyarrow.compute as pc
 from dash import dcc, html
 
 from dashboards.components.charts import sparkline
@@ -29,12 +31,16 @@ def headline_series(release: ReleaseInfo, info: dict[str, SeriesInfo]) -> list[S
 
 def headline_cards(gate: Gate, release: ReleaseInfo, lang: str) -> list:
     info = {s.code: s for s in gate.series()}
-    carried = gate.release_observations(release.id).to_pylist()
+    wanted = headline_series(release, info)
+    growth_of = {s.growth_of: s for s in info.values() if s.growth_of}
+    codes = [s.code for s in wanted] + [growth_of[s.code].code for s in wanted if s.code in growth_of]
+    # A release may carry thousands of figures: keep only the cards' before leaving Arrow.
+    table = gate.release_observations(release.id)
+    carried = table.filter(pc.is_in(table["series_code"], value_set=pa.array(codes, pa.string()))).to_pylist()
     latest: dict[str, dict] = {}
     for row in carried:  # ordered by period: the last one per series is the release's newest
         latest[row["series_code"]] = row
-    cards_for = [s for s in headline_series(release, info) if s.code in latest]
-    growth_of = {s.growth_of: s for s in info.values() if s.growth_of}
+    cards_for = [s for s in wanted if s.code in latest]
     history = gate.observations([s.code for s in cards_for]).to_pylist()
     cards = []
     for s in cards_for:
