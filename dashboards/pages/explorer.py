@@ -44,6 +44,7 @@ QUERY = "explorer-query"
 URL_SYNC = "explorer-url-sync"
 LANG = "explorer-lang"
 ALL_TOPICS = "all"
+MAX_OPTIONS = 60
 
 
 def matches(info: SeriesInfo, words: str) -> bool:
@@ -55,13 +56,18 @@ def matches(info: SeriesInfo, words: str) -> bool:
 
 def series_options(gate: Gate, topic: str | None, search: str, lang: str,
                    keep: tuple[str, ...] = ()) -> list[dict]:
-    """Checkboxes for the series of a topic that match the search, plus those already chosen."""
-    out = []
-    for s in gate.series():
-        shown = (not topic or s.topic == topic) and matches(s, search)
-        if shown or s.code in keep:
-            out.append({"label": f"{s.name(lang)} ({s.code})", "value": s.code, "input_id": f"series-{s.code}"})
-    return out
+    """Checkboxes for the series already chosen, then those of the topic that match the search
+    (at most MAX_OPTIONS: with thousands of series, the search narrows the list)."""
+    info = {s.code: s for s in gate.series()}
+    chosen = [info[c] for c in keep if c in info]
+    others = []
+    for s in info.values():
+        if len(others) >= MAX_OPTIONS:
+            break
+        if s.code not in keep and (not topic or s.topic == topic) and matches(s, search):
+            others.append(s)
+    return [{"label": f"{s.name(lang)} ({s.code})", "value": s.code, "input_id": f"series-{s.code}"}
+            for s in chosen + others]
 
 
 def transform_options(lang: str) -> list[dict]:
