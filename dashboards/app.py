@@ -66,12 +66,17 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     app.layout = dash.html.Div([dash.page_container])
     register_routes(server)
     callback_guard.install(app)
-    warm_up()
+    warm_up(app)
     return app
 
 
-def warm_up() -> None:
+def warm_up(app: dash.Dash) -> None:
     """Pay the one-off costs at start, not on the first request after a release instant: plotly's
-    validators, and pandas (which DuckDB and pyarrow import lazily on first use, ~1 s)."""
+    validators, and pandas (which DuckDB and pyarrow import lazily on first use, ~1 s).
+
+    Also render the page shell once: Dash registers the JavaScript bundles it may serve only
+    while rendering it, so a worker whose first request is a bundle (the browser fetched the
+    shell from another worker) would answer 500."""
     importlib.import_module("pandas")
     charts.warm_up()
+    app.server.test_client().get("/")

@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+from dashboards.app import create_app
 from dashboards.components.releases import release_status
 from dashboards.i18n import LABELS, LANGS, format_instant, href
+from statpub.clock import Clock
 from tests.site.conftest import EMBARGOED
 from tests.site.dash_payloads import UPDATE, router_body
 
@@ -105,3 +107,31 @@ def test_delayed_when_the_instant_passed_but_the_gate_holds_it(gate_after):
 def test_instants_are_beijing_time(embargoed_release):
     assert format_instant(embargoed_release.instant, "zh") == "2026年12月10日 10:00（北京时间）"
     assert format_instant(embargoed_release.instant, "en") == "10 December 2026, 10:00 Beijing time"
+
+
+def test_a_fresh_worker_serves_bundles_to_concurrent_first_requests(make_client, embargoed_release):
+    """Under gunicorn a browser fetches the page shell from one worker and its scripts, all at
+    once, from another: a fresh app must answer all of them (Dash registers its bundles during
+    its first-request set-up; requests racing that set-up used to get 500)."""
+    import re
+    import threading
+
+    shell = make_client(embargoed_release.instant).get("/").get_data(as_text=True)
+    bundles = re.findall(r'src="(/_dash-component-suites/[^"]+)"', shell)
+    assert len(bundles) >= 5
+    settings = make_client(embargoed_release.instant).application.extensions["statpub"].settings
+    for _ in range(3):
+        fresh = create_app(settings, Clock(start=embargoed_release.instant)).server
+        statuses: list[int] = []
+        start = threading.Barrier(len(bundles))
+
+        def fetch(url, server=fresh, start=start, statuses=statuses):
+            start.wait()
+            statuses.append(server.test_client().get(url).status_code)
+
+        threads = [threading.Thread(target=fetch, args=(url,)) for url in bundles]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [200] * len(bundles)
