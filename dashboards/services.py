@@ -36,3 +36,8 @@ def current_reader() -> Reader:
     from press.web import reader_from_request
 
     return reader_from_request()
+
+
+def current_gate() -> Gate:
+    """The gate for the current request's reader at the clock's instant."""
+    return services().gate(current_reader())

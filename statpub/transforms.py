@@ -94,3 +94,21 @@ def apply(points: list[Point], transform: str, *, measure: str, cumulative: bool
                 value = (point.value / prev.value - 1) * 100
         out.append(Point(point.period, value, _flags(point.status, prev.status if prev else ""), derived=True))
     return out
+
+
+SHARE = "share"
+LABELS[SHARE] = {"zh": "占合计比重（%，推算）", "en": "Share of total (%, derived)"}
+
+
+def share_of_total(points: list[Point], totals: list[Point]) -> list[Point]:
+    """A component as a percentage of its total for the same period (e.g. primary industry in
+    GDP). Periods without a usable total give no value; the result is derived."""
+    total_by_period = {t.period: t for t in totals}
+    out = []
+    for point in sorted(points, key=lambda p: period_from_code(p.period)):
+        total = total_by_period.get(point.period)
+        value = None
+        if total is not None and total.value and point.value is not None:
+            value = point.value / total.value * 100
+        out.append(Point(point.period, value, _flags(point.status, total.status if total else ""), derived=True))
+    return out

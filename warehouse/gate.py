@@ -19,6 +19,7 @@ A series whose figures are all embargoed is indistinguishable from one that does
 from __future__ import annotations
 
 import logging
+import weakref
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -50,6 +51,12 @@ class Reader:
 
 
 PUBLIC = Reader()
+
+# Per snapshot (immutable), answers that depend only on the set of visible releases: the visible
+# series, and what a release carried and revised. Keys always include the visible release ids,
+# so a reader never gets an answer computed for a wider view. Bounded; cleared when full.
+_TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakref.WeakKeyDictionary()
+MEMO_SIZE = 256
 
 OBSERVATION_COLUMNS = ("series_code", "period", "value", "status", "note", "release_id", "vintage")
 _VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
@@ -236,6 +243,9 @@ class Gate:
         """Every figure a release carried, as it carried them; empty unless visible."""
         if not self.can_see(release_id):
             return _empty()
+        return self._memo(("release", release_id), lambda: self._release_observations(release_id))
+
+    def _release_observations(self, release_id: str) -> pa.Table:
         sql = (
             f"SELECT o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed fragments; values are bound
             "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id "
@@ -247,6 +257,9 @@ class Gate:
         """Figures this release revised: each with the value it replaced and that value's release."""
         if not self.can_see(release_id):
             return _empty_revisions()
+        return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
+
+    def _revisions(self, release_id: str) -> pa.Table:
         ids = [r.id for r in self._visible]
         sql = (
             "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
@@ -290,6 +303,17 @@ class Gate:
         finally:
             cur.close()
         return row[0] if row else None
+
+    def _memo(self, key: tuple, compute) -> pa.Table:
+        memo = _TABLE_MEMO.setdefault(self.snapshot, {})
+        full_key = (tuple(r.id for r in self._visible), *key)
+        table = memo.get(full_key)
+        if table is None:
+            table = compute()
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[full_key] = table
+        return table
 
     def _query(self, sql: str, params: list) -> pa.Table:
         cur: duckdb.DuckDBPyConnection = self.snapshot.cursor()

@@ -1,0 +1,81 @@
+"""The embargo flips live: a server started a few seconds before the instant serves nothing of
+the release on its page, callbacks or downloads, then everything within 1 s after the instant,
+without a restart; and a browser sees the page change on reload."""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import datetime, timedelta
+
+import pytest
+import requests
+
+from tests.site.embargo_marks import embargo_marks
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+RELEASE = "2025-gdp-final-verification"
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+
+
+def router_body(path: str, search: str = "") -> dict:
+    return {"output": ROUTER_OUTPUT,
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": search}],
+            "state": [], "changedPropIds": ["_pages_location.pathname"]}
+
+
+def public_view(url: str, marks: list[str]) -> tuple[set[str], int]:
+    """What of the release a reader can get right now: marks on the page, and the download status."""
+    text = ""
+    for search in ("", "?lang=en"):
+        page = requests.post(url + "/_dash-update-component", json=router_body(f"/release/{RELEASE}", search),
+                             timeout=5)
+        assert page.status_code == 200
+        text += json.dumps(page.json(), ensure_ascii=False)
+    download = requests.get(url + f"/download/release/{RELEASE}.csv", timeout=5)
+    if download.status_code == 200:
+        text += download.content.decode("utf-8-sig")
+    return {m for m in marks if m in text}, download.status_code
+
+
+def test_release_goes_live_at_the_instant(live_server, embargoed_release, gate_after, gate_before, browser, artifacts):
+    marks = embargo_marks(gate_after, gate_before, RELEASE)
+    instant = embargoed_release.instant
+    server = live_server(now=(instant - timedelta(seconds=20)).isoformat(), workers=2)
+    health = server.get("/healthz").json()
+    wall_instant = time.time() + (instant - datetime.fromisoformat(health["now"])).total_seconds()
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(server.url + "/calendar")  # warm both the workers and the browser's cache
+    page.wait_for_selector("main h1", timeout=30000)
+    assert wall_instant - time.time() > 3, "the server took too long to start for this test"
+    page.goto(server.url + f"/release/{RELEASE}")
+    page.wait_for_selector(".embargoed", timeout=30000)
+    assert page.locator("#interpretation").count() == 0
+    page.screenshot(path=artifacts / "site-release-before-instant.png", full_page=True)
+
+    cache = server.get("/").headers["Cache-Control"]
+    assert int(cache.split("max-age=")[1]) <= wall_instant - time.time() + 1
+
+    first_seen = None
+    while time.time() < wall_instant + 5:
+        asked_at = time.time()
+        seen, status = public_view(server.url, marks)
+        if seen or status == 200:
+            assert asked_at >= wall_instant - 0.05, f"{seen} served {wall_instant - asked_at:.3f} s early"
+            if len(seen) == len(marks) and status == 200:
+                first_seen = time.time()
+                break
+        time.sleep(0.05)
+    assert first_seen is not None, "the release never appeared"
+    delay = first_seen - wall_instant
+    assert delay <= 1.0, f"appeared {delay:.3f} s after the instant"
+    (artifacts / "embargo-flip.txt").write_text(f"release visible {delay:.3f} s after the instant\n")
+
+    page.reload()
+    page.wait_for_selector("#interpretation", timeout=30000)
+    assert "52,308.86" in page.inner_text("#key-figures")
+    page.screenshot(path=artifacts / "site-release-after-instant.png", full_page=True)
+    context.close()

@@ -1,0 +1,57 @@
+"""Fixtures for the site tests: an app built in-process on the demo warehouse with a fixed clock,
+and the embargoed demo release used to prove the embargo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+import pytest
+
+from dashboards.app import create_app
+from statpub.clock import Clock
+from warehouse.gate import Gate
+from warehouse.reader import WarehouseReader
+
+EMBARGOED = "2025-gdp-final-verification"
+
+
+@pytest.fixture(scope="session")
+def embargoed_release(demo_settings):
+    return WarehouseReader(demo_settings.warehouse_dir).snapshot().releases[EMBARGOED]
+
+
+@pytest.fixture(scope="session")
+def make_client(demo_settings) -> Callable:
+    """make_client(now) -> a Flask test client of a fresh app whose clock reads `now`."""
+
+    def make(now: datetime):
+        app = create_app(demo_settings, Clock(start=now))
+        client = app.server.test_client()
+        client.get("/healthz")  # the first request registers the pages router callback
+        client.application.config["dash_app"] = app
+        return client
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def before_client(make_client, embargoed_release):
+    return make_client(embargoed_release.instant - timedelta(seconds=5))
+
+
+@pytest.fixture(scope="session")
+def after_client(make_client, embargoed_release):
+    return make_client(embargoed_release.instant + timedelta(seconds=1))
+
+
+@pytest.fixture(scope="session")
+def gate_after(demo_settings, embargoed_release) -> Gate:
+    snapshot = WarehouseReader(demo_settings.warehouse_dir).snapshot()
+    return Gate(snapshot, embargoed_release.instant + timedelta(seconds=1))
+
+
+@pytest.fixture(scope="session")
+def gate_before(demo_settings, embargoed_release) -> Gate:
+    snapshot = WarehouseReader(demo_settings.warehouse_dir).snapshot()
+    return Gate(snapshot, embargoed_release.instant - timedelta(seconds=5))
