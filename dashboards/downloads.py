@@ -8,6 +8,7 @@ vintage redirects to the current one (a short-lived answer, bounded by the next 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from tempfile import NamedTemporaryFile
@@ -27,6 +28,7 @@ from dashboards.pages.explorer_model import (
     view_arrow,
     vintage_code,
 )
+from dashboards.prerelease import log_download
 from dashboards.services import current_gate, services
 from statpub.errors import NotFound
 from statpub.transforms import LABELS
@@ -138,12 +140,16 @@ def release_download(release_id: str, fmt: str) -> Response:
                                        extra_metadata={"release_id": release_id, "vintage": vintage}), path)
 
     if not gate.is_public(release):
-        # Seen inside a pre-release window: never cached anywhere, never written to the shared cache.
+        # Seen inside a pre-release window: never cached anywhere, never written to the shared cache,
+        # and logged (with the file's sha256) before a byte is handed out.
         with NamedTemporaryFile(suffix=FORMATS[fmt].suffix) as tmp:
             build(Path(tmp.name))
-            response = Response(Path(tmp.name).read_bytes(), mimetype=FORMATS[fmt].mimetype)
+            data = Path(tmp.name).read_bytes()
+        name = f"EMBARGOED_{release_id}_v{vintage}.{fmt}"
+        log_download(gate, release_id, name, hashlib.sha256(data).hexdigest())
+        response = Response(data, mimetype=FORMATS[fmt].mimetype)
         response.headers["Cache-Control"] = "private, no-store"
-        response.headers["Content-Disposition"] = f"attachment; filename={release_id}_v{vintage}.{fmt}"
+        response.headers["Content-Disposition"] = f"attachment; filename={name}"
         return response
     key = FileCache.key("release", release_id, fmt, vintage)
     cached = file_cache().get_or_build(key, FORMATS[fmt].suffix, build)

@@ -14,7 +14,7 @@ from press.accounts import iso
 from press.store import OperationalStore
 from warehouse.gate import Gate, Reader
 
-WHATS = ("page", "figures", "pack", "callback")
+WHATS = ("page", "figures", "pack", "callback", "download")
 CHANNELS = ("web", "cli")
 
 

@@ -25,6 +25,10 @@ def switch_href(path: str, lang: str, query: dict[str, object] | None = None) ->
 
 def page(lang: str, path: str, children: Sequence, *, query: dict[str, object] | None = None,
          active: str | None = None, banner: object = None) -> html.Div:
+    if banner is None:
+        from dashboards.prerelease import page_banners  # the pre-release reader's EMBARGOED marks
+
+        banner = page_banners(path) or None
     nav_links = []
     for key, target in NAV_ITEMS:
         current = active == target

@@ -16,6 +16,7 @@ from dashboards.components.releases import (
 from dashboards.components.shell import page
 from dashboards.components.tables import data_table, flagged, flags_legend
 from dashboards.i18n import format_instant, href, lang_or_default, period_label, t
+from dashboards.prerelease import access_holders
 from dashboards.services import current_gate
 from statpub.numbers import format_number
 from warehouse.gate import Gate
@@ -129,13 +130,18 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
         html.Section(id="key-figures", children=[html.H2(t("key_figures", lang)), key_figures(gate, release, info, lang)]),
         html.Section(id="charts", children=[html.H2(t("charts", lang)), *history_chart(gate, release, info, lang)]),
         html.Section(id="downloads", children=[html.H2(t("downloads", lang)), html.Div(
-            [html.A(t(f"download_{fmt}", lang), href=f"/download/release/{release.id}.{fmt}",
-                    className="button", download="") for fmt in FORMATS], className="downloads")]),
+            [*(html.A(t(f"download_{fmt}", lang), href=f"/download/release/{release.id}.{fmt}",
+                      className="button", download="") for fmt in FORMATS),
+             html.A(t("download_pack", lang), href=f"/packs/{release.id}.zip", className="button", download="")],
+            className="downloads")]),
         html.Section(id="revisions", children=[html.H2(t("revisions", lang)), *revisions_block(gate, release, info, lang)]),
     ]
     if gate.is_public(release):
-        body.append(html.Section(id="prerelease-access", children=[html.H2(t("prerelease_access", lang)),
-                                  html.P(t("no_prerelease_access", lang))]))
+        holders = access_holders(release.id) or []
+        listing = (html.Ul([html.Li(f"{h.name}（{t('role_' + h.role, lang)}）" if lang == "zh"
+                                    else f"{h.name} ({t('role_' + h.role, lang)})") for h in holders])
+                   if holders else html.P(t("no_prerelease_access", lang)))
+        body.append(html.Section(id="prerelease-access", children=[html.H2(t("prerelease_access", lang)), listing]))
     return page(lang, path, [*head, *body])
 
 

@@ -1,0 +1,73 @@
+"""The public site's pages for a signed-in press reader inside the window: the release shows with
+the EMBARGOED banner, every view and download is logged (downloads with their sha256), nothing is
+cached; after the instant the release page lists who had pre-release access."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pytest
+
+from dashboards.app import create_app
+from press.pages import BANNER_CLASS
+from press.service import access_log_for
+from statpub.clock import Clock
+from tests.press.conftest import PASSWORDS, TARGET, add_accounts, at, private_site
+from tests.press.test_web import _target_gdp
+from tests.site.dash_payloads import router_body
+
+
+@pytest.fixture
+def site(tmp_path, demo_settings):
+    settings = private_site(tmp_path, demo_settings)
+    add_accounts(settings)
+    return settings
+
+
+def client_at(settings, when: str, user: str | None = None):
+    app = create_app(settings, Clock(start=at(when)))
+    client = app.server.test_client()
+    client.dash_app = app
+    if user:
+        answer = client.post("/prerelease/login", data={"name": user, "password": PASSWORDS[user]})
+        assert answer.status_code in (302, 303), answer.get_data(as_text=True)[:300]
+    return client
+
+
+def render(client, path: str) -> str:
+    answer = client.post("/_dash-update-component", json=router_body(client.dash_app, path))
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_release_page_in_the_window_shows_the_release_with_banner_and_is_logged(site):
+    gdp = _target_gdp(site)
+    public = client_at(site, "window")
+    assert gdp not in render(public, f"/release/{TARGET}")
+    alice = client_at(site, "window", "alice")
+    body = render(alice, f"/release/{TARGET}")
+    assert gdp in body and BANNER_CLASS in body
+    assert BANNER_CLASS in render(alice, "/calendar")  # every page carries the mark
+    entries = access_log_for(site).entries(TARGET)
+    assert {(e.user_name, e.what) for e in entries} >= {("alice", "page")}
+
+
+def test_prerelease_download_is_logged_with_its_sha256_and_never_cached(site):
+    alice = client_at(site, "window", "alice")
+    answer = alice.get(f"/download/release/{TARGET}.csv")
+    assert answer.status_code == 200
+    assert "EMBARGOED" in answer.headers["Content-Disposition"]
+    assert "no-store" in answer.headers["Cache-Control"]
+    logged = [e for e in access_log_for(site).entries(TARGET) if e.what == "download"]
+    assert [e.sha256 for e in logged] == [hashlib.sha256(answer.get_data()).hexdigest()]
+    assert client_at(site, "window").get(f"/download/release/{TARGET}.csv").status_code == 404
+
+
+def test_release_page_lists_prerelease_access_after_the_instant(site):
+    render(client_at(site, "window", "alice"), f"/release/{TARGET}")
+    render(client_at(site, "window", "rita"), f"/release/{TARGET}")
+    before = render(client_at(site, "before"), f"/release/{TARGET}")
+    assert "alice" not in before
+    after = render(client_at(site, "after"), f"/release/{TARGET}")
+    assert "alice" in after and "rita" in after and "prerelease-access" in after
+    assert f"{TARGET}.zip" in after
