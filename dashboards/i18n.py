@@ -42,6 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
     "flag": {"zh": "标志", "en": "Flag"},
     "note": {"zh": "注", "en": "Note"},
     "growth": {"zh": "增长", "en": "Growth"},
+    "decrease": {"zh": "下降", "en": "Decrease"},
     "trend": {"zh": "走势", "en": "Trend"},
     "release": {"zh": "发布", "en": "Release"},
     "instant": {"zh": "发布时间", "en": "Release time"},

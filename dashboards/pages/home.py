@@ -53,8 +53,10 @@ def headline_cards(gate: Gate, release: ReleaseInfo, lang: str) -> list:
         grow_row = next((r for r in carried if growth and r["series_code"] == growth.code
                          and r["period"] == row["period"]), None)
         if growth and grow_row:
-            body.append(html.P(f"{t('growth', lang)} {format_number(grow_row['value'], growth.decimals, lang)}%",
-                               className="growth"))
+            value = grow_row["value"]
+            word = t("decrease" if value is not None and value < 0 else "growth", lang)
+            shown = format_number(abs(value) if value is not None else None, growth.decimals, lang)
+            body.append(html.P(f"{word} {shown}%", className="growth"))
         points = [r for r in history if r["series_code"] == s.code and r["period"] <= row["period"]]
         points = points[-TREND_POINTS:]
         if len(points) > 1:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -132,9 +133,10 @@ def test_everything_there_after_the_instant(after_client, marks):
         assert f'"id": "{section}"' in pages
 
 
-def test_cache_lifetime_is_bounded_by_the_instant(before_client):
+def test_cache_lifetime_is_bounded_by_the_instant(make_client, embargoed_release):
+    client = make_client(embargoed_release.instant - timedelta(seconds=5))
     for path in ("/", "/explorer", "/_dash-layout", "/healthz"):
-        header = before_client.get(path).headers["Cache-Control"]
+        header = client.get(path).headers["Cache-Control"]
         age = int(re.search(r"max-age=(\d+)", header).group(1))
         assert age <= 5, (path, header)
 
