@@ -36,7 +36,6 @@ from dashboards.api.respond import (
 )
 from dashboards.api.state import PublicView, releases_identity
 from dashboards.formats import FORMATS, write_csv_stream
-from dashboards.services import services
 from statpub.clock import format_beijing
 from warehouse.gate import Gate
 from warehouse.reader import ReleaseInfo
@@ -82,7 +81,7 @@ def resolve_vintage(gate: Gate, view: PublicView, name: str) -> Vintage:
 
 
 def _publisher() -> shapes.Publisher:
-    return shapes.publisher(services().settings.root)
+    return shapes.publisher()
 
 
 def _metadata(vintage: Vintage, what: str, pub: shapes.Publisher) -> dict[str, str]:

@@ -22,7 +22,6 @@ from dashboards.api.respond import (
 )
 from dashboards.formats import FORMATS
 from dashboards.http import bounded_max_age
-from dashboards.services import services
 from statpub.clock import beijing
 from statpub.transforms import TransformError
 from warehouse.gate import Gate
@@ -40,7 +39,7 @@ def _series(gate: Gate, code: str) -> SeriesInfo:
 
 
 def _publisher() -> shapes.Publisher:
-    return shapes.publisher(services().settings.root)
+    return shapes.publisher()
 
 
 @bp.get("/")

@@ -4,14 +4,11 @@ Plain functions of what the gate returned, so unit tests exercise them without a
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 import pyarrow as pa
-import yaml
 
+from dashboards.components.publisher import Publisher, publisher  # noqa: F401 - one source for both
 from dashboards.formats import ExportTable
 from statpub.clock import format_beijing
 from statpub.transforms import LABELS, Point, allowed, apply
@@ -19,46 +16,6 @@ from warehouse.reader import ReleaseInfo, SeriesInfo
 
 API = "/api/v1"
 FILES = f"{API}/files"
-
-
-@dataclass(frozen=True)
-class Publisher:
-    office_zh: str
-    office_en: str
-    licence_zh: str
-    licence_en: str
-    base_url: str
-
-
-DEFAULT_PUBLISHER = Publisher("统计局", "Statistics office", "CC BY 4.0", "Creative Commons Attribution 4.0 (CC BY 4.0)",
-                              "https://stats.example.gov.cn")
-_publisher_cache: dict[Path, tuple[float, Publisher]] = {}
-_publisher_lock = threading.Lock()
-
-
-def publisher(root: Path) -> Publisher:
-    """Office, licence and base URL from `releases/catalogue.yaml` (public metadata), re-read when
-    the file changes; the defaults when it cannot be read."""
-    path = Path(root) / "releases" / "catalogue.yaml"
-    try:
-        mtime = path.stat().st_mtime
-    except OSError:
-        return DEFAULT_PUBLISHER
-    cached = _publisher_cache.get(path)
-    if cached and cached[0] == mtime:
-        return cached[1]
-    with _publisher_lock:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
-            office, licence = data.get("office") or {}, data.get("licence") or {}
-            found = Publisher(office.get("zh", DEFAULT_PUBLISHER.office_zh), office.get("en", DEFAULT_PUBLISHER.office_en),
-                              licence.get("zh", DEFAULT_PUBLISHER.licence_zh), licence.get("en", DEFAULT_PUBLISHER.licence_en),
-                              str(data.get("base_url") or DEFAULT_PUBLISHER.base_url).rstrip("/"))
-        except (OSError, yaml.YAMLError, AttributeError):
-            found = DEFAULT_PUBLISHER
-        _publisher_cache[path] = (mtime, found)
-        return found
 
 
 def iso(instant: datetime | None) -> str | None:
