@@ -10,7 +10,7 @@ from collections.abc import Callable
 import dash
 from flask import Flask, jsonify, request
 
-from dashboards import callback_guard, downloads, feeds, http
+from dashboards import callback_guard, downloads, feeds, http, page_paths
 from dashboards.api import register_api
 from dashboards.components import charts
 from dashboards.i18n import HTML_LANG, lang_or_default
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     server.extensions[EXTENSION_KEY] = Services(settings, clock or clock_from_env(),
                                                 WarehouseReader(settings.warehouse_dir))
     http.install(server)
+    page_paths.install(server)
     for module in PAGES:
         module.register(app)
     press_web.install(app)  # pre-release area: login, session reader, pages, pack download

@@ -14,6 +14,9 @@ from statpub.errors import StatpubError
 
 DEFAULT_MAX_AGE = 60  # seconds, for pages and "latest" answers; always bounded by the next instant
 IMMUTABLE_MAX_AGE = 31536000
+# The largest request body any route accepts (callback bodies and login forms are a few KiB);
+# larger ones are refused with 413 before they are read.
+MAX_BODY_BYTES = 1 << 20
 # Dash renders with inline scripts and styles; frame-ancestors forbids embedding elsewhere.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
@@ -60,6 +63,8 @@ def error_response(status: int, title: str, message: str, code: str | None = Non
 
 
 def install(server: Flask) -> None:
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
     @server.errorhandler(StatpubError)
     def _statpub_error(exc: StatpubError):
         return error_response(exc.status, exc.title, exc.message)
