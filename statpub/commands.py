@@ -172,7 +172,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=int(os.environ.get("STATPUB_WORKERS", "2")))
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=int(os.environ.get("STATPUB_THREADS", "4")))
     p.add_argument("--dev", action="store_true", help="Dash's development server with debug tools")
 
 
