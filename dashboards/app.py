@@ -75,6 +75,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     register_routes(server)
     pagememo.install(app)  # public pages rendered once per public state
     callback_guard.install(app)
+    http.trust_proxies(server)  # outermost: X-Forwarded-* from the proxies in front, if any
     warm_up(app)
     return app
 

@@ -3,11 +3,13 @@ release instant, security headers, and immutable responses for published vintage
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboards.services import services
 from statpub.errors import StatpubError
@@ -95,6 +97,22 @@ def install(server: Flask) -> None:
             except StatpubError:
                 headers["Cache-Control"] = "no-store"
         return response
+
+
+ENV_PROXIES = "STATPUB_TRUSTED_PROXIES"
+
+
+def trust_proxies(server: Flask) -> None:
+    """Behind N reverse proxies or a CDN (`STATPUB_TRUSTED_PROXIES=N`, read from the server's
+    environment at start; 0 by default), take the client's address, scheme and host from the
+    `X-Forwarded-*` headers they add: rate limits then count real clients, not the proxy, and
+    pre-release cookies get their Secure flag over HTTPS. Call last: it must wrap every layer."""
+    text = os.environ.get(ENV_PROXIES, "0").strip() or "0"
+    if not text.isdigit():
+        raise StatpubError(f"{ENV_PROXIES}: {text!r} is not a number of proxies")
+    hops = int(text)
+    if hops:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def immutable_file(path: Path, sha256: str, *, mimetype: str, download_name: str) -> Response:
