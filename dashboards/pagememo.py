@@ -49,6 +49,14 @@ class Rendered:
     stored_at: float  # time.monotonic()
 
 
+class _Flight:
+    """The render in flight for one key and how many requests are waiting on it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.users = 0
+
+
 class PageMemo:
     """Answers by key, bounded in total bytes (least recently used go first) and in age, with one
     render in flight per key."""
@@ -59,7 +67,7 @@ class PageMemo:
         self._items: OrderedDict[tuple, Rendered] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
-        self._flights: dict[tuple, threading.Lock] = {}
+        self._flights: dict[tuple, _Flight] = {}
         self.renders = 0  # how many times a render ran (for tests and operators)
 
     def _fresh(self, key: tuple) -> Rendered | None:
@@ -91,20 +99,24 @@ class PageMemo:
     def answer(self, key: tuple, render: Callable[[], Response]) -> Response:
         found = self._fresh(key)
         if found is None:
-            with self._lock:
-                flight = self._flights.setdefault(key, threading.Lock())
-            with flight:
-                found = self._fresh(key)
-                if found is None:
-                    response = render()
-                    self.renders += 1
-                    if response.status_code != 200 or response.direct_passthrough:
-                        return response
-                    found = Rendered(200, response.mimetype, response.get_data(), time.monotonic())
-                    self._store(key, found)
-            with self._lock:
-                if self._flights.get(key) is flight and not flight.locked():
-                    del self._flights[key]
+            with self._lock:  # one flight per key, shared by every request that missed it
+                flight = self._flights.setdefault(key, _Flight())
+                flight.users += 1
+            try:
+                with flight.lock:
+                    found = self._fresh(key)
+                    if found is None:
+                        response = render()
+                        self.renders += 1
+                        if response.status_code != 200 or response.direct_passthrough:
+                            return response
+                        found = Rendered(200, response.mimetype, response.get_data(), time.monotonic())
+                        self._store(key, found)
+            finally:
+                with self._lock:
+                    flight.users -= 1
+                    if not flight.users:
+                        self._flights.pop(key, None)
         return Response(found.body, status=found.status, mimetype=found.mimetype)
 
     def __len__(self) -> int:

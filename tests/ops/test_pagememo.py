@@ -112,3 +112,4 @@ def test_answers_expire_and_the_memo_is_bounded():
     errors = PageMemo()
     errors.answer(("e",), lambda: Response(b"no", status=400))
     assert len(errors) == 0  # only successful answers are kept
+    assert not errors._flights  # no flight outlives its requests
