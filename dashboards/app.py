@@ -10,7 +10,7 @@ from collections.abc import Callable
 import dash
 from flask import Flask, jsonify, request
 
-from dashboards import callback_guard, downloads, feeds, http
+from dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo
 from dashboards.api import register_api
 from dashboards.components import charts
 from dashboards.i18n import HTML_LANG, lang_or_default
@@ -67,12 +67,15 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     server.extensions[EXTENSION_KEY] = Services(settings, clock or clock_from_env(),
                                                 WarehouseReader(settings.warehouse_dir))
     http.install(server)
+    page_paths.install(server)
     for module in PAGES:
         module.register(app)
     press_web.install(app)  # pre-release area: login, session reader, pages, pack download
     app.layout = dash.html.Div([dash.page_container])
     register_routes(server)
+    pagememo.install(app)  # public pages rendered once per public state
     callback_guard.install(app)
+    http.trust_proxies(server)  # outermost: X-Forwarded-* from the proxies in front, if any
     warm_up(app)
     return app
 

@@ -16,6 +16,7 @@ from statpub.errors import UserError
 ENDPOINT_SUFFIX = "_dash-update-component"
 # The pages router takes the location's pathname and search: both strings (or absent).
 ROUTER_INPUT = "_pages_location"
+MAX_LOCATION = 4096  # characters of a pathname or search; browsers' own limits are of this order
 
 
 class BadCallback(UserError):
@@ -45,8 +46,18 @@ def _check_deps(given: object, declared: list[dict], what: str) -> None:
         same_id = isinstance(want["id"], dict) or item.get("id") == want["id"]
         if not same_id or item["property"] != want["property"]:
             raise BadCallback(f"{what} do not match the callback")
-        if want["id"] == ROUTER_INPUT and item.get("value") is not None and not isinstance(item["value"], str):
-            raise BadCallback("the location must be text")
+        if want["id"] == ROUTER_INPUT:
+            _check_location(item["property"], item.get("value"))
+
+
+def _check_location(prop: str, value: object) -> None:
+    """The browser always sends its pathname (absolute) and its search (possibly empty)."""
+    if prop == "pathname" and not (isinstance(value, str) and value.startswith("/")):
+        raise BadCallback("the location's pathname must be an absolute path")
+    if value is not None and not isinstance(value, str):
+        raise BadCallback("the location must be text")
+    if value is not None and len(value) > MAX_LOCATION:
+        raise BadCallback(f"the location is longer than {MAX_LOCATION} characters")
 
 
 def check_body(app: dash.Dash, body: object) -> None:
@@ -73,6 +84,15 @@ def check_body(app: dash.Dash, body: object) -> None:
         raise BadCallback("changedPropIds must be a list of strings")
 
 
+def request_body() -> object:
+    """The parsed JSON body, or None if it is not JSON. A body nested deeply enough to exhaust
+    the parser's recursion is refused as bad input rather than surfacing as a server error."""
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:
+        raise BadCallback("the body is nested too deeply") from None
+
+
 def install(app: dash.Dash) -> None:
     server = app.server
     endpoint = next(rule.endpoint for rule in server.url_map.iter_rules()
@@ -82,12 +102,12 @@ def install(app: dash.Dash) -> None:
     if inspect.iscoroutinefunction(dispatch):
         @wraps(dispatch)
         async def guarded(*args, **kwargs):
-            check_body(app, request.get_json(silent=True))
+            check_body(app, request_body())
             return await dispatch(*args, **kwargs)
     else:
         @wraps(dispatch)
         def guarded(*args, **kwargs):
-            check_body(app, request.get_json(silent=True))
+            check_body(app, request_body())
             return dispatch(*args, **kwargs)
 
     server.view_functions[endpoint] = guarded

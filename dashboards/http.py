@@ -3,17 +3,22 @@ release instant, security headers, and immutable responses for published vintage
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, Response, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboards.services import services
 from statpub.errors import StatpubError
 
 DEFAULT_MAX_AGE = 60  # seconds, for pages and "latest" answers; always bounded by the next instant
 IMMUTABLE_MAX_AGE = 31536000
+# The largest request body any route accepts (callback bodies and login forms are a few KiB);
+# larger ones are refused with 413 before they are read.
+MAX_BODY_BYTES = 1 << 20
 # Dash renders with inline scripts and styles; frame-ancestors forbids embedding elsewhere.
 CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
        "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
@@ -60,6 +65,8 @@ def error_response(status: int, title: str, message: str, code: str | None = Non
 
 
 def install(server: Flask) -> None:
+    server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+
     @server.errorhandler(StatpubError)
     def _statpub_error(exc: StatpubError):
         return error_response(exc.status, exc.title, exc.message)
@@ -90,6 +97,22 @@ def install(server: Flask) -> None:
             except StatpubError:
                 headers["Cache-Control"] = "no-store"
         return response
+
+
+ENV_PROXIES = "STATPUB_TRUSTED_PROXIES"
+
+
+def trust_proxies(server: Flask) -> None:
+    """Behind N reverse proxies or a CDN (`STATPUB_TRUSTED_PROXIES=N`, read from the server's
+    environment at start; 0 by default), take the client's address, scheme and host from the
+    `X-Forwarded-*` headers they add: rate limits then count real clients, not the proxy, and
+    pre-release cookies get their Secure flag over HTTPS. Call last: it must wrap every layer."""
+    text = os.environ.get(ENV_PROXIES, "0").strip() or "0"
+    if not text.isdigit():
+        raise StatpubError(f"{ENV_PROXIES}: {text!r} is not a number of proxies")
+    hops = int(text)
+    if hops:
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def immutable_file(path: Path, sha256: str, *, mimetype: str, download_name: str) -> Response:

@@ -172,7 +172,7 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--workers", type=int, default=int(os.environ.get("STATPUB_WORKERS", "2")))
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=int(os.environ.get("STATPUB_THREADS", "4")))
     p.add_argument("--dev", action="store_true", help="Dash's development server with debug tools")
 
 
@@ -203,13 +203,12 @@ doctor_cmd.configure = lambda p: p.add_argument("--json", action="store_true")
 
 @command("watch", "After each release instant, check the public site shows it; alarm if not within the limit.")
 def watch_cmd(args: argparse.Namespace) -> int:
-    import logging
-
+    from statpub import logs
     from statpub.watch import watch_release
     from warehouse.gate import Gate
     from warehouse.reader import WarehouseReader
 
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    logs.configure()  # JSON lines on stderr, with the level (an alarm is at error)
     settings = _settings(args)
     clock = clock_from_env()
     reader = WarehouseReader(settings.warehouse_dir)

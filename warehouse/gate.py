@@ -18,7 +18,9 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import weakref
 from dataclasses import dataclass
 from datetime import datetime
@@ -75,10 +77,33 @@ class Gate:
         self.now = now
         self.reader = reader
         self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+        self._note_public()
         for release in self.delayed_releases():
             if snapshot.first_time(f"delayed:{release.id}"):
                 log.warning("release %s is not public at its instant %s: %s", release.id,
                             release.instant.isoformat(), release.review.explain())
+
+    def _note_public(self) -> None:
+        """Log each release going public, once per process, with the instant a gate first served
+        it. The first gate of a process only takes note of what is public already. Per request this
+        costs a tuple comparison; the sets are compared only when the public releases changed."""
+        if self.reader.role == "public":
+            ids = tuple(r.id for r in self._visible)
+        else:
+            ids = tuple(r.id for r in self._visible if self.is_public(r))
+        seen = self.snapshot.public_seen
+        if seen is not None and seen[0] == ids:
+            return
+        known = seen[1] if seen is not None else frozenset(ids)
+        for rid in ids:
+            if rid not in known and self.snapshot.first_time(f"public:{rid}"):
+                release = self.snapshot.releases[rid]
+                since = release.public_from or release.instant
+                log.info(json.dumps({
+                    "event": "release_public", "release": rid, "instant": release.instant.isoformat(),
+                    "public_from": since.isoformat(), "first_served": self.now.isoformat(),
+                    "delay_seconds": round((self.now - since).total_seconds(), 3), "pid": os.getpid()}))
+        self.snapshot.public_seen = (ids, known | frozenset(ids))
 
     # -- release visibility -------------------------------------------------------------------
     def is_public(self, release: ReleaseInfo, at: datetime | None = None) -> bool:

@@ -145,6 +145,9 @@ class Snapshot:
         self._said: set[str] = set()
         self._said_lock = threading.Lock()
         self._carried: dict[tuple[str, ...], tuple[tuple[SeriesInfo, ...], frozenset[str]]] = {}
+        # The releases this process has seen public (the gate logs each one going public once);
+        # None until the first gate, which sets the baseline. Carried over to the next snapshot.
+        self.public_seen: tuple[tuple[str, ...], frozenset[str]] | None = None
 
     def series_carried_by(self, release_ids: tuple[str, ...]) -> tuple[tuple[SeriesInfo, ...], frozenset[str]]:
         """The series these releases carry (catalogue order) and their codes. Cached: the gate asks
@@ -208,7 +211,10 @@ class WarehouseReader:
         with self._lock:
             snap = self._snapshot
             if snap is None or snap.path != target or self._pid != os.getpid():
+                previous = snap if self._pid == os.getpid() else None
                 snap = open_snapshot(target)
+                if previous is not None:  # a release approved late goes public with a new snapshot
+                    snap.public_seen = previous.public_seen
                 self._snapshot, self._pid = snap, os.getpid()
             return snap
 

@@ -30,17 +30,21 @@ def test_demo_site_has_no_broken_links(live_server):
 @pytest.mark.slow
 def test_a_dash_page_that_renders_not_found_is_broken(live_server):
     server = live_server(now="2026-12-10T10:00:05+08:00")
+    # An address that is no page is an HTTP 404 (with the page shell); one that is a page but
+    # names nothing renders "not found" with 200, which only rendering it can tell.
     # In a process of its own: the test session's Playwright (browser tests) owns this process's
     # event loop, and Playwright's sync API refuses to start a second one beside it.
     code = ("import json, sys; from review.linkpatrol import patrol; "
-            "r = patrol(sys.argv[1], seeds=('/no-such-page',), probes=(), max_pages=1); "
+            "seeds = ('/no-such-page', '/release/no-such-release'); "
+            "r = patrol(sys.argv[1], seeds=seeds, probes=(), max_pages=len(seeds), "
+            "not_found_texts=('发布日程中没有这项发布。',)); "
             "print(json.dumps([[b.url, b.problem] for b in r.broken]))")
     done = subprocess.run([sys.executable, "-c", code, server.url], env=cli_env(), capture_output=True, text=True,
                           timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     broken = json.loads(done.stdout.strip().splitlines()[-1])
-    assert [(url.removeprefix(server.url), problem) for url, problem in broken] == [
-        ("/no-such-page", "page says 404")]
+    assert sorted((url.removeprefix(server.url), problem) for url, problem in broken) == [
+        ("/no-such-page", "HTTP 404"), ("/release/no-such-release", "page renders as not found")]
 
 
 @pytest.fixture
