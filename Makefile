@@ -26,7 +26,13 @@ serve: install
 	$(VENV)/bin/statpub load
 	$(VENV)/bin/statpub serve --host $(HOST) --port $(PORT)
 
-test: install system-deps
+# Test-only JavaScript (axe-core), pinned by package-lock.json; fetched here so tests stay offline.
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package-lock.json
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $(AXE)
+
+test: install system-deps $(AXE)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages statpub's tests and exports need, if they are missing:
 # Chromium (browser tests, chart images via kaleido), Noto CJK fonts (Chinese in charts and PDFs) and
-# LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs).
+# LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs), and
+# npm (installs axe-core, the accessibility checker the browser tests inject into pages).
 set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 for part in writer impress calc; do
   # the -nogui builds are enough headless; an existing full install (libreoffice-<part>) is fine too
   dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" ||

@@ -1,5 +1,5 @@
 """Browser fixtures: a live site at a fixed instant after the demo's embargoed release, a fresh
-page per test, and axe-core (from npm, installed into tests/browser/node_modules on first use)."""
+page per test, and axe-core (from npm, installed into tests/browser/node_modules by `make test`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ AFTER_RELEASE = "2026-12-10T10:00:05+08:00"
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.is_file():
-        # Test-only JavaScript from the npm registry, pinned by package-lock.json.
+        # `make test` fetches it beforehand (pinned by package-lock.json); this covers a bare pytest.
         subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=HERE, check=True, timeout=300)
     return AXE.read_text(encoding="utf-8")
 
