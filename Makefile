@@ -23,6 +23,7 @@ system-deps:
 	./tools/install_system_deps.sh
 
 serve: install
+	./tools/install_system_deps.sh --serve
 	$(VENV)/bin/statpub load
 	$(VENV)/bin/statpub serve --host $(HOST) --port $(PORT)
 

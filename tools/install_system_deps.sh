@@ -3,10 +3,15 @@
 # Chromium (browser tests, chart images via kaleido), Noto CJK fonts (Chinese in charts and PDFs) and
 # LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs), and
 # npm (installs axe-core, the accessibility checker the browser tests inject into pages).
+# `--serve`: only what the running site needs (Chromium and fonts for chart images and packs).
 set -euo pipefail
 need=()
+serve_only=false
+[[ ${1:-} == --serve ]] && serve_only=true
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
+# grep reads everything (no -q): with pipefail, an early exit would fail fc-list on SIGPIPE
+fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
+if ! $serve_only; then
 command -v npm >/dev/null 2>&1 || need+=(npm)
 for part in writer impress calc; do
   # the -nogui builds are enough headless; an existing full install (libreoffice-<part>) is fine too
@@ -14,6 +19,7 @@ for part in writer impress calc; do
     dpkg-query -W -f='${Status}' "libreoffice-$part-nogui" 2>/dev/null | grep -q "ok installed" ||
     need+=("libreoffice-$part-nogui")
 done
+fi
 if ((${#need[@]} == 0)); then
   exit 0
 fi
