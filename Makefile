@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: serve test test-fast bench lint install system-deps demo-content clean
+.PHONY: serve test test-fast bench lint install system-deps serve-deps demo-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -16,14 +16,24 @@ $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The site's JavaScript from npm (plotly.js's basic bundle, pinned by package-lock.json). Without
+# npm the site still works, with Dash's full plotly.js (slower first chart).
+VENDOR_JS := dashboards/vendor/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js
+$(VENDOR_JS): dashboards/vendor/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd dashboards/vendor && npm ci --no-audit --no-fund --loglevel=error && touch ../../$(VENDOR_JS); \
+	else echo "npm not found: the site will use Dash's full plotly.js (make system-deps installs npm)"; fi
+
+install: $(STAMP) $(VENDOR_JS)
 
 # Debian packages the browser tests, chart images and briefing packs need (Chromium, CJK fonts).
 system-deps:
 	./tools/install_system_deps.sh
 
-serve: install
+serve-deps:
 	./tools/install_system_deps.sh --serve
+
+serve: serve-deps install
 	$(VENV)/bin/statpub load
 	$(VENV)/bin/statpub serve --host $(HOST) --port $(PORT)
 
@@ -33,7 +43,7 @@ $(AXE): tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
-test: install system-deps $(AXE)
+test: system-deps install $(AXE)
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 

@@ -2,7 +2,8 @@
 nothing: each figure comes with a baseline measured in the same run.
 
 1. explorer chart callback, server time p50/p99 (in-process), vs the bare gate query it needs;
-2. page load to first chart in headless Chromium, vs DOMContentLoaded of the same page;
+2. page load to first chart in headless Chromium, with plotly.js's basic bundle vs Dash's full bundle
+   (a second server, `STATPUB_PLOTLY_BASIC=0`), and DOMContentLoaded of the same page;
 3. requests/s and p99 of the home and release pages at 50 concurrent connections (a bounded
    Python load generator on 127.0.0.1), vs /healthz;
 4. a published download, first (built) and cached, vs /healthz latency.
@@ -136,7 +137,11 @@ def bench_server(settings: Settings, seconds: float, connections: int) -> None:
             router(path)(requests.Session(), server.url)
         # Latency figures first, on an idle server; then the load phases.
         bench_downloads(server.url)
-        bench_first_chart(server.url)
+        baseline = start_server(settings, now=NOW_ISO, workers=2, env={"STATPUB_PLOTLY_BASIC": "0"})
+        try:
+            bench_first_chart(server.url, baseline.url)
+        finally:
+            baseline.stop()
         plans = [
             ("GET /healthz (baseline)", lambda s, u: s.get(u + "/healthz", timeout=60)),
             ("GET / (page shell)", lambda s, u: s.get(u + "/", timeout=60)),
@@ -171,26 +176,45 @@ def bench_downloads(url: str) -> None:
               f"({len(response.content) / 1024:.0f} KiB); /healthz p50 {ms(pct(health, 50))}")
 
 
-def bench_first_chart(url: str, runs: int = 5) -> None:
+def first_chart_times(browser, url: str, runs: int) -> tuple[list[float], list[float]]:
+    """(seconds to the first drawn trace, seconds to DOMContentLoaded) per load; a fresh browser
+    context per call, so the first load has a cold HTTP cache."""
+    page_url = url + "/explorer?series=S00001,S00002&transform=pc1"
+    context = browser.new_context()
+    chart, dom = [], []
+    for _ in range(runs):
+        page = context.new_page()
+        t0 = time.perf_counter()
+        page.goto(page_url, wait_until="domcontentloaded")
+        dom.append(time.perf_counter() - t0)
+        page.wait_for_selector("#explorer-graph .main-svg .trace", timeout=60000)
+        chart.append(time.perf_counter() - t0)
+        page.close()
+    context.close()
+    return chart, dom
+
+
+def bench_first_chart(url: str, baseline_url: str, rounds: int = 3, runs: int = 4) -> None:
+    """Page load to first chart with plotly.js's basic bundle (as served) vs Dash's full bundle
+    (baseline server, `STATPUB_PLOTLY_BASIC=0`), rounds interleaved so both see the same load."""
     from playwright.sync_api import sync_playwright
 
-    page_url = url + "/explorer?series=S00001,S00002&transform=pc1"
+    results: dict[str, dict[str, list[float]]] = {
+        label: {"cold": [], "warm": [], "dom": []} for label in ("basic bundle", "full bundle (baseline)")}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              args=["--no-sandbox", "--disable-dev-shm-usage"])
-        context = browser.new_context()
-        chart, dom = [], []
-        for _ in range(runs):
-            page = context.new_page()
-            t0 = time.perf_counter()
-            page.goto(page_url, wait_until="domcontentloaded")
-            dom.append(time.perf_counter() - t0)
-            page.wait_for_selector("#explorer-graph .main-svg .trace", timeout=60000)
-            chart.append(time.perf_counter() - t0)
-            page.close()
+        for _ in range(rounds):
+            for label, target in (("basic bundle", url), ("full bundle (baseline)", baseline_url)):
+                chart, dom = first_chart_times(browser, target, runs)
+                results[label]["cold"].append(chart[0])
+                results[label]["warm"] += chart[1:]
+                results[label]["dom"] += dom
         browser.close()
-    print(f"first chart in Chromium: cold cache {chart[0]:.2f} s, warm median {statistics.median(chart[1:]):.2f} s; "
-          f"DOMContentLoaded median {statistics.median(dom):.2f} s")
+    for label, figures in results.items():
+        print(f"first chart in Chromium, {label}: cold cache median {statistics.median(figures['cold']):.2f} s, "
+              f"warm median {statistics.median(figures['warm']):.2f} s (best {min(figures['warm']):.2f} s); "
+              f"DOMContentLoaded median {statistics.median(figures['dom']):.2f} s")
 
 
 def main() -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import dash
 from flask import Flask, jsonify, request
 
-from dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo
+from dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo, plotlyjs
 from dashboards.api import register_api
 from dashboards.components import charts
 from dashboards.i18n import HTML_LANG, lang_or_default
@@ -40,7 +40,8 @@ def register_feeds(server: Flask) -> None:
     server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom and per topic
 
 
-ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds]
+ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
+                                          plotlyjs.register]
 
 
 def register_routes(server: Flask) -> None:
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None) -> 
     # Pages are registered here, not at import, so a test can build several apps in one process.
     app = StatpubDash(__name__, title="示例市统计数据发布 · Example City statistics", update_title=None,
                       use_pages=True, pages_folder="", suppress_callback_exceptions=True,
-                      use_async=False)
+                      use_async=False, external_scripts=plotlyjs.external_scripts())
     server = app.server
     server.extensions[EXTENSION_KEY] = Services(settings, clock or clock_from_env(),
                                                 WarehouseReader(settings.warehouse_dir))

@@ -26,7 +26,7 @@ class Finding:
 
 def run_checks(settings: Settings, clock: Clock) -> list[Finding]:
     findings = [_content(settings), *_warehouse(settings, clock), _clock(clock), _disk(settings),
-                _chromium(), _fonts()]
+                _chromium(), _fonts(), _plotlyjs()]
     return findings
 
 
@@ -111,3 +111,13 @@ def _fonts() -> Finding:
     if "Noto Sans CJK" in listing or "Noto Serif CJK" in listing:
         return Finding("fonts", OK, "Noto CJK fonts present (Chinese labels in charts and documents)")
     return Finding("fonts", WARN, "no Noto CJK font: Chinese in charts would render as boxes (fonts-noto-cjk)")
+
+
+def _plotlyjs() -> Finding:
+    from dashboards import plotlyjs
+
+    bundle = plotlyjs.basic_bundle()
+    if bundle is None:
+        return Finding("plotly.js", WARN, "the site uses Dash's full plotly.js (4.6 MB, slower first chart): "
+                                          "`make install` fetches the pinned basic bundle")
+    return Finding("plotly.js", OK, f"basic bundle {bundle.version} served to browsers")

@@ -2,8 +2,9 @@
 # Install the Debian packages statpub's tests and exports need, if they are missing:
 # Chromium (browser tests, chart images via kaleido), Noto CJK fonts (Chinese in charts and PDFs) and
 # LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs), and
-# npm (installs axe-core, the accessibility checker the browser tests inject into pages).
-# `--serve`: only what the running site needs (Chromium and fonts for chart images and packs).
+# npm (the site's plotly.js bundle; axe-core, the accessibility checker the browser tests inject).
+# `--serve`: only what the running site needs (Chromium and fonts for chart images and packs, npm
+# for the site's plotly.js bundle).
 set -euo pipefail
 need=()
 serve_only=false
@@ -11,8 +12,8 @@ serve_only=false
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # grep reads everything (no -q): with pipefail, an early exit would fail fc-list on SIGPIPE
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
-if ! $serve_only; then
 command -v npm >/dev/null 2>&1 || need+=(npm)
+if ! $serve_only; then
 for part in writer impress calc; do
   # the -nogui builds are enough headless; an existing full install (libreoffice-<part>) is fine too
   dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" ||

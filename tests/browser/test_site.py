@@ -101,6 +101,24 @@ def test_release_page(site, page, artifacts):
     page.screenshot(path=artifacts / "site-release-en.png", full_page=True)
 
 
+def test_every_chart_draws_with_plotlys_basic_bundle(site, page):
+    """Home sparklines, the explorer's line and bar charts and a release chart, all drawn by the
+    basic bundle: Dash's full plotly.js is never fetched, and no script error."""
+    from dashboards import plotlyjs
+
+    scripts: list[str] = []
+    page.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url))
+    open_page(page, site.url + "/", ".cards .main-svg .trace")
+    for path, ready in (("/explorer?series=GDP,RETAIL&transform=pc1", "#explorer-graph .main-svg .trace"),
+                        ("/explorer?series=GDP,RETAIL&transform=pc1&chart=bar", "#explorer-graph .main-svg .bars"),
+                        (f"/release/{RELEASE}", "#release-chart .main-svg .trace")):
+        open_page(page, site.url + path, ready)
+    assert page.evaluate("window.Plotly.version") == plotlyjs.expected_version()
+    assert any(plotlyjs.ROUTE_PREFIX in url for url in scripts)
+    assert not [url for url in scripts if "plotly.min.js" in url]
+    assert not page.errors
+
+
 def download(page, selector: str):
     with page.expect_download() as info:
         page.click(selector)

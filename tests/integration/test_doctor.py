@@ -14,7 +14,7 @@ def test_doctor_on_a_loaded_demo(demo_settings):
     assert result.returncode == 0, result.stdout
     assert findings["content"]["level"] == "ok"
     assert findings["warehouse"]["level"] == "ok"
-    assert {"clock", "disk", "chromium", "fonts"} <= findings.keys()
+    assert {"clock", "disk", "chromium", "fonts", "plotly.js"} <= findings.keys()
 
 
 def test_doctor_fails_without_a_snapshot_and_warns_on_injected_clock(tmp_path):

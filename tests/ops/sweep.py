@@ -23,13 +23,14 @@ import dash
 import pyarrow.parquet as pq
 import requests
 
+from dashboards import plotlyjs
 from dashboards.page_paths import is_page_path
 from review.linkpatrol import feed_links, html_links, ics_links, json_links
 from statpub.clock import parse_instant
 from statpub.errors import StatpubError
 from tests.site.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
 
-STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/")
+STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
 MAX_REQUESTS = 6000
 SITE_PREFIXES = ("/api/", "/release/", "/series/", "/download/", "/calendar", "/feed", "/packs/", "/explorer",
                  "/catalogue")

@@ -10,12 +10,13 @@ from datetime import timedelta
 
 import pytest
 
+from dashboards import plotlyjs
 from tests.site.conftest import EMBARGOED
 from tests.site.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
 from tests.site.embargo_marks import embargo_marks
 
 # Routes that serve files shipped with packages (JavaScript, CSS, the favicon): no data at all.
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/")
+STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
 SAMPLE_VALUES = {"release_id": EMBARGOED, "fmt": "csv", "code": "GDP"}
 PAGES = ["/", "/explorer", f"/release/{EMBARGOED}", "/calendar", "/calendar?year=2026", "/catalogue",
          "/series/GDP", "/series/GDP_PRIMARY", "/nowhere"]
