@@ -9,10 +9,12 @@ the same arguments always give the same bytes. Never committed: it lives under b
 from __future__ import annotations
 
 import argparse
+import shutil
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.common import approve_synthetic
 from warehouse.snapshots import SnapshotStore
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "site-10m"
@@ -26,9 +28,11 @@ TOPICS = 10
 def build(data_dir: Path = DEFAULT_DIR, series: int = SERIES, years: int = YEARS) -> Path:
     """Build (or reuse) the warehouse in `data_dir`; returns the data folder."""
     store = SnapshotStore(data_dir)
-    marker = data_dir / f".built-{series}-{years}"
+    marker = data_dir / f".built-{series}-{years}-approved"  # approvals: see approve_synthetic
     if store.current() is not None and marker.is_file():
         return data_dir
+    # A snapshot build starts from the current one: an older or partial warehouse is removed first.
+    shutil.rmtree(data_dir, ignore_errors=True)
     months = years * 12
     with store.writer_lock(), store.build() as (con, _path):
         con.execute("SET preserve_insertion_order = true")
@@ -63,6 +67,7 @@ def build(data_dir: Path = DEFAULT_DIR, series: int = SERIES, years: int = YEARS
                     [f"bench-{months:04d}"])
         con.execute("UPDATE releases SET observation_count = c FROM (SELECT release_id, count(*) c "
                     "FROM observations GROUP BY 1) x WHERE x.release_id = releases.release_id")
+        approve_synthetic(con)
     marker.touch()
     return data_dir
 
