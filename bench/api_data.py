@@ -50,7 +50,8 @@ def _content_root(root: Path) -> None:
     (root / "releases" / "catalogue.yaml").write_text(
         "office: {zh: 基准测试统计局, en: Benchmark statistics office}\n"
         "licence: {zh: CC BY 4.0, en: Creative Commons Attribution 4.0 (CC BY 4.0)}\n"
-        "base_url: https://stats.example.gov.cn\n", encoding="utf-8")
+        "base_url: https://stats.example.gov.cn\n"
+        "topics: []\nseries: []  # the series live in the generated warehouse\n", encoding="utf-8")
 
 
 def build(data_dir: Path = DATA, force: bool = False) -> BenchData:

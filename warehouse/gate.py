@@ -18,6 +18,7 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
 import os
@@ -64,6 +65,41 @@ OBSERVATION_COLUMNS = ("series_code", "period", "value", "status", "note", "rele
 _VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
 
 
+@dataclass(frozen=True)
+class _PublicView:
+    visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
+    ids: tuple[str, ...]
+    delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
+
+
+# Per snapshot: the instants at which what the public sees can change (release instants and
+# approval times), and the public view of each interval between them, computed on first use.
+_VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, _PublicView]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _public_view(snapshot: Snapshot, now: datetime) -> _PublicView:
+    """What is public and what is delayed at `now`. Both change only at one of the snapshot's
+    instants, so a gate (built once or twice per request) costs a bisection, not a pass over
+    every release of the calendar (hundreds in a real office's history)."""
+    entry = _VIEWS.get(snapshot)
+    if entry is None:
+        points = sorted({t for r in snapshot.releases.values() for t in (r.instant, r.public_from) if t is not None})
+        entry = _VIEWS.setdefault(snapshot, (points, {}))
+    points, views = entry
+    epoch = bisect.bisect_right(points, now)
+    view = views.get(epoch)
+    if view is None:
+        def public(r: ReleaseInfo) -> bool:
+            return r.publishable_state and r.public_from is not None and r.public_from <= now
+
+        visible = tuple(r for r in snapshot.releases.values() if public(r))
+        delayed = tuple(r for r in snapshot.releases.values()
+                        if r.publishable_state and r.instant <= now and not public(r))
+        view = views[epoch] = _PublicView(visible, tuple(r.id for r in visible), delayed)
+    return view
+
+
 def _placeholders(items: tuple | list) -> str:
     # Only "?" markers are pasted into the SQL; every value is bound.
     return ", ".join("?" for _ in items)
@@ -76,21 +112,23 @@ class Gate:
         self.snapshot = snapshot
         self.now = now
         self.reader = reader
-        self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
-        self._note_public()
-        for release in self.delayed_releases():
+        view = _public_view(snapshot, now)
+        if reader.role == "public":
+            self._visible = view.visible
+        else:
+            self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+        self._delayed = view.delayed
+        self._note_public(view)
+        for release in self._delayed:
             if snapshot.first_time(f"delayed:{release.id}"):
                 log.warning("release %s is not public at its instant %s: %s", release.id,
                             release.instant.isoformat(), release.review.explain())
 
-    def _note_public(self) -> None:
+    def _note_public(self, view: _PublicView) -> None:
         """Log each release going public, once per process, with the instant a gate first served
         it. The first gate of a process only takes note of what is public already. Per request this
         costs a tuple comparison; the sets are compared only when the public releases changed."""
-        if self.reader.role == "public":
-            ids = tuple(r.id for r in self._visible)
-        else:
-            ids = tuple(r.id for r in self._visible if self.is_public(r))
+        ids = view.ids
         seen = self.snapshot.public_seen
         if seen is not None and seen[0] == ids:
             return
@@ -118,7 +156,7 @@ class Gate:
         return release.publishable_state and release.instant <= self.now and not self.is_public(release)
 
     def delayed_releases(self) -> tuple[ReleaseInfo, ...]:
-        return tuple(r for r in self.snapshot.releases.values() if self.is_delayed(r))
+        return self._delayed
 
     def release_status(self, release: ReleaseInfo) -> str:
         """published | delayed | provisional | confirmed | postponed | cancelled (public metadata)."""
