@@ -90,14 +90,22 @@ def _public_view(snapshot: Snapshot, now: datetime) -> _PublicView:
     epoch = bisect.bisect_right(points, now)
     view = views.get(epoch)
     if view is None:
-        def public(r: ReleaseInfo) -> bool:
-            return r.publishable_state and r.public_from is not None and r.public_from <= now
-
-        visible = tuple(r for r in snapshot.releases.values() if public(r))
-        delayed = tuple(r for r in snapshot.releases.values()
-                        if r.publishable_state and r.instant <= now and not public(r))
+        visible = tuple(r for r in snapshot.releases.values() if _public_at(r, now))
+        delayed = tuple(r for r in snapshot.releases.values() if _delayed_at(r, now))
         view = views[epoch] = _PublicView(visible, tuple(r.id for r in visible), delayed)
     return view
+
+
+def _public_at(release: ReleaseInfo, at: datetime) -> bool:
+    """Publishable state, instant passed, approval valid (the approval's validity was settled
+    when the snapshot was opened, see ReleaseInfo.public_from)."""
+    since = release.public_from
+    return release.publishable_state and since is not None and since <= at
+
+
+def _delayed_at(release: ReleaseInfo, at: datetime) -> bool:
+    """Its instant has passed and its state says it should be out, but it has no valid approval."""
+    return release.publishable_state and release.instant <= at and not _public_at(release, at)
 
 
 def _placeholders(items: tuple | list) -> str:
@@ -145,15 +153,11 @@ class Gate:
 
     # -- release visibility -------------------------------------------------------------------
     def is_public(self, release: ReleaseInfo, at: datetime | None = None) -> bool:
-        """Public at `at` (default now): publishable state, instant passed, approval valid (the
-        approval's validity was settled when the snapshot was opened, see ReleaseInfo.public_from)."""
-        at = self.now if at is None else at
-        since = release.public_from
-        return release.publishable_state and since is not None and since <= at
+        """Public at `at` (default now)."""
+        return _public_at(release, self.now if at is None else at)
 
     def is_delayed(self, release: ReleaseInfo) -> bool:
-        """Its instant has passed and its state says it should be out, but it has no valid approval."""
-        return release.publishable_state and release.instant <= self.now and not self.is_public(release)
+        return _delayed_at(release, self.now)
 
     def delayed_releases(self) -> tuple[ReleaseInfo, ...]:
         return self._delayed
