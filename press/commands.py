@@ -17,11 +17,14 @@ from pathlib import Path
 from rich.table import Table
 
 from press.accounts import ACCOUNT_ROLES, check_password
-from press.service import access_log_for, accounts_for, deliver_pack
 from statpub.cli import command
 from statpub.clock import clock_from_env, format_beijing
 from statpub.commands import _console, _settings
 from statpub.errors import NotFound, UserError
+
+# press.service (pack building: pandas, plotly, office writers) is imported inside the commands
+# that need it: every `statpub` command builds this module's parsers, and that import alone took
+# about a second.
 
 
 def _read_password(args: argparse.Namespace) -> str:
@@ -39,6 +42,8 @@ def _read_password(args: argparse.Namespace) -> str:
 
 @command("user", "Pre-release accounts (press, reviewer): add, list, disable.")
 def user_cmd(args: argparse.Namespace) -> int:
+    from press.service import accounts_for
+
     accounts = accounts_for(_settings(args))
     now = clock_from_env().now()
     if args.action == "add":
@@ -78,6 +83,8 @@ user_cmd.configure = _user_args
 
 @command("access-log", "Who viewed or exported a release before its instant (append-only log).")
 def access_log_cmd(args: argparse.Namespace) -> int:
+    from press.service import access_log_for
+
     entries = access_log_for(_settings(args)).entries(args.release_id)
     if args.json:
         print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
@@ -106,6 +113,7 @@ access_log_cmd.configure = _access_log_args
 
 @command("pack", "Build a release's briefing pack (ZIP); before the instant only for --user, logged.")
 def pack_cmd(args: argparse.Namespace) -> int:
+    from press.service import accounts_for, deliver_pack
     from warehouse.gate import PUBLIC, Gate, Reader
     from warehouse.reader import WarehouseReader
 
