@@ -38,7 +38,7 @@ from pathlib import Path
 import requests
 
 from bench.api_data import DATA, N_SERIES, BenchData, build, series_code
-from statpub.config import REPO_ROOT
+from bench.common import REPO as REPO_ROOT
 
 CONNECTIONS = 50
 SERIES_PATH = "/api/v1/series/S%04d/observations"
@@ -145,8 +145,8 @@ def sqlite_copy(data: BenchData) -> Path:
     path = DATA / "bench.sqlite"
     if path.is_file():
         return path
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
 
     started = time.perf_counter()
     snapshot = WarehouseReader(data.settings.warehouse_dir).snapshot()
@@ -171,7 +171,7 @@ def sqlite_copy(data: BenchData) -> Path:
 
 
 def _instant(text: str):
-    from statpub.clock import parse_instant
+    from statpub.kernel.clock import parse_instant
 
     return parse_instant(text)
 
@@ -216,8 +216,8 @@ def bench_nginx(static_root: Path, seconds: int) -> dict | None:
 def bench_export(data: BenchData) -> dict:
     """The whole history to Parquet through the gate (what `history.parquet` runs on first request)
     vs a bare DuckDB COPY of the same query."""
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
 
     snapshot = WarehouseReader(data.settings.warehouse_dir).snapshot()
     gate = Gate(snapshot, _instant(data.now))

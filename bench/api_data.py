@@ -16,9 +16,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.common import REPO as REPO_ROOT
 from bench.common import approve_synthetic
-from statpub.config import REPO_ROOT, Settings
-from warehouse.snapshots import SnapshotStore
+from statpub.kernel.config import Settings
+from statpub.warehouse.snapshots import SnapshotStore
 
 N_SERIES = 5000
 N_PERIODS = 200

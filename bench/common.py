@@ -65,7 +65,7 @@ def approve_synthetic(con) -> None:
     the content hashes as the loader does and record an approval of exactly that content an hour
     before each instant, so the gate publishes them at their instants (the review rules are
     exercised by tests/review, not here)."""
-    from review import content_hash
+    from statpub.etl import content_hash
 
     ids = {rid for (rid,) in con.execute("SELECT release_id FROM releases").fetchall()}
     content_hash.refresh(con, ids, {})

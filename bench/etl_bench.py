@@ -48,11 +48,11 @@ def bench_load(root) -> dict:
 
 
 def bench_lookup(root, series: int, samples: int = 300) -> dict:
-    from statpub.clock import Clock
-    from statpub.config import resolve_settings
-    from tools.test_approvals import approve_loaded
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader
+    from statpub.kernel.clock import Clock
+    from statpub.kernel.config import resolve_settings
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
+    from tools.synthetic_approvals import approve_loaded
 
     settings = resolve_settings(root)
     if not (settings.warehouse_dir / "current").exists():

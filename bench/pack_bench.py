@@ -38,7 +38,7 @@ def prepare() -> Path:
 
 
 def largest_release(warehouse: Path) -> str:
-    from warehouse.reader import WarehouseReader
+    from statpub.warehouse.reader import WarehouseReader
 
     snapshot = WarehouseReader(warehouse).snapshot()
     loaded = [r for r in snapshot.releases.values() if r.observation_count]
@@ -46,8 +46,8 @@ def largest_release(warehouse: Path) -> str:
 
 
 def press_gate(warehouse: Path, release_id: str):
-    from warehouse.gate import Gate, Reader
-    from warehouse.reader import WarehouseReader
+    from statpub.warehouse.gate import Gate, Reader
+    from statpub.warehouse.reader import WarehouseReader
 
     snapshot = WarehouseReader(warehouse).snapshot()
     release = snapshot.releases[release_id]
@@ -56,8 +56,8 @@ def press_gate(warehouse: Path, release_id: str):
 
 def build_once(warehouse: str, release_id: str, cache: str, out: str) -> None:
     """One pack, as the CLI builds it (called in a fresh process for the cold figure)."""
-    from dashboards.filecache import FileCache
-    from press.pack import build_pack
+    from statpub.dashboards.filecache import FileCache
+    from statpub.features.press.pack import build_pack
 
     build_pack(press_gate(Path(warehouse), release_id), release_id, Path(out), cache=FileCache(Path(cache)),
                office=OFFICE)
@@ -85,10 +85,10 @@ def main() -> None:
                                       f"build_once({str(warehouse)!r}, {release_id!r}, {str(cache)!r}, {str(out)!r})"))
             cold.append(run)
 
-        from dashboards.filecache import FileCache
-        from press.pack import build_pack
-        from press.pack import charts as chart_images
-        from press.pack.content import gather
+        from statpub.dashboards.filecache import FileCache
+        from statpub.features.press.pack import build_pack
+        from statpub.features.press.pack import charts as chart_images
+        from statpub.features.press.pack.content import gather
 
         chart_images.start_renderer()
         gate = press_gate(warehouse, release_id)

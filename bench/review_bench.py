@@ -21,10 +21,11 @@ from pathlib import Path
 
 import duckdb
 
-from review import content_hash
-from review.config import DisclosureRules
-from review.disclosure import Cell, Relation, protect
-from statpub.config import REPO_ROOT, Settings
+from bench.common import REPO as REPO_ROOT
+from statpub.etl import content_hash
+from statpub.etl.disclosure import Cell, Relation, protect
+from statpub.etl.review_config import DisclosureRules
+from statpub.kernel.config import Settings
 
 
 def _best(fn, repeat: int = 3) -> float:
@@ -50,10 +51,10 @@ def bench_hash(rows: int) -> None:
 
 
 def bench_gate() -> None:
-    from etl.load import load
-    from statpub.clock import Clock
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader, open_snapshot
+    from statpub.etl.load import load
+    from statpub.kernel.clock import Clock
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader, open_snapshot
 
     with tempfile.TemporaryDirectory() as scratch:
         settings = Settings(root=REPO_ROOT, warehouse_dir=Path(scratch))

@@ -23,9 +23,10 @@ from datetime import UTC, datetime
 
 import requests
 
+from bench.common import REPO as REPO_ROOT
 from bench.site_data import DEFAULT_DIR, build
-from statpub.clock import Clock
-from statpub.config import REPO_ROOT, Settings
+from statpub.kernel.clock import Clock
+from statpub.kernel.config import Settings
 
 NOW = datetime(2026, 1, 1, 2, tzinfo=UTC)
 NOW_ISO = "2026-01-01T10:00:00+08:00"
@@ -59,9 +60,9 @@ def view_body(series: list[str], transform: str, start: str | None) -> dict:
 
 
 def bench_callback(settings: Settings, runs: int) -> None:
-    from dashboards.app import create_app
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader
+    from statpub.dashboards.app import create_app
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
 
     app = create_app(settings, Clock(start=NOW))
     client = app.server.test_client()

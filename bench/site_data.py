@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import approve_synthetic
-from warehouse.snapshots import SnapshotStore
+from statpub.warehouse.snapshots import SnapshotStore
 
 DEFAULT_DIR = Path(__file__).resolve().parent / "data" / "site-10m"
 SERIES = 4000

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bench.common import DATA, machine, percentile
-from statpub.clock import Clock, parse_instant
-from statpub.config import REPO_ROOT, Settings
+from bench.common import REPO as REPO_ROOT
+from statpub.kernel.clock import Clock, parse_instant
+from statpub.kernel.config import Settings
 
 RELEASE = "2025-gdp-final-verification"
 INSTANT = "2026-12-10T10:00:00+08:00"
@@ -63,8 +64,8 @@ class Target:
 
 def prepare(settings: Settings) -> None:
     """The demo content loaded once into the bench's warehouse; the file caches emptied."""
-    from etl.load import load
-    from warehouse.snapshots import SnapshotStore
+    from statpub.etl.load import load
+    from statpub.warehouse.snapshots import SnapshotStore
 
     if SnapshotStore(settings.warehouse_dir).current() is None:
         print("loading the demo content into", settings.warehouse_dir, flush=True)
@@ -74,11 +75,11 @@ def prepare(settings: Settings) -> None:
 
 def targets_and_marks(settings: Settings) -> tuple[dict[str, Target], list[str]]:
     """The four requests, and the figures (as the site formats them) that only the release shows."""
-    from dashboards.app import create_app
+    from statpub.dashboards.app import create_app
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
     from tests.site.dash_payloads import router_body
     from tests.site.embargo_marks import embargo_marks
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader
 
     instant = parse_instant(INSTANT)
     app = create_app(settings, Clock(start=instant - timedelta(seconds=5)))

@@ -1,3 +1,3 @@
-from statpub.cli import main
+from statpub.cli.main import main
 
 raise SystemExit(main())

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from statpub.clock import Clock
-from statpub.config import REPO_ROOT, Settings
+from statpub.kernel.clock import Clock
+from statpub.kernel.config import Settings
 from tests.helpers import LiveServer, start_server
+from tests.paths import REPO_ROOT
 
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 
@@ -20,7 +21,7 @@ ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 @pytest.fixture(scope="session")
 def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """The repository's demo content loaded into a session-wide warehouse (read-only use)."""
-    from etl.load import load
+    from statpub.etl.load import load
 
     settings = Settings(root=REPO_ROOT, warehouse_dir=tmp_path_factory.mktemp("demo-warehouse"))
     load(settings, clock=Clock())

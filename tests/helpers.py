@@ -12,7 +12,8 @@ from pathlib import Path
 
 import requests
 
-from statpub.config import REPO_ROOT, Settings
+from statpub.kernel.config import Settings
+from tests.paths import REPO_ROOT
 
 
 def free_port() -> int:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from statpub.config import REPO_ROOT
-from statpub.content import ContentRoot
+from statpub.kernel.content import ContentRoot
+from tests.paths import REPO_ROOT
 
 CONTENT = ContentRoot(REPO_ROOT)
 CATALOGUE = CONTENT.load_catalogue()

@@ -9,12 +9,13 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from review.approve import approve_many
-from review.checks import run
-from review.config import APPROVALS_FILE
-from statpub.clock import Clock
-from statpub.config import Settings
-from warehouse.reader import ReleaseInfo
+from statpub.dashboards.linkcheck import site_links
+from statpub.etl.review_config import APPROVALS_FILE
+from statpub.kernel.clock import Clock
+from statpub.kernel.config import Settings
+from statpub.review.approve import approve_many
+from statpub.review.checks import run
+from statpub.warehouse.reader import ReleaseInfo
 
 REVIEWER = "演示审核员 Demo Reviewer"
 USER = "demo"
@@ -33,8 +34,8 @@ def approve_demo(root: Path) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="statpub-demo-") as scratch:
         settings = Settings(root=root, warehouse_dir=Path(scratch))
         clock = Clock(start=DEMO_TODAY)
-        report = run(settings, None, clock)
+        report = run(settings, None, clock, site=site_links)
         failing = {f.release for f in report.errors}
         ready = [rid for rid in report.releases if rid not in failing]
-        approve_many(settings, ready, REVIEWER, clock, when=approved_at, user=USER)
+        approve_many(settings, ready, REVIEWER, clock, site=site_links, when=approved_at, user=USER)
     return ready

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 
-from statpub.clock import parse_instant
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
+from statpub.kernel.clock import parse_instant
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 
 FINAL = "2025-gdp-final-verification"
 FINAL_INSTANT = "2026-12-10T10:00:00+08:00"
@@ -30,8 +30,8 @@ def gate_at(demo_settings):
 @pytest.fixture
 def api_client(demo_settings):
     """A Flask test client of the full app at a chosen instant (for fast, in-process checks)."""
-    from dashboards.app import create_app
-    from statpub.clock import Clock
+    from statpub.dashboards.app import create_app
+    from statpub.kernel.clock import Clock
 
     def make(instant: str = AFTER):
         return create_app(demo_settings, Clock(start=parse_instant(instant))).server.test_client()

@@ -12,7 +12,7 @@ from datetime import datetime
 import pyarrow.parquet as pq
 import pytest
 
-from statpub.clock import parse_instant
+from statpub.kernel.clock import parse_instant
 from tests.api.conftest import FINAL, FINAL_INSTANT
 
 pytestmark = pytest.mark.slow

@@ -8,11 +8,11 @@ import time
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from dashboards.api import params as P
-from dashboards.api.routes import search_series
-from dashboards.api.shapes import observation_records, transformed
-from dashboards.api.state import Answer, Memo, RateLimiter
-from statpub.transforms import Point, apply
+from statpub.dashboards.api import params as P
+from statpub.dashboards.api.routes import search_series
+from statpub.dashboards.api.shapes import observation_records, transformed
+from statpub.dashboards.api.state import Answer, Memo, RateLimiter
+from statpub.kernel.transforms import Point, apply
 
 
 def test_unknown_and_repeated_parameters_are_refused_by_name():
@@ -108,20 +108,21 @@ def test_too_many_rows_is_413_pointing_to_the_files(api_client, monkeypatch):
 def test_openapi_document_is_valid():
     from openapi_spec_validator import validate
 
-    from dashboards.api.openapi import document
+    from statpub.dashboards.api.openapi import document
 
     validate(json.loads(json.dumps(document())))
 
 
 def test_public_state_changes_exactly_at_the_instant(demo_settings):
-    from dashboards.api.state import PublicState
-    from dashboards.services import Services
-    from statpub.clock import Clock, parse_instant
-    from warehouse.reader import WarehouseReader
+    from statpub.dashboards.api.state import PublicState
+    from statpub.dashboards.hooks import plugin_manager
+    from statpub.dashboards.services import Services
+    from statpub.kernel.clock import Clock, parse_instant
+    from statpub.warehouse.reader import WarehouseReader
 
     def view(at: str):
         svc = Services(demo_settings, Clock(start=parse_instant(at), anchor_epoch=time.time()),
-                       WarehouseReader(demo_settings.warehouse_dir))
+                       WarehouseReader(demo_settings.warehouse_dir), plugin_manager([]))
         return PublicState(svc).current()
 
     before, after = view("2026-12-10T09:59:59+08:00"), view("2026-12-10T10:00:00+08:00")

@@ -8,9 +8,9 @@ from datetime import timedelta
 from bench.api_data import _content_root
 from bench.site_bench import NOW
 from bench.site_data import build
-from statpub.config import Settings
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
+from statpub.kernel.config import Settings
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 
 
 def test_small_site_warehouse_is_published_at_its_instants(tmp_path):

@@ -12,8 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl import load_workbook
 
-from dashboards.pages.explorer_model import ExplorerState, compute_view
-from statpub.numbers import format_number
+from statpub.dashboards.pages.explorer_model import ExplorerState, compute_view
+from statpub.kernel.numbers import format_number
 
 pytestmark = pytest.mark.browser
 RELEASE = "2025-gdp-final-verification"
@@ -104,7 +104,7 @@ def test_release_page(site, page, artifacts):
 def test_every_chart_draws_with_plotlys_basic_bundle(site, page):
     """Home sparklines, the explorer's line and bar charts and a release chart, all drawn by the
     basic bundle: Dash's full plotly.js is never fetched, and no script error."""
-    from dashboards import plotlyjs
+    from statpub.dashboards import plotlyjs
 
     scripts: list[str] = []
     page.on("request", lambda r: r.resource_type == "script" and scripts.append(r.url))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from statpub.config import Settings
+from statpub.kernel.config import Settings
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "etl_cases" / "catalogue.yaml"
 
@@ -43,6 +43,6 @@ class MiniRoot:
 
 
 def approve_all(settings: Settings, clock, reviewer: str = "测试审核员 Test Reviewer") -> None:
-    from tools.test_approvals import approve_loaded
+    from tools.synthetic_approvals import approve_loaded
 
     approve_loaded(settings, clock, reviewer)

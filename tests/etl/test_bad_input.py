@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from etl.load import load
-from statpub.clock import Clock
-from statpub.config import Settings
-from statpub.errors import Problem, ValidationFailed
-from warehouse.snapshots import SnapshotStore
+from statpub.etl.load import load
+from statpub.kernel.clock import Clock
+from statpub.kernel.config import Settings
+from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.warehouse.snapshots import SnapshotStore
 
 CASES = Path(__file__).resolve().parents[1] / "etl_cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())

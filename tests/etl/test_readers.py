@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from etl.load import load
-from statpub.clock import Clock
-from statpub.errors import ValidationFailed
+from statpub.etl.load import load
+from statpub.kernel.clock import Clock
+from statpub.kernel.errors import ValidationFailed
 from tests.etl.builder import MiniRoot, approve_all
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 
 LATER = Clock(start=datetime(2030, 1, 1, tzinfo=UTC))
 THREE = ["GDP", "PART_A", "PART_B"]

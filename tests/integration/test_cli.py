@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from statpub.cli import COMMANDS, build_parser
+from statpub.cli.main import COMMANDS, build_parser
 from tests.etl.builder import MiniRoot
 from tests.helpers import run_cli
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 
 
 def test_demo_loads_every_release(demo_settings):

@@ -7,9 +7,9 @@ from datetime import timedelta
 import pyarrow as pa
 import pytest
 
-from statpub.errors import UserError
-from warehouse.gate import PUBLIC, Gate, Reader
-from warehouse.reader import WarehouseReader
+from statpub.kernel.errors import UserError
+from statpub.warehouse.gate import PUBLIC, Gate, Reader
+from statpub.warehouse.reader import WarehouseReader
 
 TARGET = "2025-gdp-final-verification"
 

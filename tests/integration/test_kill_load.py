@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from bench.synthetic import write_content
-from statpub.clock import Clock, parse_instant
-from statpub.config import Settings
+from statpub.kernel.clock import Clock, parse_instant
+from statpub.kernel.config import Settings
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader, open_snapshot
+from statpub.warehouse.snapshots import SnapshotStore
 from tests.helpers import cli_env, run_cli
-from tools.test_approvals import approve_loaded
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader, open_snapshot
-from warehouse.snapshots import SnapshotStore
+from tools.synthetic_approvals import approve_loaded
 
 BEFORE_RELEASE = "2023-06-01T00:00:00+08:00"  # the synthetic release is still embargoed: reloads allowed
 LATER = datetime(2025, 1, 1, tzinfo=UTC)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from etl.load import load
-from statpub.clock import Clock
+from statpub.etl.load import load
+from statpub.kernel.clock import Clock
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.etl.builder import MiniRoot, approve_all
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 THREE = ["GDP", "PART_A", "PART_B"]
 Q1 = "series_code,period,value,status\nGDP,2024-Q1,100,p\nPART_A,2024-Q1,40,p\nPART_B,2024-Q1,60,p\n"

@@ -23,11 +23,11 @@ import dash
 import pyarrow.parquet as pq
 import requests
 
-from dashboards import plotlyjs
-from dashboards.page_paths import is_page_path
-from review.linkpatrol import feed_links, html_links, ics_links, json_links
-from statpub.clock import parse_instant
-from statpub.errors import StatpubError
+from statpub.dashboards import plotlyjs
+from statpub.dashboards.page_paths import is_page_path
+from statpub.kernel.clock import parse_instant
+from statpub.kernel.errors import StatpubError
+from statpub.review.linkpatrol import feed_links, html_links, ics_links, json_links
 from tests.site.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
 
 STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)

@@ -17,8 +17,8 @@ from urllib.parse import quote, urlencode
 
 import pytest
 
-from dashboards.app import create_app
-from statpub.clock import Clock, parse_instant
+from statpub.dashboards.app import create_app
+from statpub.kernel.clock import Clock, parse_instant
 from tests.helpers import start_server
 from tests.ops.hostile import (
     FOREIGN_MARKERS,

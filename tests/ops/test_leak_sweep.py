@@ -14,11 +14,13 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dashboards.app import create_app
-from dashboards.components.releases import interpretation_markdown
-from dashboards.pages.explorer_model import vintage_code
-from statpub.clock import Clock, parse_instant
-from statpub.numbers import format_number
+from statpub.dashboards.app import create_app
+from statpub.dashboards.components.releases import interpretation_markdown
+from statpub.dashboards.pages.explorer_model import vintage_code
+from statpub.kernel.clock import Clock, parse_instant
+from statpub.kernel.numbers import format_number
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.helpers import start_server
 from tests.ops.sweep import (
     Seen,
@@ -30,8 +32,6 @@ from tests.ops.sweep import (
     route_asks,
     router_ask,
 )
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 RELEASE = "2025-gdp-final-verification"
 INSTANT = parse_instant("2026-12-10T10:00:00+08:00")

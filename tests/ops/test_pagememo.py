@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from flask import Response
 
-from dashboards.app import create_app
-from dashboards.pagememo import MEMO_KEY, PageMemo
-from statpub.clock import Clock, parse_instant
+from statpub.dashboards.app import create_app
+from statpub.dashboards.pagememo import MEMO_KEY, PageMemo
+from statpub.kernel.clock import Clock, parse_instant
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.site.dash_payloads import UPDATE, router_body
 from tests.site.embargo_marks import embargo_marks
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 RELEASE = "2025-gdp-final-verification"
 INSTANT = parse_instant("2026-12-10T10:00:00+08:00")

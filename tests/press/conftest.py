@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from press.service import accounts_for
-from statpub.clock import parse_instant
-from statpub.config import REPO_ROOT, Settings
+from statpub.features.press.service import accounts_for
+from statpub.kernel.clock import parse_instant
+from statpub.kernel.config import Settings
+from tests.paths import REPO_ROOT
 
 TARGET = "2025-gdp-final-verification"  # instant 2026-12-10T10:00:00+08:00, window 24 h
 LATER = "2026-q4-economy"  # instant 2027-01-20T10:00:00+08:00

@@ -14,13 +14,13 @@ import pyarrow.parquet as pq
 import pytest
 import requests
 
-from press.service import access_log_for
-from statpub.numbers import format_number
+from statpub.features.press.service import access_log_for
+from statpub.kernel.numbers import format_number
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.helpers import run_cli
 from tests.press.conftest import LATER, PASSWORDS, TARGET, TIMES, at
 from tests.press.packs import open_pack
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 USERS = {"none": None, "press": "alice", "reviewer": "rita", "disabled": "dora"}
 PAGE_CALLBACK = {

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.filecache import FileCache
-from press.pack import build_pack
-from press.pack.content import embargo_notice
+from statpub.dashboards.filecache import FileCache
+from statpub.features.press.pack import build_pack
+from statpub.features.press.pack.content import embargo_notice
+from statpub.warehouse.gate import Gate, Reader
+from statpub.warehouse.reader import WarehouseReader
 from tests.press.conftest import LATER
-from warehouse.gate import Gate, Reader
-from warehouse.reader import WarehouseReader
 
 pytestmark = pytest.mark.slow
 

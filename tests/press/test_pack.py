@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dashboards.filecache import FileCache
-from dashboards.formats import excel_number_format
-from press.pack import build_pack
-from press.pack.charts import HEIGHT, PNG_SCALE, WIDTH
-from press.pack.content import embargo_file_tag, embargo_notice
-from press.service import deliver_pack
-from statpub.errors import NotFound
-from statpub.numbers import format_number
+from statpub.dashboards.filecache import FileCache
+from statpub.dashboards.formats import excel_number_format
+from statpub.features.press.pack import build_pack
+from statpub.features.press.pack.charts import HEIGHT, PNG_SCALE, WIDTH
+from statpub.features.press.pack.content import embargo_file_tag, embargo_notice
+from statpub.features.press.service import deliver_pack
+from statpub.kernel.errors import NotFound
+from statpub.kernel.numbers import format_number
+from statpub.warehouse.gate import PUBLIC, Gate, Reader
+from statpub.warehouse.reader import WarehouseReader
 from tests.press.conftest import LATER, TARGET, private_site
 from tests.press.packs import docx_text, open_pack, slide_texts
-from warehouse.gate import PUBLIC, Gate, Reader
-from warehouse.reader import WarehouseReader
 
 OFFICE = ("示例市统计局", "Statistics Bureau of the Example City")
 ALICE = Reader("alice", "press")
@@ -239,7 +239,7 @@ def test_nothing_is_handed_out_when_the_log_cannot_be_written(demo_settings, tmp
     def refuse(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("press.access.AccessLog.record", refuse)
+    monkeypatch.setattr("statpub.features.press.access.AccessLog.record", refuse)
     out = tmp_path / "out"
     with pytest.raises(OSError, match="disk full"):
         deliver_pack(gate, TARGET, out, site, channel="cli")

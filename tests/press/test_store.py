@@ -10,31 +10,38 @@ from pathlib import Path
 
 import pytest
 
-from press.access import AccessLog, prerelease_access_list
-from press.accounts import LOCK_AFTER, SESSION_LIFETIME, SLOW_AFTER, Accounts
-from press.store import OperationalStore
-from statpub.clock import parse_instant
-from statpub.errors import NotFound, UserError
-from warehouse.gate import PUBLIC, Gate, Reader
-from warehouse.reader import WarehouseReader
+from statpub.features.press.access import AccessLog, prerelease_access_list
+from statpub.features.press.accounts import LOCK_AFTER, SESSION_LIFETIME, SLOW_AFTER, Accounts
+from statpub.features.press.service import MIGRATIONS
+from statpub.kernel.clock import parse_instant
+from statpub.kernel.errors import NotFound, UserError
+from statpub.store.sqlite import SQLiteStore
+from statpub.warehouse.gate import PUBLIC, Gate, Reader
+from statpub.warehouse.reader import WarehouseReader
 
 NOW = parse_instant("2026-12-10T09:00:00+08:00")
 SECRET = "a-long-enough-secret"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> OperationalStore:
-    return OperationalStore(tmp_path / "operational.sqlite")
+def store(tmp_path: Path) -> SQLiteStore:
+    return press_store(tmp_path / "operational.sqlite")
 
 
-def test_store_is_in_wal_mode_with_its_schema(store: OperationalStore):
+def press_store(path: Path) -> SQLiteStore:
+    store = SQLiteStore(path)
+    store.migrate("press", MIGRATIONS)
+    return store
+
+
+def test_store_is_in_wal_mode_with_its_schema(store: SQLiteStore):
     with store.connect() as con:
         assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"users", "sessions", "login_failures", "access_log"} <= tables
 
 
-def test_password_is_hashed_with_argon2_and_never_stored_in_clear(store: OperationalStore):
+def test_password_is_hashed_with_argon2_and_never_stored_in_clear(store: SQLiteStore):
     accounts = Accounts(store)
     account = accounts.add("alice", "press", SECRET, NOW)
     assert (account.name, account.role, account.disabled) == ("alice", "press", False)
@@ -139,7 +146,7 @@ def test_access_log_is_append_only(store):
 
 
 def _append_many(path: str, who: str, count: int) -> None:
-    log = AccessLog(OperationalStore(Path(path)))
+    log = AccessLog(press_store(Path(path)))
     for _ in range(count):
         log.record(Reader(who, "press"), "r1", "page", NOW)
 

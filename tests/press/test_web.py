@@ -9,17 +9,18 @@ import time
 import pytest
 import requests
 
-from dashboards.app import create_app
-from press.pages import BANNER_CLASS, ID_KEY_FIGURES
-from press.service import accounts_for
-from press.web import COOKIE, prerelease_access
-from statpub.clock import Clock
-from statpub.numbers import format_number
+from statpub.dashboards.app import create_app
+from statpub.dashboards.services import current_gate, services
+from statpub.features.press.pages import BANNER_CLASS, ID_KEY_FIGURES
+from statpub.features.press.service import accounts_for
+from statpub.features.press.web import COOKIE
+from statpub.kernel.clock import Clock
+from statpub.kernel.numbers import format_number
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.helpers import run_cli
 from tests.press.conftest import LATER, PASSWORDS, TARGET, TIMES, add_accounts, at, private_site
 from tests.press.test_matrix import render_page
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 
 @pytest.fixture
@@ -133,8 +134,8 @@ def test_access_list_is_published_after_the_instant_only(site):
     for when, expected in (("window", None), ("after", [("alice", "press"), ("rita", "reviewer")])):
         app = create_app(site, Clock(start=at(when)))
         with app.server.test_request_context("/"):
-            holders = prerelease_access(TARGET)
-            assert (holders if holders is None else [(h.name, h.role) for h in holders]) == expected
+            holders = services().hooks.prerelease_access_list(gate=current_gate(), release_id=TARGET)
+            assert holders == expected
 
 
 @pytest.mark.browser

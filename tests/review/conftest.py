@@ -8,8 +8,8 @@ import shutil
 
 import pytest
 
-from statpub.config import Settings
-from warehouse.snapshots import SnapshotStore
+from statpub.kernel.config import Settings
+from statpub.warehouse.snapshots import SnapshotStore
 
 
 @pytest.fixture

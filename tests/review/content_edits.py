@@ -6,9 +6,9 @@ import hashlib
 import re
 from pathlib import Path
 
-from etl.load import load
-from statpub.clock import Clock, parse_instant
-from statpub.config import Settings
+from statpub.etl.load import load
+from statpub.kernel.clock import Clock, parse_instant
+from statpub.kernel.config import Settings
 
 BEFORE_FINAL = "2026-12-01T12:00:00+08:00"  # a week before the 2025 final verification goes out
 FINAL = "2025-gdp-final-verification"

@@ -9,13 +9,14 @@ from datetime import timedelta
 
 from icalendar import Calendar
 
-from etl.load import load
-from review.approvals import read_approvals
-from statpub.errors import ValidationFailed
+from statpub.etl.approvals import read_approvals
+from statpub.etl.load import load
+from statpub.kernel.errors import ValidationFailed
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.publication import public_since
+from statpub.warehouse.reader import WarehouseReader
 from tests.helpers import run_cli
 from tests.review.content_edits import BEFORE_FINAL, FINAL, clock_at, edit_source, edit_text, reload
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 
 def _snapshot(settings):
@@ -29,7 +30,7 @@ def test_demo_approvals_bind_the_demo_content(demo_settings):
     assert set(states.values()) == {"approved"}
     final = snapshot.releases[FINAL]
     assert final.review.approved_by == "演示审核员 Demo Reviewer"
-    assert final.public_from == final.instant
+    assert public_since(final) == final.instant
 
 
 def test_one_character_in_the_interpretation_voids_the_approval(loaded_copy):
@@ -38,7 +39,7 @@ def test_one_character_in_the_interpretation_voids_the_approval(loaded_copy):
     release = _snapshot(loaded_copy).releases[FINAL]
     assert release.review.approval == "void"
     assert release.review.changed == ("texts",)
-    assert release.public_from is None
+    assert public_since(release) is None
 
     at = Gate(_snapshot(loaded_copy), release.instant + timedelta(seconds=1))
     assert not at.is_public(release)

@@ -6,12 +6,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from review.config import ConsistencyRules
-from review.consistency import Value, _cumulative, _growth
-from review.links import extract_links
+from statpub.etl.review_config import ConsistencyRules
+from statpub.review.consistency import Value, _cumulative, _growth
+from statpub.review.links import extract_links
+from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 from tests.helpers import run_cli
 from tests.review.content_edits import BEFORE_FINAL, edit_text
-from warehouse.reader import ReleaseInfo, SeriesInfo
 
 RULES = ConsistencyRules(real_growth_gap_pp=5.0, nominal_growth_gap_pp=1.0, single_period_change_pct=60.0)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import feedparser
 
-from dashboards.app import create_app
+from statpub.dashboards.app import create_app
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.helpers import run_cli
 from tests.review.content_edits import BEFORE_FINAL, clock_at, edit_source
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 ORIGINAL = "2025-q3-economy"
 CORRECTION = "2025-q3-economy-correction-1"

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from review.config import DisclosureRules
-from review.disclosure import Cell, Relation, primary_rule, protect, recoverable
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
+from statpub.etl.disclosure import Cell, Relation, primary_rule, protect, recoverable
+from statpub.etl.review_config import DisclosureRules
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 
 RULES = DisclosureRules(min_units=3, dominance_k=85.0)
 

@@ -8,7 +8,7 @@ import time
 import feedparser
 from icalendar import Calendar
 
-from dashboards.app import create_app
+from statpub.dashboards.app import create_app
 from tests.review.content_edits import FINAL, clock_at
 
 
@@ -74,8 +74,8 @@ def test_feed_announces_a_release_at_its_instant_not_before(live_server):
 def test_no_feed_route_reveals_a_figure_before_the_instant(demo_settings):
     """Every feed and calendar route, for every topic and language, a second before the 2025 final
     verification: none of its figures appears in any form."""
-    from warehouse.gate import Gate
-    from warehouse.reader import WarehouseReader
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
 
     snapshot = WarehouseReader(demo_settings.warehouse_dir).snapshot()
     release = snapshot.releases[FINAL]

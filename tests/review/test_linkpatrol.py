@@ -12,7 +12,7 @@ import pytest
 from flask import Flask, Response, jsonify
 from werkzeug.serving import make_server
 
-from review.linkpatrol import patrol
+from statpub.review.linkpatrol import patrol
 from tests.helpers import cli_env, free_port, run_cli
 
 

@@ -8,11 +8,11 @@ import difflib
 import feedparser
 from icalendar import Calendar
 
-from dashboards.app import create_app
+from statpub.dashboards.app import create_app
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 from tests.helpers import run_cli
 from tests.review.content_edits import BEFORE_FINAL, FINAL, clock_at, edit_text, reload
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
 
 
 def _feeds(settings, now: str, lang: str = "en"):

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dashboards.app import create_app
-from statpub.clock import Clock
-from warehouse.gate import Gate
-from warehouse.reader import WarehouseReader
+from statpub.dashboards.app import create_app
+from statpub.kernel.clock import Clock
+from statpub.warehouse.gate import Gate
+from statpub.warehouse.reader import WarehouseReader
 
 EMBARGOED = "2025-gdp-final-verification"
 

@@ -4,8 +4,8 @@ that appear nowhere in what was public before the instant are kept, so a hit is 
 
 from __future__ import annotations
 
-from statpub.numbers import format_number
-from warehouse.gate import Gate
+from statpub.kernel.numbers import format_number
+from statpub.warehouse.gate import Gate
 
 
 def embargo_marks(gate_after: Gate, gate_before: Gate, release_id: str) -> list[str]:

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from dashboards import plotlyjs
+from statpub.dashboards import plotlyjs
 from tests.site.conftest import EMBARGOED
 from tests.site.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
 from tests.site.embargo_marks import embargo_marks

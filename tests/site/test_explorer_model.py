@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards.pages.explorer_model import (
+from statpub.dashboards.pages.explorer_model import (
     BadChoice,
     ExplorerState,
     compute_view,

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from dashboards.app import create_app
-from dashboards.components.releases import release_status
-from dashboards.i18n import LABELS, LANGS, format_instant, href
-from statpub.clock import Clock
+from statpub.dashboards.app import create_app
+from statpub.dashboards.components.releases import release_status
+from statpub.dashboards.i18n import LABELS, LANGS, format_instant, href
+from statpub.kernel.clock import Clock
+from statpub.warehouse.review_state import ReviewState
 from tests.site.conftest import EMBARGOED
 from tests.site.dash_payloads import UPDATE, router_body
 
@@ -92,14 +93,8 @@ def test_explorer_page_from_a_shared_url(after_client):
 def test_delayed_when_the_instant_passed_but_the_gate_holds_it(gate_after):
     release = gate_after.calendar_entry(EMBARGOED)
 
-    class HeldGate:  # the gate after the instant, but not letting this release out (e.g. unapproved)
-        now = gate_after.now
-
-        @staticmethod
-        def is_public(_release):
-            return False
-
-    assert release_status(HeldGate, release) == "delayed"
+    unapproved = replace(release, review=ReviewState())  # its instant passed, nobody approved it
+    assert release_status(gate_after, unapproved) == "delayed"
     assert release_status(gate_after, release) == "published"
     assert release_status(gate_after, replace(release, state="postponed", instant=gate_after.now.replace(year=2027))) == "postponed"
 

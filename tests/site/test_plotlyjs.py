@@ -9,7 +9,7 @@ import logging
 
 import pytest
 
-from dashboards import plotlyjs
+from statpub.dashboards import plotlyjs
 
 
 def test_make_install_gives_the_basic_bundle_of_plotly_pys_version():
@@ -50,7 +50,7 @@ def test_bundle_is_served_immutable_and_named_in_the_shell(after_client):
 
 
 def test_the_sites_charts_use_only_traces_of_the_basic_bundle():
-    from dashboards.components import charts
+    from statpub.dashboards.components import charts
 
     traces = [charts.Trace(name="a", x=["2024-Q1", "2024-Q2"], y=[1.0, 2.0], hover=["1", "2"])]
     figures = [charts.series_chart(traces, kind=kind, title="t", y_title="y") for kind in ("line", "bar")]

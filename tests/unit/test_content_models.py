@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from statpub.content import Calendar, ContentRoot
-from statpub.errors import ValidationFailed
-from statpub.yamlfile import load_model
+from statpub.kernel.content import Calendar, ContentRoot
+from statpub.kernel.errors import ValidationFailed
+from statpub.kernel.yamlfile import load_model
 
 ENTRY = """\
 releases:

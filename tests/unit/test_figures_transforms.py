@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from statpub.figures import Figure, FigureMissing, find_references, render
-from statpub.transforms import Point, TransformError, apply
+from statpub.kernel.figures import Figure, FigureMissing, find_references, render
+from statpub.kernel.transforms import Point, TransformError, apply
 
 FIGS = {("GDP", "2024-Q3"): Figure(34567.123, 2, "亿元", "100 million yuan"),
         ("GDP_GROWTH", "2024-Q3"): Figure(-2.14, 1, "%", "%"),

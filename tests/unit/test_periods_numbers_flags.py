@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from etl.units import unit_factor
-from statpub.flags import describe, normalise_status
-from statpub.numbers import format_number, parse_number
-from statpub.periods import Period, PeriodError, parse_period
+from statpub.etl.units import unit_factor
+from statpub.kernel.flags import describe, normalise_status
+from statpub.kernel.numbers import format_number, parse_number
+from statpub.kernel.periods import Period, PeriodError, parse_period
 
 
 @pytest.mark.parametrize(("text", "year", "code"), [

@@ -1,5 +1,0 @@
-"""The briefing pack: press text (DOCX), tables (XLSX), charts (PNG, SVG), slides (PPTX), data."""
-
-from press.pack.build import Pack, build_pack
-
-__all__ = ["Pack", "build_pack"]

@@ -1,0 +1,1 @@
+"""The `statpub` command line: the top layer, composing everything below it."""

@@ -1,0 +1,249 @@
+"""The office's commands: load, calendar, status, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+
+from rich.console import Console
+from rich.table import Table
+
+from statpub.cli.registry import command, console, settings_of
+from statpub.kernel.clock import ENV_ANCHOR, ENV_NOW, clock_from_env, format_beijing
+from statpub.kernel.errors import UserError
+
+
+@command("load", "Validate release source tables and load them into a new warehouse snapshot.")
+def load_cmd(args: argparse.Namespace) -> int:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from statpub.etl.load import load
+
+    settings = settings_of(args)
+    clock = clock_from_env()
+    out = console()
+    if args.quiet:
+        result = load(settings, args.release_ids or None, clock=clock)
+    else:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("loading", total=None)
+
+            def report(message: str, done: int, total: int) -> None:
+                progress.update(task, description=message, completed=done, total=total or None)
+
+            result = load(settings, args.release_ids or None, clock=clock, progress=report)
+    if args.json:
+        print(json.dumps(result.__dict__, ensure_ascii=False))
+    elif not args.quiet:
+        out.print(f"snapshot {result.snapshot}: loaded {len(result.loaded)} release(s), "
+                      f"{result.rows} observations; {len(result.skipped)} unchanged; "
+                      f"{len(result.awaiting)} awaiting data ({result.seconds:.1f} s)")
+    return 0
+
+
+def _load_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("release_ids", nargs="*", metavar="RELEASE_ID", help="releases to load (all when none)")
+    p.add_argument("--quiet", action="store_true", help="print nothing on success (for scripts)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+load_cmd.configure = _load_args
+
+
+@command("calendar", "Show the release calendar: id, title, instant (Beijing time), state, public yet.")
+def calendar_cmd(args: argparse.Namespace) -> int:
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
+    from statpub.warehouse.snapshots import SnapshotStore
+
+    settings = settings_of(args)
+    content = settings.content
+    calendar = content.load_calendar(content.load_catalogue())
+    now = clock_from_env().now()
+    # What is public is the gate's answer (instant passed and approved), so a release loaded but not
+    # approved says "no" here as it does in `statpub status`; without a warehouse nothing is public.
+    store = SnapshotStore(settings.warehouse_dir)
+    gate = Gate(WarehouseReader(settings.warehouse_dir).snapshot(), now) if store.current() else None
+    rows = []
+    for r in calendar.releases:
+        loaded = gate.calendar_entry(r.id) if gate else None
+        status = gate.release_status(loaded) if loaded else r.state
+        rows.append({"id": r.id, "title": r.title(args.lang), "instant": format_beijing(r.instant, args.lang),
+                     "state": r.state, "status": status, "public": status == "published"})
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    table = Table(title=f"Release calendar ({format_beijing(now, 'en')})")
+    for col in ("id", "title", "instant", "state", "public"):
+        table.add_column(col)
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["instant"], row["state"], "yes" if row["public"] else "no")
+    console().print(table)
+    return 0
+
+
+def _calendar_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--json", action="store_true")
+
+
+calendar_cmd.configure = _calendar_args
+
+
+@command("status", "What is public now, what is loaded but embargoed, and the next instant.")
+def status_cmd(args: argparse.Namespace) -> int:
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
+
+    settings = settings_of(args)
+    now = clock_from_env().now()
+    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
+    gate = Gate(snapshot, now)
+    public = [r for r in gate.calendar() if gate.is_public(r) and r.observation_count]
+    embargoed = [r for r in gate.calendar() if not gate.is_public(r) and r.observation_count]
+    awaiting = [r for r in gate.calendar() if not r.observation_count]
+    nxt = gate.next_instant()
+    from statpub.review.status import review_rows
+
+    review = review_rows(gate)
+    info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public),
+            "embargoed": [r.id for r in embargoed], "awaiting_data": [r.id for r in awaiting],
+            "next_instant": nxt.isoformat() if nxt else None,
+            "latest_public": public[-1].id if public else None, "review": review}
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=1))
+        return 0
+    out = console()
+    out.print(f"now: {format_beijing(now, 'en')}   snapshot: {snapshot.name}")
+    out.print(f"public: {len(public)} release(s); latest {info['latest_public']}")
+    table = Table(title="Loaded, embargoed until their instant")
+    for col in ("id", "instant", "state", "observations", "review"):
+        table.add_column(col)
+    by_id = {row["id"]: row for row in review}
+    for r in embargoed:
+        row = by_id.get(r.id)
+        label = f"{row['status']} · {row['label']}" if row else ""
+        table.add_row(r.id, format_beijing(r.instant, "en"), r.state, str(r.observation_count), label)
+    out.print(table)
+    for row in review:
+        if row["approval"] != "approved" or row["status"] == "delayed":
+            out.print(f"{row['id']}: {row['status']} — {row['why']}")
+    if awaiting:
+        out.print("awaiting data: " + ", ".join(r.id for r in awaiting))
+    out.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")
+    return 0
+
+
+status_cmd.configure = lambda p: p.add_argument("--json", action="store_true")
+
+
+@command("serve", "Serve the public site (gunicorn workers; --dev for Dash's development server).")
+def serve_cmd(args: argparse.Namespace) -> int:
+    settings = settings_of(args)
+    os.environ["STATPUB_ROOT"] = str(settings.root)
+    os.environ["STATPUB_WAREHOUSE"] = str(settings.warehouse_dir)
+    if os.environ.get(ENV_NOW) and not os.environ.get(ENV_ANCHOR):
+        # Anchor the injected clock once, so every worker reads the same time.
+        os.environ[ENV_ANCHOR] = repr(time.time())
+    clock_from_env()  # fail early on a malformed STATPUB_NOW
+    if args.dev:
+        from statpub.dashboards.app import create_app
+
+        app = create_app()
+        app.run(host=args.host, port=args.port, debug=True)
+        return 0
+    from statpub.dashboards.server import run_gunicorn
+
+    return run_gunicorn(args.host, args.port, args.workers, args.threads)
+
+
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--workers", type=int, default=int(os.environ.get("STATPUB_WORKERS", "2")))
+    p.add_argument("--threads", type=int, default=int(os.environ.get("STATPUB_THREADS", "4")))
+    p.add_argument("--dev", action="store_true", help="Dash's development server with debug tools")
+
+
+serve_cmd.configure = _serve_args
+
+
+
+@command("doctor", "Check the install: content, warehouse snapshot, clock, disk, Chromium and CJK fonts.")
+def doctor_cmd(args: argparse.Namespace) -> int:
+    from statpub.cli.doctor import FAIL, run_checks
+
+    findings = run_checks(settings_of(args), clock_from_env())
+    if args.json:
+        print(json.dumps([f.__dict__ for f in findings], ensure_ascii=False, indent=1))
+    else:
+        table = Table(title="statpub doctor")
+        for col in ("check", "result", "detail"):
+            table.add_column(col)
+        colours = {"ok": "green", "warn": "yellow", "fail": "red"}
+        for f in findings:
+            table.add_row(f.check, f"[{colours[f.level]}]{f.level}[/]", f.detail)
+        console().print(table)
+    return 1 if any(f.level == FAIL for f in findings) else 0
+
+
+doctor_cmd.configure = lambda p: p.add_argument("--json", action="store_true")
+
+
+@command("watch", "After each release instant, check the public site shows it; alarm if not within the limit.")
+def watch_cmd(args: argparse.Namespace) -> int:
+    from statpub.cli.watch import watch_release
+    from statpub.kernel import logs
+    from statpub.warehouse.gate import Gate
+    from statpub.warehouse.reader import WarehouseReader
+
+    logs.configure()  # JSON lines on stderr, with the level (an alarm is at error)
+    settings = settings_of(args)
+    clock = clock_from_env()
+    reader = WarehouseReader(settings.warehouse_dir)
+    failures = 0
+    checked = set()
+    while True:
+        gate = Gate(reader.snapshot(), clock.now())
+        if args.release:
+            entry = gate.calendar_entry(args.release)
+            if entry is None:
+                raise UserError(f"unknown release {args.release!r}")
+            targets = [entry]
+        else:
+            upcoming = [r for r in gate.calendar() if r.publishable_state and r.instant > clock.now()
+                        and r.observation_count and r.id not in checked]
+            targets = upcoming[:1]
+        if not targets:
+            print("no upcoming release to watch", file=sys.stderr)
+            return 1 if failures else 0
+        for release in targets:
+            sighting = watch_release(args.base, release.id, release.instant, clock, args.limit)
+            checked.add(release.id)
+            state = (f"visible {sighting.seconds_after_instant:.2f} s after the instant" if sighting.visible
+                     else f"NOT visible within {args.limit:g} s ({sighting.detail})")
+            print(f"{release.id}: {state}")
+            failures += not sighting.visible
+        if args.release or args.once:
+            return 1 if failures else 0
+
+
+def _watch_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--base", default="http://127.0.0.1:8050", help="the public site's base URL")
+    p.add_argument("--limit", type=float, default=60.0, help="seconds after the instant before raising the alarm")
+    p.add_argument("--release", help="check this release only (waits for its instant if it is still ahead)")
+    p.add_argument("--once", action="store_true", help="watch the next instant only, then exit")
+
+
+watch_cmd.configure = _watch_args

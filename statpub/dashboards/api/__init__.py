@@ -1,0 +1,35 @@
+"""The researchers' HTTP API (`/api/v1/...`) and files (`/api/v1/files/...`), on the site's server.
+
+`register_api(server)` is the one line the app factory needs."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_cors import CORS
+
+from statpub.dashboards.api.files import files_bp
+from statpub.dashboards.api.respond import API_KEY, ApiParts
+from statpub.dashboards.api.routes import bp
+from statpub.dashboards.api.state import ApiFastPath, Memo, PublicState, RateLimiter
+from statpub.dashboards.filecache import FileCache
+from statpub.dashboards.services import EXTENSION_KEY
+
+ENV_RATE = "STATPUB_API_RATE"
+ENV_MEMO_MB = "STATPUB_API_MEMO_MB"
+EXPOSED = ["ETag", "Link", "Content-Range", "Accept-Ranges", "Retry-After", "RateLimit-Policy", "RateLimit-Remaining"]
+
+
+def register_api(server: Flask) -> None:
+    svc = server.extensions[EXTENSION_KEY]
+    state = PublicState(svc)
+    server.extensions[API_KEY] = ApiParts(state, FileCache(svc.settings.warehouse_dir / "cache" / "api"))
+    server.register_blueprint(bp)
+    server.register_blueprint(files_bp)
+    CORS(server, resources={r"/api/*": {"origins": "*"}}, methods=["GET", "HEAD", "OPTIONS"],
+         send_wildcard=True, expose_headers=EXPOSED, max_age=86400)
+    # Read from the server's environment at start, like the clock; never from a request.
+    memo = Memo(max_bytes=int(os.environ.get(ENV_MEMO_MB, "64")) << 20)
+    limiter = RateLimiter.from_setting(os.environ.get(ENV_RATE))
+    server.wsgi_app = ApiFastPath(server.wsgi_app, state, memo, limiter)

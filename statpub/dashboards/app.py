@@ -1,0 +1,98 @@
+"""The Dash app factory. Nothing is read at import: `create_app()` wires settings, clock and the
+warehouse reader into the Flask server, registers the pages and the HTTP routes; every layout and
+callback asks the gate for the current request's reader at the clock's instant."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+
+import dash
+from flask import Flask, jsonify, request
+
+from statpub.dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo, plotlyjs
+from statpub.dashboards import services as request_services
+from statpub.dashboards.api import register_api
+from statpub.dashboards.components import charts
+from statpub.dashboards.i18n import HTML_LANG, lang_or_default
+from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series
+from statpub.dashboards.hooks import plugin_manager
+from statpub.dashboards.services import Services, services
+from statpub.kernel.clock import Clock, clock_from_env
+from statpub.kernel.config import Settings, resolve_settings
+from statpub.warehouse.reader import WarehouseReader
+
+# Page modules, each with `register(app)`; their order is the order of the navigation.
+PAGES = (home, explorer, release, calendar, series, catalogue, not_found)
+
+
+def register_health(server: Flask) -> None:
+    @server.get("/healthz")
+    def healthz():
+        gate = services().gate()
+        nxt = gate.next_instant()
+        return jsonify(status="ok", snapshot=gate.snapshot.name, now=gate.now.isoformat(),
+                       next_instant=nxt.isoformat() if nxt else None)
+
+
+# HTTP routes on the Flask server, each a `register(server)`. Other features add theirs here
+# (the researchers' API, feeds, briefing packs): one line each.
+def register_feeds(server: Flask) -> None:
+    server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom and per topic
+
+
+ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
+                                          plotlyjs.register]
+
+
+def register_routes(server: Flask) -> None:
+    for register in ROUTES:
+        register(server)
+
+
+class StatpubDash(dash.Dash):
+    def interpolate_index(self, **kwargs) -> str:
+        """The page shell, with `<html lang>` for the language in the URL (zh unless ?lang=en);
+        the language switch is a full page load, so this is always right."""
+        page = super().interpolate_index(**kwargs)
+        lang = lang_or_default(request.args.get("lang")) if request else "zh"
+        return page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+
+
+def create_app(settings: Settings | None = None, clock: Clock | None = None,
+               plugins: list[object] | None = None) -> dash.Dash:
+    """The site. `plugins`: the features to plug in (default: every installed one, found through
+    the `statpub.features` entry points)."""
+    settings = settings or resolve_settings()
+    # Pages are registered here, not at import, so a test can build several apps in one process.
+    app = StatpubDash(__name__, title="示例市统计数据发布 · Example City statistics", update_title=None,
+                      use_pages=True, pages_folder="", suppress_callback_exceptions=True,
+                      use_async=False, external_scripts=plotlyjs.external_scripts())
+    server = app.server
+    features = plugin_manager(plugins)
+    request_services.install(server, Services(settings, clock or clock_from_env(),
+                                              WarehouseReader(settings.warehouse_dir), features))
+    http.install(server)
+    page_paths.install(server)
+    for module in PAGES:
+        module.register(app)
+    features.hook.install_site(app=app)  # e.g. the pre-release area: login, pages, pack download
+    app.layout = dash.html.Div([dash.page_container])
+    register_routes(server)
+    pagememo.install(app)  # public pages rendered once per public state
+    callback_guard.install(app)
+    http.trust_proxies(server)  # outermost: X-Forwarded-* from the proxies in front, if any
+    warm_up(app)
+    return app
+
+
+def warm_up(app: dash.Dash) -> None:
+    """Pay the one-off costs at start, not on the first request after a release instant: plotly's
+    validators, and pandas (which DuckDB and pyarrow import lazily on first use, ~1 s).
+
+    Also render the page shell once: Dash registers the JavaScript bundles it may serve only
+    while rendering it, so a worker whose first request is a bundle (the browser fetched the
+    shell from another worker) would answer 500."""
+    importlib.import_module("pandas")
+    charts.warm_up()
+    app.server.test_client().get("/")

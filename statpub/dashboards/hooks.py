@@ -1,0 +1,61 @@
+"""The hooks the site offers to features (pre-release access, and whatever plugs in next), the way
+datasette asks its plugins `actor_from_request`. The site never imports a feature: features are
+found through the `statpub.features` entry points (pyproject.toml) or handed to `create_app`.
+
+Each hook is a plain function a feature implements with `@hookimpl`; pluggy calls every
+implementation (or, where marked, stops at the first answer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pluggy
+
+PROJECT = "statpub"
+ENTRY_POINTS = "statpub.features"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class SiteHooks:
+    @hookspec
+    def install_site(self, app):
+        """Register the feature's routes, pages and request handlers on the Dash app (once)."""
+
+    @hookspec(firstresult=True)
+    def reader_from_request(self, request, services):
+        """Who is asking: a `Reader` for a signed-in account, or None to leave it to others (and,
+        failing all, to the public). Asked once per request, from the request's cookies only."""
+
+    @hookspec
+    def session_cookies(self):
+        """Names of cookies that mark a signed-in reader: answers to such requests are private
+        (never memoised for the public, never cacheable)."""
+
+    @hookspec
+    def page_banners(self, gate, lang):
+        """Components shown above every page's content for this gate's reader (pure: no logging)."""
+
+    @hookspec
+    def record_prerelease_access(self, gate, release_ids, what, path, file_name, sha256):
+        """This answer shows `gate.reader` the figures or texts of `release_ids` before their
+        instant: record it. Raise to withhold the answer (nothing is handed out unlogged)."""
+
+    @hookspec(firstresult=True)
+    def prerelease_access_list(self, gate, release_id):
+        """Who had pre-release access to a release, for its page once public: a list of
+        (name, role) or None while it is not public (or nobody keeps such a list)."""
+
+
+def plugin_manager(plugins: Iterable[object] | None = None) -> pluggy.PluginManager:
+    """The site's plugins: `plugins` when given (tests, a trimmed site), else every installed
+    feature's entry point."""
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(SiteHooks)
+    if plugins is None:
+        manager.load_setuptools_entrypoints(ENTRY_POINTS)
+    else:
+        for plugin in plugins:
+            manager.register(plugin)
+    return manager

@@ -1,0 +1,301 @@
+"""Loading releases atomically: stage → validate → write a new snapshot → swap it in.
+
+The whole load is one snapshot: if any release has a problem, nothing is written and the previous
+snapshot keeps serving. Releases whose files and calendar entry did not change are skipped; a
+release that has gone public can never be overwritten (a later release revises it instead).
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from statpub.etl.interpretations import check_and_load
+from statpub.etl.long_layout import read_long_csv, read_long_xlsx
+from statpub.etl.sources import read_provenance, sha256_of
+from statpub.etl.staging import SourceContext
+from statpub.etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
+from statpub.etl.validate import ReleaseCheck
+from statpub.etl.wide_layout import load_mapping, read_wide_xlsx
+from statpub.etl import review_stages as review
+from statpub.etl.review_config import load_review_config
+from statpub.kernel.clock import Clock
+from statpub.kernel.config import Settings
+from statpub.kernel.content import Calendar, Release
+from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.warehouse.snapshots import SnapshotStore
+
+# progress(message, done, total): `done` releases of `total` written so far.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class LoadResult:
+    snapshot: str | None
+    loaded: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    awaiting: list[str] = field(default_factory=list)
+    rows: int = 0
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class PreviousState:
+    files: dict[str, str]  # release id → fingerprint of its files and entry
+    public: dict[str, tuple[datetime, str, datetime]]  # gone public: id → (instant, state, since)
+    content: dict[str, str]
+
+
+def release_fingerprint(root: Path, release: Release, catalogue_sha: str) -> str:
+    """What a release's load depends on, as `<data files>:<data files + entry + catalogue>`.
+    For a release that has gone public only the first half may not change: a later catalogue or
+    calendar edit is metadata, not an attempt to rewrite published figures."""
+    files = hashlib.sha256()
+    folder = root / "releases" / release.id
+    if folder.is_dir():
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+            files.update(f"{path.name}:{sha256_of(path)}\n".encode())
+    data = files.hexdigest()
+    full = hashlib.sha256(f"{data}\n{entry_json(release)}\n{catalogue_sha}".encode()).hexdigest()
+    return f"{data}:{full}"
+
+
+def _previous_state(path: Path | None, now: datetime) -> PreviousState:
+    if path is None:
+        return PreviousState({}, {}, {})
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        content = dict(con.execute("SELECT key, value FROM content_state").fetchall())
+        files = {k.removeprefix("release:"): v for k, v in content.items() if k.startswith("release:")}
+    finally:
+        con.close()
+    # Gone public = public per that snapshot's gate rules (instant passed and approved).
+    return PreviousState(files, review.previously_public(path, now), content)
+
+
+def _guard_published(calendar: Calendar, previous: PreviousState) -> list[Problem]:
+    problems = []
+    for rid, (instant, _state, _since) in previous.public.items():
+        entry = calendar.by_id.get(rid)
+        if entry is None:
+            problems.append(Problem("calendar.yaml", None, None, None,
+                                    f"release {rid} has gone public and cannot be removed from the calendar"))
+        elif entry.instant != instant or not entry.publishable_state:
+            problems.append(Problem("calendar.yaml", None, None, f"releases[{rid}]",
+                                    f"release {rid} went public at {instant.isoformat()}; its instant and "
+                                    "state can no longer change"))
+    return problems
+
+
+def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clock,
+         user: str | None = None, progress: Progress | None = None) -> LoadResult:
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    step = {"done": 0, "total": 0}
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message, step["done"], step["total"])
+
+    content = settings.content
+    catalogue = content.load_catalogue()
+    calendar = content.load_calendar(catalogue)
+    review_config = load_review_config(content)
+    unknown = [r for r in release_ids or [] if r not in calendar.by_id]
+    if unknown:
+        raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
+    store = SnapshotStore(settings.warehouse_dir)
+    now = clock.now()
+    user = user or getpass.getuser()
+    result = LoadResult(snapshot=None)
+    log = {"load_id": uuid.uuid4().hex, "started_at": started_at.isoformat(), "user": user,
+           "host": socket.gethostname(), "releases": [], "files": [], "rows": 0}
+    try:
+        with store.writer_lock():
+            previous = _previous_state(store.current(), now)
+            problems = _guard_published(calendar, previous)
+            catalogue_sha = sha256_of(content.catalogue_path)
+            calendar_sha = sha256_of(content.calendar_path)
+            review_state = review.state_entries(content)
+            # Disclosure rules shape the published rows: a change reloads what is not public.
+            rules_sha = f"{catalogue_sha}+{review_state['review']}"
+            wanted = [r for r in calendar.releases if not release_ids or r.id in release_ids]
+            to_load, fingerprints = [], {}
+            for release in wanted:
+                if not content.release_dir(release.id).is_dir():
+                    result.awaiting.append(release.id)  # announced; its data has not arrived yet
+                    continue
+                fp = release_fingerprint(content.root, release, rules_sha)
+                fingerprints[release.id] = fp
+                before = previous.files.get(release.id, ":")
+                if before == fp or (release.id in previous.public and before.split(":")[0] == fp.split(":")[0]):
+                    result.skipped.append(release.id)
+                    fingerprints[release.id] = before
+                elif release.id in previous.public:
+                    problems.append(Problem(f"releases/{release.id}", None, None, None,
+                                            f"release {release.id} has gone public; its files changed, but "
+                                            "published figures are never overwritten (publish a revision, or "
+                                            f"a correction with `statpub correct {release.id}`)"))
+                else:
+                    to_load.append(release)
+            if problems:
+                raise ValidationFailed(problems, context="load refused")
+            unchanged_meta = (previous.content.get("catalogue") == catalogue_sha
+                              and previous.content.get("calendar") == calendar_sha
+                              and all(previous.content.get(k) == v for k, v in review_state.items()))
+            if not to_load and unchanged_meta:
+                say("warehouse up to date")
+                result.snapshot = store.current().name if store.current() else None
+                result.seconds = time.perf_counter() - started
+                return result
+            step["total"] = len(to_load)
+            with store.build() as (con, path):
+                con.execute("SET TimeZone = 'UTC'")
+                say(f"building {path.name}")
+                sync_catalogue(con, catalogue)
+                review.record_schedule_changes(con, calendar, now)
+                sync_calendar(con, calendar)
+                removed = [rid for (rid,) in con.execute(
+                    "SELECT DISTINCT release_id FROM observations").fetchall() if rid not in calendar.by_id]
+                for rid in removed:
+                    _delete_release(con, rid)
+                all_problems: list[Problem] = []
+                source_index = 0
+                for release in sorted(to_load, key=lambda r: (r.instant, r.id)):
+                    say(f"reading {release.id}")
+                    contexts, release_problems = _stage_release(con, content.root, release, source_index,
+                                                                settings.warehouse_dir / "tmp")
+                    source_index += len(release.sources)
+                    if not release_problems:
+                        say(f"validating {release.id}")
+                        release_problems = ReleaseCheck(con, release, catalogue, contexts).run()
+                    if not release_problems:
+                        release_problems = check_and_load(con, release.id, content.release_dir(release.id),
+                                                          f"releases/{release.id}")
+                    if release_problems:
+                        all_problems += release_problems
+                        continue
+                    say(f"writing {release.id}")
+                    rows = _write_release(con, release, contexts)
+                    review.after_write(con, release.id, catalogue, review_config)
+                    result.loaded.append(release.id)
+                    result.rows += rows
+                    step["done"] += 1
+                    log["files"] += [{"release": release.id, "file": c.file, "sha256": c.sha256,
+                                      "rows": c.rows, "encoding": c.encoding} for c in contexts]
+                    _drop_stage(con, contexts)
+                if all_problems:
+                    raise ValidationFailed(all_problems, context="load failed; nothing was changed")
+                refresh_counts(con)
+                review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
+                state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
+                for rid in calendar.by_id:
+                    fp = fingerprints.get(rid) if rid in result.loaded or rid in result.skipped else previous.files.get(rid)
+                    if fp is not None:
+                        state[f"release:{rid}"] = fp
+                con.execute("DELETE FROM content_state")
+                con.executemany("INSERT INTO content_state VALUES (?, ?)", [[k, v] for k, v in state.items()])
+                log.update(releases=result.loaded, rows=result.rows)
+                con.execute(
+                    "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?)",
+                    [log["load_id"], started_at, datetime.now(UTC), user, log["host"], result.loaded,
+                     json.dumps(log["files"], ensure_ascii=False), result.rows, path.name],
+                )
+                result.snapshot = path.name
+    except Exception as exc:
+        log.update(result="failed", message=getattr(exc, "message", str(exc)),
+                   finished_at=datetime.now(UTC).isoformat())
+        _append_log(store, log)
+        raise
+    log.update(result="ok", snapshot=result.snapshot, finished_at=datetime.now(UTC).isoformat())
+    _append_log(store, log)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release, first_index: int,
+                   tmp_dir: Path) -> tuple[list[SourceContext], list[Problem]]:
+    folder = root / "releases" / release.id
+    contexts, problems = [], []
+    for offset, source in enumerate(release.sources):
+        index = first_index + offset
+        display = f"releases/{release.id}/{source.file}"
+        ctx = SourceContext(index=index, release_id=release.id, file=display, sheet=source.sheet,
+                            layout=source.layout, encoding=source.encoding)
+        contexts.append(ctx)
+        path = folder / source.file
+        if not path.is_file():
+            problems.append(Problem(display, None, None, None, "source file listed in calendar.yaml not found"))
+            continue
+        ctx.sha256, ctx.bytes = sha256_of(path), path.stat().st_size
+        provenance = read_provenance(path, ctx.sha256, display)
+        ctx.provenance = provenance.data
+        problems += provenance.problems
+        table = f"stage_{index}"
+        suffix = path.suffix.lower()
+        try:
+            if source.layout == "wide":
+                if suffix != ".xlsx":
+                    problems.append(Problem(display, None, None, None, "the wide layout is read from XLSX only"))
+                    continue
+                mapping = load_mapping(folder / source.mapping_name, f"releases/{release.id}/{source.mapping_name}")
+                problems += read_wide_xlsx(con, ctx, path, mapping, table)
+            elif suffix == ".csv":
+                problems += read_long_csv(con, ctx, path, table, tmp_dir)
+            elif suffix == ".xlsx":
+                problems += read_long_xlsx(con, ctx, path, table)
+            else:
+                problems.append(Problem(display, None, None, None, "expected a .csv or .xlsx file"))
+        except ValidationFailed as exc:
+            problems += exc.problems
+    return contexts, problems
+
+
+def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> int:
+    _delete_release(con, release.id, keep_interpretations=True)
+    first = min(ctx.index for ctx in contexts)
+    files = [ctx.file for ctx in sorted(contexts, key=lambda c: c.index)]
+    # Sorted by series so that one series is a point lookup (zone maps skip the rest).
+    con.execute(
+        "INSERT INTO observations SELECT c.series_code, c.period, c.value_num * c.factor, c.status, "
+        "CASE WHEN c.marks IS NULL THEN c.note ELSE concat_ws(' ', c.note, '注' || c.marks) END, "
+        "c.n_units, c.top2_share, ?, (?::VARCHAR[])[c.src - ? + 1], c.row FROM checked c "
+        "ORDER BY c.series_code, c.period",
+        [release.id, files, first],
+    )
+    rows = con.execute("SELECT count(*) FROM observations WHERE release_id = ?", [release.id]).fetchone()[0]
+    con.executemany(
+        "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [[release.id, c.file, c.sheet, c.sha256, c.bytes, c.rows, c.encoding,
+          json.dumps(c.provenance, ensure_ascii=False) if c.provenance else None] for c in contexts],
+    )
+    return rows
+
+
+def _delete_release(con: duckdb.DuckDBPyConnection, release_id: str, keep_interpretations: bool = False) -> None:
+    """Only ever called for releases that have not gone public (guarded by the caller)."""
+    con.execute("DELETE FROM observations WHERE release_id = ?", [release_id])
+    con.execute("DELETE FROM source_files WHERE release_id = ?", [release_id])
+    if not keep_interpretations:
+        con.execute("DELETE FROM interpretations WHERE release_id = ?", [release_id])
+
+
+def _drop_stage(con: duckdb.DuckDBPyConnection, contexts: list[SourceContext]) -> None:
+    for ctx in contexts:
+        con.execute(f'DROP TABLE IF EXISTS "stage_{ctx.index}"')  # noqa: S608 - name is ours
+
+
+def _append_log(store: SnapshotStore, entry: dict) -> None:
+    store.data_dir.mkdir(parents=True, exist_ok=True)
+    with open(store.data_dir / "load_log.jsonl", "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")

@@ -1,0 +1,172 @@
+"""The long layout: one observation per row, header `series_code, period, value` (+ optional
+`status, note, n_units, top2_share, unit`; Chinese header names accepted), as CSV or XLSX.
+
+CSV goes straight into DuckDB (all text, our own column names, so nothing from the file is ever
+pasted into SQL); XLSX is read with openpyxl in read-only mode."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import duckdb
+
+from statpub.etl.sources import detect_encoding, transcode_to_utf8
+from statpub.etl.staging import (
+    FIELDS,
+    SourceContext,
+    cell_text,
+    column_labels,
+    create_stage_table,
+    map_header,
+    rows_to_table,
+)
+from statpub.kernel.errors import Problem
+
+MAX_LINE_BYTES = 1 << 20  # a CSV line longer than this is not a table row
+
+
+def read_long_csv(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path, table: str,
+                  tmp_dir: Path) -> list[Problem]:
+    encoding, problem = detect_encoding(path, ctx.encoding)
+    if problem is not None:
+        return [Problem(ctx.file, None, problem.row, None, problem.message)]
+    ctx.encoding = encoding
+    header_line = _first_line(path, encoding)
+    if header_line is None:
+        return [Problem(ctx.file, None, 1, None, "the file is empty; expected a header row")]
+    if isinstance(header_line, Problem):
+        return [Problem(ctx.file, None, 1, None, header_line.message)]
+    delimiter = "\t" if "\t" in header_line and "," not in header_line else ","
+    cells = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
+    positions, unit, header_problems = map_header(list(cells))
+    if header_problems:
+        return [Problem(ctx.file, None, 1, None, msg) for msg in header_problems]
+    ctx.columns = column_labels(positions, list(cells))
+    source = path
+    if encoding not in ("utf-8", "utf-8-sig"):
+        tmp_dir.mkdir(parents=True, exist_ok=True)
+        source = tmp_dir / f"{ctx.index}.utf8.csv"
+        transcode_to_utf8(path, encoding, source)
+    names = [f"c{i}" for i in range(len(cells))]
+    select, params = [], []
+    for name in FIELDS:
+        if name in positions:
+            select.append(f"c{positions[name]} AS {name}")
+        elif name == "unit":
+            select.append("?::VARCHAR AS unit")
+            params.append(unit)
+        else:
+            select.append(f"NULL::VARCHAR AS {name}")
+    try:
+        # Row numbers are filled in by the staging view from rowid (insertion order is kept).
+        con.execute(
+            f'CREATE TEMP TABLE "{table}" AS SELECT NULL::INTEGER AS row, NULL::VARCHAR AS col, '  # noqa: S608
+            f"{', '.join(select)} FROM read_csv(?, header = false, skip = 1, delim = ?, quote = '\"', "
+            "all_varchar = true, names = ?, max_line_size = ?, null_padding = false, strict_mode = true)",
+            [*params, str(source), delimiter, names, MAX_LINE_BYTES],
+        )
+    except duckdb.Error as exc:
+        return [Problem(ctx.file, None, _line_from_error(str(exc)), None, _csv_message(str(exc)))]
+    finally:
+        if source != path:
+            source.unlink(missing_ok=True)
+    ctx.rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
+    return []
+
+
+def read_long_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path,
+                   table: str) -> list[Problem]:
+    from statpub.etl.workbook import open_workbook, pick_sheet
+
+    workbook, problem = open_workbook(path, ctx.file, read_only=True)
+    if problem:
+        return [problem]
+    try:
+        sheet, problem = pick_sheet(workbook, ctx.sheet, ctx.file)
+        if problem:
+            return [problem]
+        ctx.sheet = sheet.title
+        rows_iter = sheet.iter_rows(values_only=True)
+        header, header_row = None, 0
+        for header_row, values in enumerate(rows_iter, start=1):  # noqa: B007 - used after the loop
+            if any(v not in (None, "") for v in values):
+                header = list(values)
+                break
+        if header is None:
+            return [Problem(ctx.file, ctx.sheet, None, None, "the sheet is empty; expected a header row")]
+        positions, unit, header_problems = map_header(header)
+        if header_problems:
+            return [Problem(ctx.file, ctx.sheet, header_row, None, msg) for msg in header_problems]
+        ctx.columns = column_labels(positions, header)
+        staged: list[tuple] = []
+        for row_number, values in enumerate(rows_iter, start=header_row + 1):
+            if all(v in (None, "") for v in values):
+                continue
+            record = [row_number, None]
+            for name in FIELDS:
+                pos = positions.get(name)
+                text = cell_text(values[pos]) if pos is not None and pos < len(values) else None
+                record.append(unit if name == "unit" and pos is None else text)
+            staged.append(tuple(record))
+    finally:
+        workbook.close()
+    value_pos = positions["value"]
+    empty = {record[0] for record in staged if record[2 + FIELDS.index("value")] is None}
+    if empty:
+        formulas = _uncomputed_formulas(path, ctx, value_pos, empty)
+        if formulas:
+            return formulas
+    create_stage_table(con, table, rows_to_table(staged))
+    ctx.rows = len(staged)
+    return []
+
+
+def _uncomputed_formulas(path: Path, ctx: SourceContext, value_pos: int, rows: set[int]) -> list[Problem]:
+    """Empty values may be formulas saved without their results (files written by scripts);
+    say so rather than "no value". Only read again when some value is empty."""
+    from statpub.etl.staging import column_letter
+    from statpub.etl.workbook import open_workbook
+
+    workbook, _ = open_workbook(path, ctx.file, read_only=True, data_only=False)
+    if workbook is None:
+        return []
+    problems = []
+    try:
+        for number, values in enumerate(workbook[ctx.sheet].iter_rows(values_only=True), start=1):
+            if number in rows and value_pos < len(values):
+                cell = values[value_pos]
+                if isinstance(cell, str) and cell.startswith("="):
+                    problems.append(Problem(ctx.file, ctx.sheet, number, ctx.columns.get("value", column_letter(value_pos)),
+                                            f"cell holds a formula ({cell[:40]}) with no computed value; save the "
+                                            "workbook from Excel or paste values"))
+    finally:
+        workbook.close()
+    return problems
+
+
+def _first_line(path: Path, encoding: str) -> str | Problem | None:
+    with open(path, encoding=encoding, newline="") as handle:
+        line = handle.readline(MAX_LINE_BYTES)
+    if not line:
+        return None
+    if len(line) >= MAX_LINE_BYTES and not line.endswith("\n"):
+        return Problem("", None, 1, None, f"the header line is longer than {MAX_LINE_BYTES} bytes")
+    return line.rstrip("\r\n").lstrip("\ufeff")
+
+
+def _line_from_error(message: str) -> int | None:
+    match = re.search(r"[Ll]ine:? (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _csv_message(message: str) -> str:
+    first = message.strip().splitlines()[0] if message.strip() else "unreadable CSV"
+    return f"the CSV could not be read as a table: {first[:300]}"
+
+
+def empty_stage(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    create_stage_table(con, table, rows_to_table([]))
+

@@ -1,0 +1,209 @@
+"""The office's wide table: a title row, indicator names down the first column, a unit column or
+units in the headers, and one column per period or measure (`1—3季度`, `2024年`, `同比增长(%)`).
+
+A small declaration beside the file (`<file>.mapping.yaml`) maps labels and columns to series:
+
+    sheet: 地区生产总值          # optional; the first sheet otherwise
+    year: 2024                   # fills in headers such as 1—3季度
+    period: 2024-Q3              # for columns whose header is not a period (growth columns)
+    status: p                    # optional flag for every figure of the table
+    columns: {"1—3季度": value, "比上年同期增长(%)": growth}
+    rows:
+      地区生产总值: {value: GDP, growth: GDP_GROWTH}
+    ignore_rows: [其中：]
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+from pydantic import Field
+
+from statpub.etl.staging import (
+    SourceContext,
+    cell_text,
+    column_letter,
+    create_stage_table,
+    normalise_header,
+    rows_to_table,
+    split_unit,
+)
+from statpub.etl.workbook import open_workbook, pick_sheet
+from statpub.kernel.content import Strict
+from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.numbers import PLACEHOLDERS, split_marks, to_halfwidth
+from statpub.kernel.periods import PeriodError, parse_period
+from statpub.kernel.yamlfile import load_model
+
+HEADER_SEARCH_ROWS = 30
+UNIT_HEADERS = {"单位", "计量单位", "unit"}
+_FOOTNOTE = re.compile(r"([①-⑳*＊#†‡])\s*([^①-⑳*＊#†‡]+)")
+
+
+class WideMapping(Strict):
+    sheet: str | None = None
+    year: int | None = Field(default=None, ge=1900, le=2200)
+    period: str | None = None
+    status: str | None = None
+    label_column: str = Field(default="A", pattern=r"^[A-Z]{1,2}$")
+    columns: dict[str, str] = Field(min_length=1)
+    rows: dict[str, dict[str, str]] = Field(min_length=1)
+    ignore_rows: tuple[str, ...] = ()
+
+
+def load_mapping(path: Path, display: str) -> WideMapping:
+    if not path.is_file():
+        raise ValidationFailed([Problem(display, None, None, None,
+                                        "the wide layout needs this mapping declaration beside the file")])
+    return load_model(path, WideMapping, display_name=display)
+
+
+def _label(value: object) -> tuple[str, str]:
+    """A row label without indentation or footnote marks, and its marks."""
+    text = to_halfwidth("" if value is None else str(value))
+    text = re.sub(r"\s+", "", text)
+    return split_marks(text)
+
+
+def _footnotes(rows: list[tuple]) -> dict[str, str]:
+    notes: dict[str, str] = {}
+    for values in rows:
+        text = " ".join(str(v) for v in values if v not in (None, ""))
+        text = re.sub(r"^\s*(注|附注)\s*[:：]?\s*", "", text)
+        for mark, body in _FOOTNOTE.findall(text):
+            notes.setdefault(mark.replace("＊", "*"), body.strip(" ；;。") + "。" if body.strip() else "")
+    return notes
+
+
+def read_wide_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path, mapping: WideMapping,
+                   table: str) -> list[Problem]:
+    workbook, problem = open_workbook(path, ctx.file, read_only=False)
+    if problem:
+        return [problem]
+    formulas_wb, _ = open_workbook(path, ctx.file, read_only=False, data_only=False)
+    sheet, problem = pick_sheet(workbook, mapping.sheet or ctx.sheet, ctx.file)
+    if problem:
+        return [problem]
+    ctx.sheet = sheet.title
+    formula_sheet = formulas_wb[sheet.title] if formulas_wb is not None else None
+    grid = _grid_with_merges(sheet)
+    problems: list[Problem] = []
+
+    def at(row: int | None, col: str | None, message: str) -> None:
+        problems.append(Problem(ctx.file, ctx.sheet, row, col, message))
+
+    wanted = {normalise_header(h): role for h, role in mapping.columns.items()}
+    header_index = None
+    for i, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        found = {normalise_header(v) for v in values}
+        if set(wanted) <= found:
+            header_index = i
+            break
+    if header_index is None:
+        at(None, None, "no header row with the declared columns "
+           f"{', '.join(mapping.columns)} in the first {HEADER_SEARCH_ROWS} rows")
+        return problems
+    header = grid[header_index]
+    label_pos = _column_index(mapping.label_column)
+    unit_pos = next((i for i, v in enumerate(header) if normalise_header(v) in UNIT_HEADERS), None)
+    ctx.columns = {"series_code": f"{mapping.label_column} ({header[label_pos] or ''})"}
+
+    columns: dict[str, tuple[int, str | None, str | None]] = {}  # role → (position, period, unit)
+    for pos, value in enumerate(header):
+        role = wanted.get(normalise_header(value))
+        if role is None:
+            continue
+        name, unit = split_unit(str(value))
+        period = _column_period(name, mapping)
+        if period is None:
+            at(header_index + 1, column_letter(pos),
+               f"header {value!r} is not a period and the mapping declares no `period`")
+            continue
+        columns[role] = (pos, period, unit)
+
+    declared_rows = {_label(k)[0]: v for k, v in mapping.rows.items()}
+    ignored = {_label(k)[0] for k in mapping.ignore_rows}
+    seen: set[str] = set()
+    staged: list[tuple] = []
+    body = grid[header_index + 1:]
+    footnote_start = len(body)
+    for offset, values in enumerate(body):
+        label, _ = _label(values[label_pos] if label_pos < len(values) else None)
+        if label.startswith(("注", "附注", "资料来源", "数据来源")):
+            footnote_start = offset
+            break
+    notes = _footnotes(body[footnote_start:])
+    for offset, values in enumerate(body[:footnote_start]):
+        row_number = header_index + 2 + offset
+        raw_label = values[label_pos] if label_pos < len(values) else None
+        label, label_marks = _label(raw_label)
+        if not label or label in ignored:
+            continue
+        roles = declared_rows.get(label)
+        if roles is None:
+            at(row_number, mapping.label_column,
+               f"row label {label!r} is not declared in the mapping (add it to `rows` or `ignore_rows`)")
+            continue
+        seen.add(label)
+        row_unit = cell_text(values[unit_pos]) if unit_pos is not None else None
+        for role, code in roles.items():
+            if role not in columns:
+                if role not in mapping.columns.values():
+                    at(row_number, mapping.label_column, f"row {label!r} maps unknown column role {role!r}")
+                continue
+            pos, period, header_unit = columns[role]
+            letter = column_letter(pos)
+            raw = values[pos] if pos < len(values) else None
+            if raw is None and formula_sheet is not None:
+                formula = formula_sheet.cell(row=row_number, column=pos + 1).value
+                if isinstance(formula, str) and formula.startswith("="):
+                    at(row_number, letter, f"cell holds a formula ({formula[:40]}) with no computed value; "
+                       "save the workbook from Excel or paste values")
+                    continue
+            text = cell_text(raw)
+            cleaned, value_marks = split_marks(to_halfwidth(text or ""))
+            if cleaned.strip() in PLACEHOLDERS:
+                continue
+            marks = label_marks + value_marks
+            note = " ".join(notes.get(m, f"注{m}") for m in dict.fromkeys(marks)) or None
+            staged.append((row_number, letter, code, period, cleaned, mapping.status, note, None, None,
+                           header_unit or row_unit))
+    for label in declared_rows:
+        if label not in seen:
+            at(None, mapping.label_column, f"row {label!r} declared in the mapping is not in the sheet")
+    workbook.close()
+    if formulas_wb is not None:
+        formulas_wb.close()
+    if problems:
+        return problems
+    create_stage_table(con, table, rows_to_table(staged))
+    ctx.rows = len(staged)
+    return []
+
+
+def _column_period(header_name: str, mapping: WideMapping) -> str | None:
+    try:
+        return parse_period(header_name, mapping.year).code
+    except PeriodError:
+        return mapping.period
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for char in letters:
+        index = index * 26 + (ord(char) - 64)
+    return index - 1
+
+
+def _grid_with_merges(sheet) -> list[list[object]]:
+    """The sheet's values; a merged range repeats its top-left value (merged header cells)."""
+    grid = [list(row) for row in sheet.iter_rows(values_only=True)]
+    for merged in sheet.merged_cells.ranges:
+        top_left = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row - 1 < len(grid) else None
+        for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+            for c in range(merged.min_col - 1, merged.max_col):
+                if c < len(grid[r]):
+                    grid[r][c] = top_left
+    return grid

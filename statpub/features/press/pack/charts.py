@@ -1,0 +1,158 @@
+"""Key charts of a release: plotly figures rendered to PNG and SVG by kaleido with Chromium.
+
+Sized 16:9 for the conference screen (1600×900 CSS px; the PNG at twice that for print). Chinese
+labels use Noto Sans CJK SC (Debian's fonts-noto-cjk), with generic fallbacks. An embargoed chart
+carries the embargo mark in the picture itself, so an image that leaves the pack still says it.
+
+Rendering is the slow part of a pack, so images are cached by everything they show (`FileCache`,
+keyed by the chart's data, labels, mark and this module's code): the same figures at the same
+vintage are drawn once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from statpub.dashboards.filecache import FileCache
+from statpub.features.press.pack.content import ChartSpec, period_labels
+
+WIDTH, HEIGHT, PNG_SCALE = 1600, 900, 2
+FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
+PALETTE = ("#1f4e79", "#c0504d", "#4f8a3c", "#d08c2a", "#6f4e9c", "#2a8c8c", "#8c2a5a", "#5a5a5a")
+FORMATS = ("png", "svg")
+KALEIDO_TABS = 2  # the machines have 2 cores
+
+_kaleido_lock = threading.Lock()  # kaleido's sync server answers one caller at a time
+_kaleido_pid: int | None = None
+
+
+MARGIN = {"l": 90, "r": 40, "t": 160, "b": 200}
+PLOT_HEIGHT = HEIGHT - MARGIN["t"] - MARGIN["b"]
+
+
+def _paper_y(pixels_from_plot_top: float) -> float:
+    """A paper coordinate `pixels` above the plot's top edge (negative: below its bottom)."""
+    return 1 + pixels_from_plot_top / PLOT_HEIGHT
+
+
+def figure(spec: ChartSpec, notice: tuple[str, str] | None) -> go.Figure:
+    unit_zh, unit_en = spec.unit
+    unit = unit_zh if unit_zh == unit_en else f"{unit_zh} / {unit_en}"
+    sources_zh = "；".join(dict.fromkeys(s.source_zh for s in spec.series))
+    sources_en = "; ".join(dict.fromkeys(s.source_en for s in spec.series))
+    cumulative = spec.series[0].cumulative
+    x = [f"{zh}<br>{en}" for zh, en in zip(period_labels(spec.periods, cumulative, "zh"),
+                                           period_labels(spec.periods, cumulative, "en"), strict=True)]
+    fig = go.Figure()
+    lines = spec.series[0].measure in ("rate", "index")
+    for i, info in enumerate(spec.series):
+        ys = [spec.values[info.code].get(p) for p in spec.periods]
+        name = f"{info.name_zh}"
+        color = PALETTE[i % len(PALETTE)]
+        if lines:
+            labels = [_label(v, info.decimals) if k == len(ys) - 1 else "" for k, v in enumerate(ys)]
+            fig.add_trace(go.Scatter(x=x, y=ys, name=name, mode="lines+markers+text", text=labels,
+                                     textposition="top center", line={"color": color, "width": 3},
+                                     marker={"size": 8}, cliponaxis=False))
+        else:
+            fig.add_trace(go.Bar(x=x, y=ys, name=name, marker_color=color))
+    title = f"<b>{spec.topic.name_zh}（{unit_zh}）</b><br><span style='font-size:20px'>{spec.topic.name_en} ({unit_en})</span>"
+    fig.update_layout(
+        template="simple_white", width=WIDTH, height=HEIGHT,
+        font={"family": FONT, "size": 20, "color": "#222"},
+        title={"text": title, "x": 0.02, "xanchor": "left", "y": 0.95, "font": {"size": 30}},
+        barmode="stack" if spec.stacked else "group",
+        legend={"orientation": "h", "x": 0, "y": _paper_y(-(PLOT_HEIGHT + 85)), "yanchor": "top", "xanchor": "left",
+                "font": {"size": 20}},
+        margin=MARGIN,
+        yaxis={"title": {"text": unit}, "gridcolor": "#e5e5e5", "showgrid": True,
+               "tickformat": ",.0f" if spec.series[0].decimals == 0 else None},
+    )
+    annotations = [{"text": f"数据来源：{sources_zh}<br>Source: {sources_en}", "xref": "paper", "yref": "paper",
+                    "x": 0, "y": _paper_y(-(PLOT_HEIGHT + MARGIN["b"] - 8)), "xanchor": "left", "yanchor": "bottom",
+                    "align": "left", "showarrow": False, "font": {"size": 15, "color": "#555"}}]
+    if notice:
+        annotations.append({"text": f"<b>{notice[0]}</b><br>{notice[1]}", "xref": "paper", "yref": "paper",
+                            "x": 1, "y": _paper_y(MARGIN["t"] - 12), "xanchor": "right", "yanchor": "top",
+                            "showarrow": False,
+                            "align": "right", "font": {"size": 18, "color": "#b00020"},
+                            "bordercolor": "#b00020", "borderwidth": 2, "borderpad": 6, "bgcolor": "#fff5f5"})
+    fig.update_layout(annotations=annotations)
+    return fig
+
+
+def _label(value: float | None, decimals: int) -> str:
+    return "" if value is None else f"{value:,.{decimals}f}"
+
+
+@dataclass(frozen=True)
+class RenderedChart:
+    slug: str
+    png: Path
+    svg: Path
+    png_sha256: str
+    svg_sha256: str
+
+
+def start_renderer() -> None:
+    """Start kaleido's Chromium once per process (the first chart otherwise pays ~3 s)."""
+    global _kaleido_pid
+    import kaleido
+
+    with _kaleido_lock:
+        if _kaleido_pid != os.getpid():
+            # No MathJax: the charts use no TeX, and its default source is a CDN we never reach.
+            kaleido.start_sync_server(n=KALEIDO_TABS, mathjax=False, silence_warnings=True)
+            _kaleido_pid = os.getpid()
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Changes whenever this module (which draws the charts) changes, so old images are not reused."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+
+
+def fingerprint(spec: ChartSpec, notice: tuple[str, str] | None) -> str:
+    """Everything a chart's picture depends on: its data, its labels, the mark, the drawing code."""
+    series = [[s.code, s.name_zh, s.name_en, s.unit_zh, s.unit_en, s.decimals, s.measure, s.cumulative,
+               s.source_zh, s.source_en] for s in spec.series]
+    return json.dumps([_code_version(), spec.slug, spec.topic.code, spec.topic.name_zh, spec.topic.name_en, series,
+                       list(spec.periods), spec.values, spec.stacked, notice], ensure_ascii=False, sort_keys=True)
+
+
+def render(specs: list[ChartSpec], notice: tuple[str, str] | None, cache: FileCache) -> list[RenderedChart]:
+    """PNG and SVG of each chart, from the cache when the same chart was drawn before (the figure
+    is only built when it must be drawn)."""
+    import kaleido
+
+    def key(spec: ChartSpec, fmt: str) -> str:
+        return FileCache.key("press-chart", fmt, WIDTH, HEIGHT, PNG_SCALE, fingerprint(spec, notice))
+
+    wanted = [(spec, fmt, key(spec, fmt)) for spec in specs for fmt in FORMATS]
+    missing = [w for w in wanted if not cache.has(w[2], "." + w[1])]
+    with tempfile.TemporaryDirectory(prefix="statpub-charts-") as tmp:
+        if missing:
+            start_renderer()
+            figures = {spec.slug: figure(spec, notice) for spec, _, _ in missing}
+            jobs = [{"fig": figures[spec.slug], "path": str(Path(tmp) / f"{k}.{fmt}"),
+                     "opts": {"format": fmt, "width": WIDTH, "height": HEIGHT,
+                              "scale": PNG_SCALE if fmt == "png" else 1}}
+                    for spec, fmt, k in missing]
+            with _kaleido_lock:
+                kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
+        files = {}
+        for spec, fmt, k in wanted:
+            drawn = Path(tmp) / f"{k}.{fmt}"
+            files[(spec.slug, fmt)] = cache.get_or_build(k, "." + fmt, lambda out, src=drawn: shutil.copyfile(src, out))
+    return [RenderedChart(spec.slug, files[(spec.slug, "png")].path, files[(spec.slug, "svg")].path,
+                          files[(spec.slug, "png")].sha256, files[(spec.slug, "svg")].sha256) for spec in specs]

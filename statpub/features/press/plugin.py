@@ -1,0 +1,58 @@
+"""How pre-release access plugs into the site (`statpub.dashboards.hooks`): who is asking (the
+session cookie), the EMBARGOED banner on every page, the access log written for every answer that
+showed a release before its instant, and the published list of who had such access."""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+
+from statpub.dashboards.hooks import hookimpl
+from statpub.dashboards.services import services
+from statpub.features.press import pages, web
+from statpub.features.press.access import prerelease_access_list as access_list
+from statpub.features.press.service import access_log_for, accounts_for
+from statpub.warehouse.gate import Reader
+
+WHATS = {"page", "figures", "callback", "download", "pack"}
+
+
+@hookimpl
+def install_site(app):
+    web.install(app)
+
+
+@hookimpl
+def reader_from_request(request, services):
+    token = request.cookies.get(web.COOKIE)
+    if not token:
+        return None
+    account = accounts_for(services.settings).session_account(token, services.clock.now())
+    return Reader(account.name, account.role) if account is not None else None
+
+
+@hookimpl
+def session_cookies():
+    return [web.COOKIE]
+
+
+@hookimpl
+def page_banners(gate, lang):
+    if not gate.reader.has_prerelease_rights:
+        return []
+    return [pages.embargo_banner(r) for r in gate.visible_releases() if not gate.is_public(r)]
+
+
+@hookimpl
+def record_prerelease_access(gate, release_ids, what, path, file_name, sha256):
+    logged = g.get("press_logged", set()) if has_request_context() else set()
+    log = access_log_for(services().settings)
+    for release_id in release_ids:
+        if release_id not in logged:  # a pack logs itself, with the pack's own name and sha256
+            log.record(gate.reader, release_id, what if what in WHATS else "page", gate.now,
+                       file_name=file_name, sha256=sha256)
+
+
+@hookimpl
+def prerelease_access_list(gate, release_id):
+    holders = access_list(access_log_for(services().settings), gate, release_id)
+    return None if holders is None else [(h.name, h.role) for h in holders]

@@ -1,0 +1,72 @@
+"""The store's interface and where a store comes from (settings, environment)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+from statpub.kernel.config import Settings
+
+STORE_NAME = "operational.sqlite"
+
+
+class Cursor(Protocol):
+    rowcount: int
+
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class Connection(Protocol):
+    """What features use: `execute` with `?` placeholders; rows by name (`row["name"]`) or index."""
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor: ...
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> Cursor: ...
+
+
+class Store(Protocol):
+    dialect: str  # "sqlite" | "postgresql"
+
+    def connect(self) -> AbstractContextManager[Connection]:
+        """A connection in autocommit mode."""
+
+    def transaction(self) -> AbstractContextManager[Connection]:
+        """One transaction holding the write lock from its start (two writers never interleave)."""
+
+    def migrate(self, namespace: str, folder: Path) -> None:
+        """Apply the migrations of `folder` not yet recorded for `namespace`, once per process."""
+
+
+def migration_files(folder: Path, dialect: str) -> Iterator[tuple[int, str, Path]]:
+    """(number, name, file) in order: `NNN_name.sql` for every engine, `NNN_name.<dialect>.sql` for
+    one; a number must not have both."""
+    chosen: dict[int, tuple[str, Path]] = {}
+    for path in sorted(folder.glob("*.sql")):
+        stem = path.name.removesuffix(".sql")
+        engine = None
+        if "." in stem:
+            stem, engine = stem.rsplit(".", 1)
+        if engine not in (None, dialect):
+            continue
+        number, _, name = stem.partition("_")
+        if int(number) in chosen:
+            raise RuntimeError(f"{folder}: migration {number} exists twice for {dialect}")
+        chosen[int(number)] = (name, path)
+    for number in sorted(chosen):
+        yield number, *chosen[number]
+
+
+@lru_cache(maxsize=16)
+def _sqlite_store(path: Path) -> Store:
+    from statpub.store.sqlite import SQLiteStore
+
+    return SQLiteStore(path)
+
+
+def open_store(settings: Settings) -> Store:
+    """The store for these settings: one object per place and process (it holds no connection,
+    only what it has migrated already)."""
+    return _sqlite_store(Path(settings.warehouse_dir) / STORE_NAME)

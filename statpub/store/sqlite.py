@@ -1,0 +1,92 @@
+"""The store on SQLite: a file beside the warehouse snapshots (`<warehouse>/operational.sqlite`),
+the default on one machine.
+
+WAL mode lets several gunicorn workers read while one writes; each operation opens its own short
+connection (cheap, and safe after a fork). Append-only tables are guarded by triggers in their
+migrations, so no code path (nor a careless `sqlite3` session) can rewrite them.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from statpub.store.base import migration_files
+
+_LEDGER = ("CREATE TABLE IF NOT EXISTS store_migrations (namespace TEXT NOT NULL, number INTEGER NOT NULL, "
+           "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, number))")
+
+
+class SQLiteStore:
+    dialect = "sqlite"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._migrated: set[str] = set()
+        self._lock = threading.Lock()
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        con = sqlite3.connect(self.path, timeout=15, isolation_level=None)
+        con.row_factory = sqlite3.Row
+        con.execute("PRAGMA busy_timeout = 15000")
+        con.execute("PRAGMA foreign_keys = ON")
+        con.execute("PRAGMA synchronous = NORMAL")
+        return con
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        con = self._connect()
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """BEGIN IMMEDIATE: the write lock is taken up front, so two workers never interleave."""
+        with self.connect() as con:
+            con.execute("BEGIN IMMEDIATE")
+            try:
+                yield con
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+
+    def migrate(self, namespace: str, folder: Path) -> None:
+        if namespace in self._migrated:
+            return
+        with self._lock:
+            if namespace in self._migrated:
+                return
+            with self.connect() as con:
+                # WAL is a property of the file: set once, kept by every later connection.
+                con.execute("PRAGMA journal_mode = WAL")
+            with self.transaction() as con:  # a second worker waits, then finds everything there
+                con.execute(_LEDGER)
+                done = {n for (n,) in con.execute("SELECT number FROM store_migrations WHERE namespace = ?",
+                                                  [namespace])}
+                for number, name, path in migration_files(folder, self.dialect):
+                    if number in done:
+                        continue
+                    _run_script(con, path.read_text(encoding="utf-8"))
+                    con.execute("INSERT INTO store_migrations VALUES (?, ?, ?, ?)",
+                                [namespace, number, name, datetime.now(UTC).isoformat()])
+            self._migrated.add(namespace)
+
+
+def _run_script(con: sqlite3.Connection, script: str) -> None:
+    """Statements one by one inside the open transaction (executescript would commit it)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            con.execute(statement)
+            statement = ""
+    if statement.strip():
+        con.execute(statement)

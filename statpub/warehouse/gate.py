@@ -1,0 +1,403 @@
+"""The public gate: the one code path through which anything reaches a reader outside the office.
+
+Every page, callback, API answer, download and feed asks a `Gate` built for the current instant
+(from the injectable clock, never from a request) and a `Reader` (the public, or a named press or
+reviewer account whose rights widen it to releases inside their pre-release window). The gate
+answers only what that reader may see at that instant:
+
+- a release's figures and texts once its instant has passed, its state is publishable
+  (provisional or confirmed; never postponed or cancelled) and a reviewer's approval of exactly
+  its content is valid (先审查、后公开); a release whose instant passed without one is *delayed*;
+- the latest vintage per (series, period) unless an earlier instant is asked for (`as_of`);
+- confidential cells (flag `c`) with their value removed, always;
+- contributor data (`n_units`, `top2_share`) never.
+
+Calendar metadata (title, instant, state, notices) is public from announcement; figures are not.
+A series whose figures are all embargoed is indistinguishable from one that does not exist.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import logging
+import os
+import weakref
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import pyarrow as pa
+
+from statpub.kernel.clock import BEIJING
+from statpub.kernel.errors import UserError
+from statpub.warehouse import publication
+from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
+
+ROLES = ("public", "press", "reviewer")
+log = logging.getLogger("statpub.gate")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who is asking. Only the server sets this, from an authenticated session."""
+
+    name: str | None = None
+    role: str = "public"
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"unknown role {self.role!r}")
+
+    @property
+    def has_prerelease_rights(self) -> bool:
+        return self.role in ("press", "reviewer") and bool(self.name)
+
+
+PUBLIC = Reader()
+
+# Per snapshot (immutable), answers that depend only on the set of visible releases: the visible
+# series, and what a release carried and revised. Keys always include the visible release ids,
+# so a reader never gets an answer computed for a wider view. Bounded; cleared when full.
+_TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakref.WeakKeyDictionary()
+MEMO_SIZE = 256
+
+_VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
+# Every observation answer has these columns; a confidential cell never carries its value.
+_SELECT = (f"SELECT {{latest}}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
+           "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id ")
+_LATEST = "DISTINCT ON (o.series_code, o.period) "
+_NEWEST_FIRST = "r.instant DESC, o.release_id DESC"
+_OLDEST_FIRST = "r.instant, o.release_id"
+
+
+def _observations_sql(where: str, *, latest: bool) -> str:
+    """Observations matching `where` (fixed SQL with `?` markers; values are bound): every vintage
+    oldest first, or only the latest per (series, period)."""
+    sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
+           f"ORDER BY o.series_code, o.period, {_NEWEST_FIRST if latest else _OLDEST_FIRST}")
+    # DISTINCT ON keeps the first of each group; present them in period order
+    return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
+
+
+@dataclass(frozen=True)
+class _PublicView:
+    visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
+    ids: tuple[str, ...]
+    delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
+
+
+# Per snapshot: the instants at which what the public sees can change (release instants and
+# approval times), and the public view of each interval between them, computed on first use.
+_VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, _PublicView]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def _public_view(snapshot: Snapshot, now: datetime) -> _PublicView:
+    """What is public and what is delayed at `now`. Both change only at one of the snapshot's
+    instants, so a gate costs a bisection, not a pass over every release of the calendar
+    (hundreds in a real office's history)."""
+    entry = _VIEWS.get(snapshot)
+    if entry is None:
+        entry = _VIEWS.setdefault(snapshot, (publication.change_points(list(snapshot.releases.values())), {}))
+    points, views = entry
+    epoch = bisect.bisect_right(points, now)
+    view = views.get(epoch)
+    if view is None:
+        visible = tuple(r for r in snapshot.releases.values() if publication.is_public(r, now))
+        delayed = tuple(r for r in snapshot.releases.values() if publication.is_delayed(r, now))
+        view = views[epoch] = _PublicView(visible, tuple(r.id for r in visible), delayed)
+    return view
+
+
+def _placeholders(items: tuple | list) -> str:
+    # Only "?" markers are pasted into the SQL; every value is bound.
+    return ", ".join("?" for _ in items)
+
+
+class Gate:
+    def __init__(self, snapshot: Snapshot, now: datetime, reader: Reader = PUBLIC):
+        if now.tzinfo is None:
+            raise ValueError("the gate needs an aware instant")
+        self.snapshot = snapshot
+        self.now = now
+        self.reader = reader
+        view = _public_view(snapshot, now)
+        if reader.role == "public":
+            self._visible = view.visible
+        else:
+            self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+        self._delayed = view.delayed
+        # Releases this reader sees before their instant (pre-release rights), and those of them
+        # whose figures or texts this gate has handed out: the request layer logs each of these
+        # views in the access log, whichever page, callback, route or file asked.
+        self._embargoed = frozenset(r.id for r in self._visible) - frozenset(view.ids)
+        self.revealed: set[str] = set()
+        self._note_public(view)
+        for release in self._delayed:
+            if snapshot.first_time(f"delayed:{release.id}"):
+                log.warning("release %s is not public at its instant %s: %s", release.id,
+                            release.instant.isoformat(), release.review.explain())
+
+    def _note_public(self, view: _PublicView) -> None:
+        """Log each release going public, once per process, with the instant a gate first served
+        it. The first gate of a process only takes note of what is public already. Per request this
+        costs a tuple comparison; the sets are compared only when the public releases changed."""
+        ids = view.ids
+        seen = self.snapshot.public_seen
+        if seen is not None and seen[0] == ids:
+            return
+        known = seen[1] if seen is not None else frozenset(ids)
+        for rid in ids:
+            if rid not in known and self.snapshot.first_time(f"public:{rid}"):
+                release = self.snapshot.releases[rid]
+                since = publication.public_since(release) or release.instant
+                log.info(json.dumps({
+                    "event": "release_public", "release": rid, "instant": release.instant.isoformat(),
+                    "public_from": since.isoformat(), "first_served": self.now.isoformat(),
+                    "delay_seconds": round((self.now - since).total_seconds(), 3), "pid": os.getpid()}))
+        self.snapshot.public_seen = (ids, known | frozenset(ids))
+
+    # -- release visibility -------------------------------------------------------------------
+    def is_public(self, release: ReleaseInfo, at: datetime | None = None) -> bool:
+        """Public at `at` (default now)."""
+        return publication.is_public(release, self.now if at is None else at)
+
+    def public_since(self, release: ReleaseInfo) -> datetime | None:
+        """When the release went (or goes) public; None while it has no valid approval."""
+        return publication.public_since(release)
+
+    def is_delayed(self, release: ReleaseInfo) -> bool:
+        return publication.is_delayed(release, self.now)
+
+    def delayed_releases(self) -> tuple[ReleaseInfo, ...]:
+        return self._delayed
+
+    def release_status(self, release: ReleaseInfo) -> str:
+        """published | delayed | provisional | confirmed | postponed | cancelled (public metadata)."""
+        return publication.status(release, self.now)
+
+    def in_prerelease_window(self, release: ReleaseInfo) -> bool:
+        # Press accounts see only approved content; a reviewer sees it to review it.
+        cleared = release.review.approved or self.reader.role == "reviewer"
+        return (
+            self.reader.has_prerelease_rights
+            and release.publishable_state
+            and cleared
+            and release.instant - release.window <= self.now < release.instant
+        )
+
+    def _can_see(self, release: ReleaseInfo) -> bool:
+        return self.is_public(release) or self.in_prerelease_window(release)
+
+    def can_see(self, release_id: str) -> bool:
+        return any(r.id == release_id for r in self._visible)
+
+    def visible_releases(self) -> tuple[ReleaseInfo, ...]:
+        """Releases whose figures this reader may see now, oldest first."""
+        return self._visible
+
+    def published_releases(self, at: datetime | None = None) -> tuple[ReleaseInfo, ...]:
+        return tuple(r for r in self.snapshot.releases.values() if self.is_public(r, at))
+
+    def calendar(self) -> tuple[ReleaseInfo, ...]:
+        """Every announced release (metadata only), in order of instant."""
+        return tuple(self.snapshot.releases.values())
+
+    def calendar_entry(self, release_id: str) -> ReleaseInfo | None:
+        return self.snapshot.releases.get(release_id)
+
+    def notices(self) -> tuple[tuple[ReleaseInfo, HistoryItem], ...]:
+        """Every change notice of the calendar dated today or earlier (Beijing), newest first:
+        reschedules, postponements, cancellations, corrections, hand edits the loader recorded."""
+        today = self.now.astimezone(BEIJING).date()
+        found = [(r, item) for r in self.snapshot.releases.values() for item in r.history
+                 if item.change != "announced" and item.date <= today]
+        return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
+
+    def next_instant(self) -> datetime | None:
+        """The next instant at which a public answer may change (bounds every cache)."""
+        upcoming = [r.instant for r in self.snapshot.releases.values()
+                    if r.publishable_state and r.instant > self.now]
+        return min(upcoming, default=None)
+
+    def _release_ids(self, as_of: datetime | None) -> list[str]:
+        if as_of is None:
+            return [r.id for r in self._visible]
+        if as_of > self.now:
+            raise UserError("as_of is in the future: only what has been published can be asked for")
+        return [r.id for r in self.published_releases(as_of)]
+
+    # -- catalogue ----------------------------------------------------------------------------
+    def series(self) -> tuple[SeriesInfo, ...]:
+        """Series with at least one figure this reader may see, in catalogue order."""
+        return self.snapshot.series_carried_by(self._with_figures())[0]
+
+    def series_info(self, code: str) -> SeriesInfo | None:
+        if code not in self.snapshot.series_carried_by(self._with_figures())[1]:
+            return None
+        return self.snapshot.series.get(code)
+
+    def _with_figures(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self._visible if r.observation_count)
+
+    def topics(self) -> tuple[TopicInfo, ...]:
+        used = {s.topic for s in self.series()}
+        return tuple(t for t in self.snapshot.topics if t.code in used)
+
+    # -- figures ------------------------------------------------------------------------------
+    def observations(self, codes: list[str] | tuple[str, ...], *, start: str | None = None,
+                     end: str | None = None, as_of: datetime | None = None,
+                     all_vintages: bool = False) -> pa.Table:
+        """Observations of the given series: the latest vintage per period visible to this reader
+        (or public at `as_of`), or every vintage with `all_vintages`. Unknown or embargoed codes
+        give no rows, exactly like codes that do not exist."""
+        ids = self._release_ids(as_of)
+        codes = tuple(dict.fromkeys(codes))
+        if not ids or not codes:
+            return _empty()
+        sql = _observations_sql(
+            f"o.series_code IN ({_placeholders(codes)}) AND list_contains(?, o.release_id) "
+            "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
+            latest=not all_vintages)
+        table = self._query(sql, [*codes, ids, start, start, end, end])
+        if self._embargoed:
+            self._reveal(table.column("release_id").unique().to_pylist())
+        return table
+
+    def history(self, *, as_of: datetime | None = None, latest_only: bool = False,
+                batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
+        """Every series at once, streamed in batches (bulk files): every vintage visible to this
+        reader (or public at `as_of`), or only the latest per period. Sorted by series, period
+        and vintage, so files written from it keep each series in few row groups."""
+        ids = self._release_ids(as_of)
+        if not ids:
+            return pa.RecordBatchReader.from_batches(_empty().schema, [])
+        sql = _observations_sql("list_contains(?, o.release_id)", latest=latest_only)
+        self._reveal(ids)
+        cur = self.snapshot.cursor()
+        # The cursor stays open while the reader is consumed; it is closed with the reader's owner.
+        return cur.sql(sql, params=[ids]).to_arrow_reader(batch_rows)
+
+    def copy_history(self, path: str, *, as_of: datetime | None = None, latest_only: bool = False,
+                     metadata: dict[str, str] | None = None) -> int:
+        """The rows of `history()` written straight to a Parquet file by DuckDB's parallel writer
+        (zstd, 64 Ki-row groups, `metadata` as key-value metadata). Returns the rows written."""
+        ids = self._release_ids(as_of)
+        select = _observations_sql("list_contains(?::VARCHAR[], o.release_id)", latest=latest_only)
+        self._reveal(ids)
+        sql = (f"COPY ({select}) TO ? (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536, "  # noqa: S608 - fixed fragments; values are bound
+               "KV_METADATA ?)")
+        cur = self.snapshot.cursor()
+        try:
+            row = cur.execute(sql, [ids, str(path), metadata or {"statpub": "1"}]).fetchone()
+        finally:
+            cur.close()
+        return int(row[0]) if row else 0
+
+    def release_observations(self, release_id: str) -> pa.Table:
+        """Every figure a release carried, as it carried them; empty unless visible."""
+        if not self.can_see(release_id):
+            return _empty()
+        self._reveal([release_id])
+        sql = _observations_sql("o.release_id = ?", latest=False)
+        return self._memo(("release", release_id), lambda: self._query(sql, [release_id]))
+
+    def revisions(self, release_id: str) -> pa.Table:
+        """Figures this release revised: each with the value it replaced and that value's release."""
+        if not self.can_see(release_id):
+            return _empty_revisions()
+        self._reveal([release_id])
+        return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
+
+    def _revisions(self, release_id: str) -> pa.Table:
+        ids = [r.id for r in self._visible]
+        sql = (
+            "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
+            "hist AS ("
+            f"  SELECT o.series_code, o.period, {_VALUE}, o.status, o.release_id, r.instant, "
+            "   lag(CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END) OVER w AS previous_value, "
+            "   lag(o.release_id) OVER w AS previous_release_id "
+            "  FROM observations o JOIN releases r ON r.release_id = o.release_id "
+            "  WHERE list_contains(?, o.release_id) "
+            "    AND (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
+            "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY r.instant, o.release_id)) "
+            "SELECT series_code, period, previous_value, previous_release_id, value, status "
+            "FROM hist WHERE release_id = ? AND previous_release_id IS NOT NULL "
+            "ORDER BY series_code, period"  # noqa: S608 - fixed fragments; values are bound
+        )
+        return self._query(sql, [release_id, ids, release_id])
+
+    def vintages(self, code: str) -> list[tuple[str, datetime]]:
+        """The releases that published figures of a series, with their instants (ALFRED style)."""
+        visible = {r.id: r for r in self._visible}
+        cur = self.snapshot.cursor()
+        try:
+            rows = cur.execute(
+                "SELECT DISTINCT release_id FROM observations WHERE series_code = ?", [code]
+            ).fetchall()
+        finally:
+            cur.close()
+        found = [visible[rid] for (rid,) in rows if rid in visible]
+        self._reveal([r.id for r in found])
+        return [(r.id, r.instant) for r in sorted(found, key=lambda r: (r.instant, r.id))]
+
+    def interpretation(self, release_id: str, lang: str) -> str | None:
+        """The interpretation's Markdown source (figure tags unrendered); None unless visible."""
+        if not self.can_see(release_id):
+            return None
+        self._reveal([release_id])
+        cur = self.snapshot.cursor()
+        try:
+            row = cur.execute(
+                "SELECT markdown FROM interpretations WHERE release_id = ? AND lang = ?",
+                [release_id, lang],
+            ).fetchone()
+        finally:
+            cur.close()
+        return row[0] if row else None
+
+    def _reveal(self, release_ids) -> None:
+        if self._embargoed:
+            self.revealed.update(self._embargoed.intersection(release_ids))
+
+    def _memo(self, key: tuple, compute) -> pa.Table:
+        memo = _TABLE_MEMO.setdefault(self.snapshot, {})
+        full_key = (tuple(r.id for r in self._visible), *key)
+        table = memo.get(full_key)
+        if table is None:
+            table = compute()
+            if len(memo) >= MEMO_SIZE:
+                memo.clear()
+            memo[full_key] = table
+        return table
+
+    def _query(self, sql: str, params: list) -> pa.Table:
+        cur: duckdb.DuckDBPyConnection = self.snapshot.cursor()
+        try:
+            return cur.sql(sql, params=params).to_arrow_table()
+        finally:
+            cur.close()
+
+
+def _empty() -> pa.Table:
+    return pa.table({
+        "series_code": pa.array([], pa.string()),
+        "period": pa.array([], pa.string()),
+        "value": pa.array([], pa.float64()),
+        "status": pa.array([], pa.string()),
+        "note": pa.array([], pa.string()),
+        "release_id": pa.array([], pa.string()),
+        "vintage": pa.array([], pa.timestamp("us", tz="UTC")),
+    })
+
+
+def _empty_revisions() -> pa.Table:
+    return pa.table({
+        "series_code": pa.array([], pa.string()),
+        "period": pa.array([], pa.string()),
+        "previous_value": pa.array([], pa.float64()),
+        "previous_release_id": pa.array([], pa.string()),
+        "value": pa.array([], pa.float64()),
+        "status": pa.array([], pa.string()),
+    })

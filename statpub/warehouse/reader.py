@@ -1,0 +1,246 @@
+"""Read-only access to the current snapshot, for the web tier and the CLI.
+
+Each process keeps one read-only connection (opened lazily, so after a fork) and takes a cursor
+per request. When the `current` symlink points at a new snapshot, the next request reconnects;
+requests already running finish on the old file, whose inode stays alive while it is open.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+
+from statpub.kernel.clock import BEIJING
+from statpub.kernel.errors import StatpubError
+from statpub.warehouse.review_state import ReviewState, read_detected_changes, read_review
+from statpub.warehouse.snapshots import SnapshotStore
+
+
+class WarehouseUnavailable(StatpubError):
+    status = 503
+    title = "Warehouse not loaded"
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    date: date
+    change: str
+    reason_zh: str | None
+    reason_en: str | None
+    previous_instant: datetime | None
+    # Recorded by the loader: calendar.yaml was edited without a history entry saying why.
+    detected: bool = False
+
+    def reason(self, lang: str) -> str | None:
+        return self.reason_zh if lang == "zh" else self.reason_en
+
+
+@dataclass(frozen=True)
+class ReleaseInfo:
+    """A calendar entry as the snapshot holds it. Its metadata (title, instant, state) is public
+    from announcement; its figures and texts only pass the gate at the instant."""
+
+    id: str
+    title_zh: str
+    title_en: str
+    kind: str
+    instant: datetime
+    state: str
+    window: timedelta
+    series: tuple[str, ...]
+    revision_stage: str | None
+    revision_reason_zh: str | None
+    revision_reason_en: str | None
+    observation_count: int
+    position: int
+    history: tuple[HistoryItem, ...]
+    review: ReviewState = ReviewState()
+    corrects: str | None = None  # for a correction (revision stage `correction`): the release corrected
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+    @property
+    def sequence(self) -> int:
+        """How many times the announced entry changed (ICS SEQUENCE)."""
+        return sum(1 for item in self.history if item.change != "announced")
+
+    def revision_reason(self, lang: str) -> str | None:
+        return self.revision_reason_zh if lang == "zh" else self.revision_reason_en
+
+    @property
+    def publishable_state(self) -> bool:
+        return self.state in ("provisional", "confirmed")
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    code: str
+    topic: str
+    name_zh: str
+    name_en: str
+    unit_zh: str
+    unit_en: str
+    frequency: str
+    measure: str
+    cumulative: bool
+    decimals: int
+    prices: str | None
+    definition_zh: str
+    definition_en: str
+    source_zh: str
+    source_en: str
+    components: tuple[str, ...]
+    tolerance: float
+    growth_of: str | None
+    disclosure_control: bool
+    position: int
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+    def unit(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    code: str
+    name_zh: str
+    name_en: str
+    position: int
+
+    def name(self, lang: str) -> str:
+        return self.name_zh if lang == "zh" else self.name_en
+
+
+class Snapshot:
+    """One opened snapshot file with its small metadata tables read once."""
+
+    def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
+        self.path = path
+        self.con = con
+        cur = con.cursor()
+        self.releases = _read_releases(cur)
+        self.series = _read_series(cur)
+        self.topics = [TopicInfo(*row) for row in cur.execute(
+            "SELECT code, name_zh, name_en, position FROM topics ORDER BY position").fetchall()]
+        cur.close()
+        self._said: set[str] = set()
+        self._said_lock = threading.Lock()
+        self._carried: dict[tuple[str, ...], tuple[tuple[SeriesInfo, ...], frozenset[str]]] = {}
+        # The releases this process has seen public (the gate logs each one going public once);
+        # None until the first gate, which sets the baseline. Carried over to the next snapshot.
+        self.public_seen: tuple[tuple[str, ...], frozenset[str]] | None = None
+
+    def series_carried_by(self, release_ids: tuple[str, ...]) -> tuple[tuple[SeriesInfo, ...], frozenset[str]]:
+        """The series these releases carry (catalogue order) and their codes. Cached: the gate asks
+        on every request, and with thousands of series the answer takes milliseconds to compute."""
+        found = self._carried.get(release_ids)
+        if found is None:
+            codes = frozenset(c for rid in release_ids for c in self.releases[rid].series)
+            found = (tuple(s for s in self.series.values() if s.code in codes), codes)
+            if len(self._carried) > 64:
+                self._carried.clear()
+            self._carried[release_ids] = found
+        return found
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def first_time(self, key: str) -> bool:
+        """True once per key for this opened snapshot: operator log lines are said once, not
+        on every request."""
+        with self._said_lock:
+            if key in self._said:
+                return False
+            self._said.add(key)
+            return True
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one request; instants come back in UTC whatever the host's zone."""
+        cur = self.con.cursor()
+        cur.execute("SET TimeZone = 'UTC'")
+        cur.execute("SET enable_progress_bar = false")
+        return cur
+
+
+def open_snapshot(path: Path) -> Snapshot:
+    con = duckdb.connect(str(path), read_only=True)
+    snapshot = Snapshot(path, con)
+    # The snapshot's metadata (every release with its series) stays for the life of the process:
+    # move it out of the garbage collector's full scans, which otherwise pause a busy server
+    # for tens of milliseconds each time they walk these millions of references.
+    gc.freeze()
+    return snapshot
+
+
+class WarehouseReader:
+    def __init__(self, data_dir: Path):
+        self.store = SnapshotStore(data_dir)
+        self._lock = threading.Lock()
+        self._snapshot: Snapshot | None = None
+        self._pid: int | None = None
+
+    def snapshot(self) -> Snapshot:
+        """The current snapshot, reconnecting if the symlink moved (or after a fork)."""
+        target = self.store.current()
+        if target is None:
+            raise WarehouseUnavailable(
+                f"no warehouse snapshot in {self.store.data_dir}; run `statpub load` first")
+        snap = self._snapshot
+        if snap is not None and snap.path == target and self._pid == os.getpid():
+            return snap
+        with self._lock:
+            snap = self._snapshot
+            if snap is None or snap.path != target or self._pid != os.getpid():
+                previous = snap if self._pid == os.getpid() else None
+                snap = open_snapshot(target)
+                if previous is not None:  # a release approved late goes public with a new snapshot
+                    snap.public_seen = previous.public_seen
+                self._snapshot, self._pid = snap, os.getpid()
+            return snap
+
+
+def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
+    history: dict[str, list[HistoryItem]] = {}
+    for rid, day, change, rzh, ren, prev in cur.execute(
+        "SELECT release_id, date, change, reason_zh, reason_en, previous_instant "
+        "FROM release_history ORDER BY release_id, position"
+    ).fetchall():
+        history.setdefault(rid, []).append(
+            HistoryItem(day, change, rzh, ren, prev.astimezone(UTC) if prev else None))
+    for rid, changes in read_detected_changes(cur).items():
+        # Hand edits without a notice still count as changes, after the notices of calendar.yaml.
+        unexplained = [HistoryItem(c.detected_at.astimezone(BEIJING).date(), c.change, None, None,
+                                   c.previous_instant, detected=True) for c in changes if not c.explained]
+        history[rid] = [*history.get(rid, []), *unexplained]
+    review = read_review(cur)
+    out = {}
+    for row in cur.execute(
+        "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, series, "
+        "revision_stage, revision_reason_zh, revision_reason_en, observation_count, position, "
+        "json_extract_string(entry_json, '$.revision.corrects') "
+        "FROM releases ORDER BY instant, position"
+    ).fetchall():
+        (rid, tzh, ten, kind, instant, state, hours, series, stage, rrzh, rren, count, pos, corrects) = row
+        out[rid] = ReleaseInfo(rid, tzh, ten, kind, instant.astimezone(UTC), state,
+                               timedelta(hours=hours), tuple(series), stage, rrzh, rren, count, pos,
+                               tuple(history.get(rid, ())), review.get(rid, ReviewState()), corrects)
+    return out
+
+
+def _read_series(cur: duckdb.DuckDBPyConnection) -> dict[str, SeriesInfo]:
+    rows = cur.execute(
+        "SELECT code, topic, name_zh, name_en, unit_zh, unit_en, frequency, measure, cumulative, "
+        "decimals, prices, definition_zh, definition_en, source_zh, source_en, components, tolerance, "
+        "growth_of, disclosure_control, position FROM series ORDER BY position"
+    ).fetchall()
+    return {row[0]: SeriesInfo(*row[:15], tuple(row[15]), *row[16:]) for row in rows}

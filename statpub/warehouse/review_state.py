@@ -1,0 +1,105 @@
+"""The review state of each release as a snapshot holds it, read once when the snapshot is opened.
+
+A release's latest approval is valid when its content hash equals the hash the loader computed for
+the content now in the snapshot; the comparison happens here, per snapshot, never per request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import duckdb
+
+APPROVED = "approved"
+NEEDS_APPROVAL = "needs-approval"
+VOID = "void"
+PARTS = ("data", "texts", "entry")
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    approval: str = NEEDS_APPROVAL  # approved | needs-approval | void
+    content_hash: str | None = None
+    approved_by: str | None = None  # of the latest approval, valid or not
+    approved_at: datetime | None = None
+    changed: tuple[str, ...] = ()  # for a void approval: data, texts and/or entry
+    approvals: int = 0  # how many approvals the release has had (history)
+    public_since: datetime | None = None  # once published, for ever
+
+    @property
+    def approved(self) -> bool:
+        return self.approval == APPROVED
+
+    def explain(self) -> str:
+        """Why the release is (or is not) cleared for publication, for operators."""
+        if self.public_since is not None:
+            return f"published since {self.public_since.isoformat()}"
+        if self.approval == APPROVED:
+            return f"approved by {self.approved_by} at {self.approved_at.isoformat()}"
+        if self.approval == VOID:
+            what = ", ".join(self.changed) or "content"
+            return (f"approval void: the {what} changed after {self.approved_by} approved it at "
+                    f"{self.approved_at.isoformat()}; run `statpub check` and `statpub approve` again")
+        return "needs approval: no reviewer has approved it (`statpub check`, then `statpub approve`)"
+
+
+@dataclass(frozen=True)
+class DetectedChange:
+    release_id: str
+    detected_at: datetime
+    change: str
+    previous_instant: datetime | None
+    new_instant: datetime | None
+    explained: bool
+
+
+def has_table(cur: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(UTC) if value is not None else None
+
+
+def read_review(cur: duckdb.DuckDBPyConnection) -> dict[str, ReviewState]:
+    """Release id → review state. A snapshot without the review tables has nothing approved."""
+    if not has_table(cur, "release_content"):
+        return {}
+    content = {rid: (h, {"data": d, "texts": t, "entry": e}, _utc(since)) for rid, h, d, t, e, since in
+               cur.execute("SELECT release_id, content_hash, data_hash, texts_hash, entry_hash, public_since "
+                           "FROM release_content").fetchall()}
+    latest: dict[str, tuple] = {}
+    counts: dict[str, int] = {}
+    for row in cur.execute(
+        "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash "
+        "FROM approvals ORDER BY position"
+    ).fetchall():
+        latest[row[0]] = row
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    out = {}
+    for rid, (current, parts, since) in content.items():
+        approval = latest.get(rid)
+        if approval is None:
+            out[rid] = ReviewState(content_hash=current, public_since=since)
+            continue
+        _rid, reviewer, at, approved_hash, *approved_parts = approval
+        valid = approved_hash == current
+        changed = () if valid else tuple(
+            name for name, old in zip(PARTS, approved_parts, strict=True) if old != parts[name])
+        out[rid] = ReviewState(APPROVED if valid else VOID, current, reviewer, _utc(at), changed,
+                               counts[rid], since)
+    return out
+
+
+def read_detected_changes(cur: duckdb.DuckDBPyConnection) -> dict[str, list[DetectedChange]]:
+    if not has_table(cur, "schedule_changes"):
+        return {}
+    out: dict[str, list[DetectedChange]] = {}
+    for rid, at, change, prev, new, explained in cur.execute(
+        "SELECT release_id, detected_at, change, previous_instant, new_instant, explained "
+        "FROM schedule_changes ORDER BY detected_at, release_id"
+    ).fetchall():
+        out.setdefault(rid, []).append(DetectedChange(rid, _utc(at), change, _utc(prev), _utc(new), explained))
+    return out

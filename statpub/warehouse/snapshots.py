@@ -1,0 +1,143 @@
+"""Versioned warehouse snapshots and the atomic swap.
+
+The ETL never writes to the file readers use. It copies the current snapshot to a new numbered
+file (`statpub_v000042.duckdb`), writes there, checkpoints, closes, fsyncs, and then replaces the
+`current` symlink with `os.replace` (atomic on POSIX). A failure or `kill -9` at any moment leaves
+`current` pointing at the previous, complete snapshot. Names are never reused: DuckDB caches open
+databases per path inside a process, so a reused name would keep serving the old inode.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from statpub.kernel.errors import UserError
+from statpub.warehouse.schema import migrate
+
+SNAPSHOT_RE = re.compile(r"^statpub_v(\d{6})\.duckdb$")
+CURRENT = "current"
+KEEP_SNAPSHOTS = 3
+
+
+class SnapshotStore:
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+
+    @property
+    def current_link(self) -> Path:
+        return self.data_dir / CURRENT
+
+    def current(self) -> Path | None:
+        """The snapshot file readers should use, or None before the first load."""
+        try:
+            target = os.readlink(self.current_link)
+        except (FileNotFoundError, NotADirectoryError):
+            return None
+        except OSError:
+            raise UserError(f"{self.current_link} is not a symlink; restore it with `ln -sfn "
+                            "statpub_vNNNNNN.duckdb current` or run `statpub load`") from None
+        return self.data_dir / target
+
+    def versions(self) -> list[int]:
+        if not self.data_dir.is_dir():
+            return []
+        found = (SNAPSHOT_RE.match(p.name) for p in self.data_dir.iterdir())
+        return sorted(int(m.group(1)) for m in found if m)
+
+    def path_for(self, version: int) -> Path:
+        return self.data_dir / f"statpub_v{version:06d}.duckdb"
+
+    @contextmanager
+    def writer_lock(self) -> Iterator[None]:
+        """One writer at a time; a second load fails fast instead of waiting silently."""
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.data_dir / ".write.lock", "w") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise UserError(f"another load is writing to {self.data_dir}; try again when it ends") from None
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    @contextmanager
+    def build(self) -> Iterator[tuple[duckdb.DuckDBPyConnection, Path]]:
+        """Yield a read-write connection on a new snapshot that starts as a copy of the current one.
+
+        On normal exit the snapshot is checkpointed, closed, synced and swapped in; on an exception
+        it is deleted and `current` is untouched. Hold `writer_lock()` around this."""
+        new_path = self.path_for(max(self.versions(), default=0) + 1)
+        previous = self.current()
+        if previous is not None:
+            shutil.copyfile(previous, new_path)
+        con = duckdb.connect(str(new_path))
+        try:
+            con.execute("SET temp_directory = ?", [str(self.data_dir / "tmp")])
+            con.execute("SET enable_progress_bar = false")
+            migrate(con)
+            yield con, new_path
+            con.execute("CHECKPOINT")
+            con.close()
+        except BaseException:
+            con.close()
+            _remove(new_path)
+            _remove(new_path.with_name(new_path.name + ".wal"))
+            raise
+        _fsync(new_path)
+        self.publish(new_path)
+        self.collect_garbage()
+
+    def publish(self, snapshot: Path) -> None:
+        tmp_link = self.data_dir / f".{CURRENT}.{os.getpid()}"
+        _remove(tmp_link)
+        os.symlink(snapshot.name, tmp_link)
+        os.replace(tmp_link, self.current_link)
+        _fsync_dir(self.data_dir)
+
+    def collect_garbage(self, keep: int = KEEP_SNAPSHOTS) -> None:
+        """Drop old snapshots and orphans of killed loads (numbers above `current`). Call only
+        under `writer_lock()`. Readers that still hold an old file keep its open inode; each new
+        snapshot carries every vintage, so nothing published is lost."""
+        current = self.current()
+        if current is None or not SNAPSHOT_RE.match(current.name):
+            return
+        current_version = int(SNAPSHOT_RE.match(current.name).group(1))
+        older = [v for v in self.versions() if v < current_version]
+        doomed = older[: max(0, len(older) - (keep - 1))]
+        doomed += [v for v in self.versions() if v > current_version]
+        for version in doomed:
+            path = self.path_for(version)
+            _remove(path)
+            _remove(path.with_name(path.name + ".wal"))
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
