@@ -20,18 +20,18 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.etl import review_stages as review
 from statpub.etl.interpretations import check_and_load
 from statpub.etl.long_layout import read_long_csv, read_long_xlsx
+from statpub.etl.review_config import load_review_config
 from statpub.etl.sources import read_provenance, sha256_of
 from statpub.etl.staging import SourceContext
 from statpub.etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
 from statpub.etl.validate import ReleaseCheck
 from statpub.etl.wide_layout import load_mapping, read_wide_xlsx
-from statpub.etl import review_stages as review
-from statpub.etl.review_config import load_review_config
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
-from statpub.kernel.content import Calendar, Release
+from statpub.kernel.content import Calendar, Catalogue, ContentRoot, Release
 from statpub.kernel.errors import Problem, UserError, ValidationFailed
 from statpub.warehouse.snapshots import SnapshotStore
 
@@ -47,6 +47,7 @@ class LoadResult:
     awaiting: list[str] = field(default_factory=list)
     rows: int = 0
     seconds: float = 0.0
+    planned: int = 0  # releases to load (for progress)
 
 
 @dataclass(frozen=True)
@@ -97,118 +98,47 @@ def _guard_published(calendar: Calendar, previous: PreviousState) -> list[Proble
     return problems
 
 
+@dataclass
+class Plan:
+    """What a load will do, decided before anything is written."""
+
+    to_load: list[Release]
+    fingerprints: dict[str, str]
+    state: dict[str, str]  # content_state of the new snapshot, but for per-release fingerprints
+    unchanged: bool  # nothing to load and no metadata changed: keep the current snapshot
+
+
 def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clock,
          user: str | None = None, progress: Progress | None = None) -> LoadResult:
     started = time.perf_counter()
     started_at = datetime.now(UTC)
-    step = {"done": 0, "total": 0}
-
-    def say(message: str) -> None:
-        if progress is not None:
-            progress(message, step["done"], step["total"])
-
     content = settings.content
     catalogue = content.load_catalogue()
     calendar = content.load_calendar(catalogue)
-    review_config = load_review_config(content)
     unknown = [r for r in release_ids or [] if r not in calendar.by_id]
     if unknown:
         raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
     store = SnapshotStore(settings.warehouse_dir)
     now = clock.now()
-    user = user or getpass.getuser()
     result = LoadResult(snapshot=None)
-    log = {"load_id": uuid.uuid4().hex, "started_at": started_at.isoformat(), "user": user,
+    log = {"load_id": uuid.uuid4().hex, "started_at": started_at.isoformat(), "user": user or getpass.getuser(),
            "host": socket.gethostname(), "releases": [], "files": [], "rows": 0}
+    say = _reporter(progress, result)
     try:
         with store.writer_lock():
             previous = _previous_state(store.current(), now)
-            problems = _guard_published(calendar, previous)
-            catalogue_sha = sha256_of(content.catalogue_path)
-            calendar_sha = sha256_of(content.calendar_path)
-            review_state = review.state_entries(content)
-            # Disclosure rules shape the published rows: a change reloads what is not public.
-            rules_sha = f"{catalogue_sha}+{review_state['review']}"
-            wanted = [r for r in calendar.releases if not release_ids or r.id in release_ids]
-            to_load, fingerprints = [], {}
-            for release in wanted:
-                if not content.release_dir(release.id).is_dir():
-                    result.awaiting.append(release.id)  # announced; its data has not arrived yet
-                    continue
-                fp = release_fingerprint(content.root, release, rules_sha)
-                fingerprints[release.id] = fp
-                before = previous.files.get(release.id, ":")
-                if before == fp or (release.id in previous.public and before.split(":")[0] == fp.split(":")[0]):
-                    result.skipped.append(release.id)
-                    fingerprints[release.id] = before
-                elif release.id in previous.public:
-                    problems.append(Problem(f"releases/{release.id}", None, None, None,
-                                            f"release {release.id} has gone public; its files changed, but "
-                                            "published figures are never overwritten (publish a revision, or "
-                                            f"a correction with `statpub correct {release.id}`)"))
-                else:
-                    to_load.append(release)
-            if problems:
-                raise ValidationFailed(problems, context="load refused")
-            unchanged_meta = (previous.content.get("catalogue") == catalogue_sha
-                              and previous.content.get("calendar") == calendar_sha
-                              and all(previous.content.get(k) == v for k, v in review_state.items()))
-            if not to_load and unchanged_meta:
+            plan = _plan(content, calendar, release_ids, previous, result)
+            if plan.unchanged:
                 say("warehouse up to date")
                 result.snapshot = store.current().name if store.current() else None
                 result.seconds = time.perf_counter() - started
                 return result
-            step["total"] = len(to_load)
             with store.build() as (con, path):
-                con.execute("SET TimeZone = 'UTC'")
                 say(f"building {path.name}")
-                sync_catalogue(con, catalogue)
-                review.record_schedule_changes(con, calendar, now)
-                sync_calendar(con, calendar)
-                removed = [rid for (rid,) in con.execute(
-                    "SELECT DISTINCT release_id FROM observations").fetchall() if rid not in calendar.by_id]
-                for rid in removed:
-                    _delete_release(con, rid)
-                all_problems: list[Problem] = []
-                source_index = 0
-                for release in sorted(to_load, key=lambda r: (r.instant, r.id)):
-                    say(f"reading {release.id}")
-                    contexts, release_problems = _stage_release(con, content.root, release, source_index,
-                                                                settings.warehouse_dir / "tmp")
-                    source_index += len(release.sources)
-                    if not release_problems:
-                        say(f"validating {release.id}")
-                        release_problems = ReleaseCheck(con, release, catalogue, contexts).run()
-                    if not release_problems:
-                        release_problems = check_and_load(con, release.id, content.release_dir(release.id),
-                                                          f"releases/{release.id}")
-                    if release_problems:
-                        all_problems += release_problems
-                        continue
-                    say(f"writing {release.id}")
-                    rows = _write_release(con, release, contexts)
-                    review.after_write(con, release.id, catalogue, review_config)
-                    result.loaded.append(release.id)
-                    result.rows += rows
-                    step["done"] += 1
-                    log["files"] += [{"release": release.id, "file": c.file, "sha256": c.sha256,
-                                      "rows": c.rows, "encoding": c.encoding} for c in contexts]
-                    _drop_stage(con, contexts)
-                if all_problems:
-                    raise ValidationFailed(all_problems, context="load failed; nothing was changed")
-                refresh_counts(con)
-                review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
-                state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
-                for rid in calendar.by_id:
-                    fp = fingerprints.get(rid) if rid in result.loaded or rid in result.skipped else previous.files.get(rid)
-                    if fp is not None:
-                        state[f"release:{rid}"] = fp
-                con.execute("DELETE FROM content_state")
-                con.executemany("INSERT INTO content_state VALUES (?, ?)", [[k, v] for k, v in state.items()])
-                log.update(releases=result.loaded, rows=result.rows)
+                _build(con, settings, catalogue, calendar, plan, previous, now, result, log, say)
                 con.execute(
                     "INSERT INTO load_log VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'ok', NULL, ?)",
-                    [log["load_id"], started_at, datetime.now(UTC), user, log["host"], result.loaded,
+                    [log["load_id"], started_at, datetime.now(UTC), log["user"], log["host"], result.loaded,
                      json.dumps(log["files"], ensure_ascii=False), result.rows, path.name],
                 )
                 result.snapshot = path.name
@@ -221,6 +151,99 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     _append_log(store, log)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _reporter(progress: Progress | None, result: LoadResult) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message, len(result.loaded), result.planned)
+    return say
+
+
+def _plan(content: ContentRoot, calendar: Calendar, release_ids: list[str] | None, previous: PreviousState,
+          result: LoadResult) -> Plan:
+    """Which releases to load (files or entry changed), which to skip, and what refuses the load:
+    a release that has gone public may not change its files, instant or state."""
+    problems = _guard_published(calendar, previous)
+    catalogue_sha = sha256_of(content.catalogue_path)
+    calendar_sha = sha256_of(content.calendar_path)
+    review_state = review.state_entries(content)
+    # Disclosure rules shape the published rows: a change reloads what is not public.
+    rules_sha = f"{catalogue_sha}+{review_state['review']}"
+    to_load, fingerprints = [], {}
+    for release in (r for r in calendar.releases if not release_ids or r.id in release_ids):
+        if not content.release_dir(release.id).is_dir():
+            result.awaiting.append(release.id)  # announced; its data has not arrived yet
+            continue
+        fp = fingerprints[release.id] = release_fingerprint(content.root, release, rules_sha)
+        before = previous.files.get(release.id, ":")
+        if before == fp or (release.id in previous.public and before.split(":")[0] == fp.split(":")[0]):
+            result.skipped.append(release.id)
+            fingerprints[release.id] = before
+        elif release.id in previous.public:
+            problems.append(Problem(f"releases/{release.id}", None, None, None,
+                                    f"release {release.id} has gone public; its files changed, but "
+                                    "published figures are never overwritten (publish a revision, or "
+                                    f"a correction with `statpub correct {release.id}`)"))
+        else:
+            to_load.append(release)
+    if problems:
+        raise ValidationFailed(problems, context="load refused")
+    state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
+    unchanged = not to_load and all(previous.content.get(k) == v for k, v in state.items())
+    result.planned = len(to_load)
+    return Plan(sorted(to_load, key=lambda r: (r.instant, r.id)), fingerprints, state, unchanged)
+
+
+def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalogue, calendar: Calendar,
+           plan: Plan, previous: PreviousState, now: datetime, result: LoadResult, log: dict,
+           say: Callable[[str], None]) -> None:
+    """Write the new snapshot: metadata, each release to load (all of them or none), then the
+    review stages and the content state."""
+    content = settings.content
+    review_config = load_review_config(content)
+    con.execute("SET TimeZone = 'UTC'")
+    sync_catalogue(con, catalogue)
+    review.record_schedule_changes(con, calendar, now)
+    sync_calendar(con, calendar)
+    for (rid,) in con.execute("SELECT DISTINCT release_id FROM observations").fetchall():
+        if rid not in calendar.by_id:
+            _delete_release(con, rid)
+    all_problems: list[Problem] = []
+    source_index = 0
+    for release in plan.to_load:
+        say(f"reading {release.id}")
+        contexts, problems = _stage_release(con, content.root, release, source_index,
+                                            settings.warehouse_dir / "tmp")
+        source_index += len(release.sources)
+        if not problems:
+            say(f"validating {release.id}")
+            problems = ReleaseCheck(con, release, catalogue, contexts).run()
+        if not problems:
+            problems = check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
+        if problems:
+            all_problems += problems
+            continue
+        say(f"writing {release.id}")
+        result.rows += _write_release(con, release, contexts)
+        review.after_write(con, release.id, catalogue, review_config)
+        result.loaded.append(release.id)
+        log["files"] += [{"release": release.id, "file": c.file, "sha256": c.sha256,
+                          "rows": c.rows, "encoding": c.encoding} for c in contexts]
+        _drop_stage(con, contexts)
+    if all_problems:
+        raise ValidationFailed(all_problems, context="load failed; nothing was changed")
+    refresh_counts(con)
+    review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
+    state = dict(plan.state)
+    for rid in calendar.by_id:
+        kept = rid in result.loaded or rid in result.skipped
+        fp = plan.fingerprints.get(rid) if kept else previous.files.get(rid)
+        if fp is not None:
+            state[f"release:{rid}"] = fp
+    con.execute("DELETE FROM content_state")
+    con.executemany("INSERT INTO content_state VALUES (?, ?)", [[k, v] for k, v in state.items()])
+    log.update(releases=result.loaded, rows=result.rows)
 
 
 def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release, first_index: int,

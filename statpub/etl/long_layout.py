@@ -166,7 +166,3 @@ def _csv_message(message: str) -> str:
     first = message.strip().splitlines()[0] if message.strip() else "unreadable CSV"
     return f"the CSV could not be read as a table: {first[:300]}"
 
-
-def empty_stage(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    create_stage_table(con, table, rows_to_table([]))
-

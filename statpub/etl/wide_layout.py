@@ -16,6 +16,7 @@ A small declaration beside the file (`<file>.mapping.yaml`) maps labels and colu
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -83,34 +84,40 @@ def read_wide_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Pat
     if problem:
         return [problem]
     formulas_wb, _ = open_workbook(path, ctx.file, read_only=False, data_only=False)
-    sheet, problem = pick_sheet(workbook, mapping.sheet or ctx.sheet, ctx.file)
-    if problem:
-        return [problem]
-    ctx.sheet = sheet.title
-    formula_sheet = formulas_wb[sheet.title] if formulas_wb is not None else None
-    grid = _grid_with_merges(sheet)
-    problems: list[Problem] = []
+    try:
+        sheet, problem = pick_sheet(workbook, mapping.sheet or ctx.sheet, ctx.file)
+        if problem:
+            return [problem]
+        ctx.sheet = sheet.title
+        formula_sheet = formulas_wb[sheet.title] if formulas_wb is not None else None
+        problems: list[Problem] = []
 
-    def at(row: int | None, col: str | None, message: str) -> None:
-        problems.append(Problem(ctx.file, ctx.sheet, row, col, message))
+        def at(row: int | None, col: str | None, message: str) -> None:
+            problems.append(Problem(ctx.file, ctx.sheet, row, col, message))
 
-    wanted = {normalise_header(h): role for h, role in mapping.columns.items()}
-    header_index = None
-    for i, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
-        found = {normalise_header(v) for v in values}
-        if set(wanted) <= found:
-            header_index = i
-            break
-    if header_index is None:
-        at(None, None, "no header row with the declared columns "
-           f"{', '.join(mapping.columns)} in the first {HEADER_SEARCH_ROWS} rows")
+        staged = _stage_sheet(_grid_with_merges(sheet), formula_sheet, mapping, ctx, at)
+    finally:
+        workbook.close()
+        if formulas_wb is not None:
+            formulas_wb.close()
+    if problems:
         return problems
-    header = grid[header_index]
-    label_pos = _column_index(mapping.label_column)
-    unit_pos = next((i for i, v in enumerate(header) if normalise_header(v) in UNIT_HEADERS), None)
-    ctx.columns = {"series_code": f"{mapping.label_column} ({header[label_pos] or ''})"}
+    create_stage_table(con, table, rows_to_table(staged))
+    ctx.rows = len(staged)
+    return []
 
-    columns: dict[str, tuple[int, str | None, str | None]] = {}  # role → (position, period, unit)
+
+def _header_row(grid: list[list], wanted: dict[str, str]) -> int | None:
+    for i, values in enumerate(grid[:HEADER_SEARCH_ROWS]):
+        if set(wanted) <= {normalise_header(v) for v in values}:
+            return i
+    return None
+
+
+def _mapped_columns(header: list, header_index: int, wanted: dict[str, str], mapping: WideMapping,
+                    at: Callable) -> dict[str, tuple[int, str | None, str | None]]:
+    """role → (position, period, unit) for each declared column of the header row."""
+    columns = {}
     for pos, value in enumerate(header):
         role = wanted.get(normalise_header(value))
         if role is None:
@@ -118,27 +125,38 @@ def read_wide_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Pat
         name, unit = split_unit(str(value))
         period = _column_period(name, mapping)
         if period is None:
-            at(header_index + 1, column_letter(pos),
-               f"header {value!r} is not a period and the mapping declares no `period`")
+            at(header_index + 1, column_letter(pos), f"header {value!r} is not a period and the mapping declares no `period`")
             continue
         columns[role] = (pos, period, unit)
+    return columns
 
+
+def _stage_sheet(grid: list[list], formula_sheet, mapping: WideMapping, ctx: SourceContext,
+                 at: Callable) -> list[tuple]:
+    """The staged rows of the table (one per mapped figure); problems go to `at`."""
+    wanted = {normalise_header(h): role for h, role in mapping.columns.items()}
+    header_index = _header_row(grid, wanted)
+    if header_index is None:
+        at(None, None, f"no header row with the declared columns {', '.join(mapping.columns)} "
+           f"in the first {HEADER_SEARCH_ROWS} rows")
+        return []
+    header = grid[header_index]
+    label_pos = _column_index(mapping.label_column)
+    unit_pos = next((i for i, v in enumerate(header) if normalise_header(v) in UNIT_HEADERS), None)
+    ctx.columns = {"series_code": f"{mapping.label_column} ({header[label_pos] or ''})"}
+    columns = _mapped_columns(header, header_index, wanted, mapping, at)
     declared_rows = {_label(k)[0]: v for k, v in mapping.rows.items()}
     ignored = {_label(k)[0] for k in mapping.ignore_rows}
+    body = grid[header_index + 1:]
+    footnote_start = next((offset for offset, values in enumerate(body)
+                           if _label(values[label_pos] if label_pos < len(values) else None)[0]
+                           .startswith(("注", "附注", "资料来源", "数据来源"))), len(body))
+    notes = _footnotes(body[footnote_start:])
     seen: set[str] = set()
     staged: list[tuple] = []
-    body = grid[header_index + 1:]
-    footnote_start = len(body)
-    for offset, values in enumerate(body):
-        label, _ = _label(values[label_pos] if label_pos < len(values) else None)
-        if label.startswith(("注", "附注", "资料来源", "数据来源")):
-            footnote_start = offset
-            break
-    notes = _footnotes(body[footnote_start:])
     for offset, values in enumerate(body[:footnote_start]):
         row_number = header_index + 2 + offset
-        raw_label = values[label_pos] if label_pos < len(values) else None
-        label, label_marks = _label(raw_label)
+        label, label_marks = _label(values[label_pos] if label_pos < len(values) else None)
         if not label or label in ignored:
             continue
         roles = declared_rows.get(label)
@@ -154,33 +172,33 @@ def read_wide_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Pat
                     at(row_number, mapping.label_column, f"row {label!r} maps unknown column role {role!r}")
                 continue
             pos, period, header_unit = columns[role]
-            letter = column_letter(pos)
-            raw = values[pos] if pos < len(values) else None
-            if raw is None and formula_sheet is not None:
-                formula = formula_sheet.cell(row=row_number, column=pos + 1).value
-                if isinstance(formula, str) and formula.startswith("="):
-                    at(row_number, letter, f"cell holds a formula ({formula[:40]}) with no computed value; "
-                       "save the workbook from Excel or paste values")
-                    continue
-            text = cell_text(raw)
-            cleaned, value_marks = split_marks(to_halfwidth(text or ""))
-            if cleaned.strip() in PLACEHOLDERS:
+            figure = _figure(values, pos, row_number, formula_sheet, at)
+            if figure is None:
                 continue
-            marks = label_marks + value_marks
-            note = " ".join(notes.get(m, f"注{m}") for m in dict.fromkeys(marks)) or None
-            staged.append((row_number, letter, code, period, cleaned, mapping.status, note, None, None,
-                           header_unit or row_unit))
+            cleaned, value_marks = figure
+            note = " ".join(notes.get(m, f"注{m}") for m in dict.fromkeys(label_marks + value_marks)) or None
+            staged.append((row_number, column_letter(pos), code, period, cleaned, mapping.status, note, None,
+                           None, header_unit or row_unit))
     for label in declared_rows:
         if label not in seen:
             at(None, mapping.label_column, f"row {label!r} declared in the mapping is not in the sheet")
-    workbook.close()
-    if formulas_wb is not None:
-        formulas_wb.close()
-    if problems:
-        return problems
-    create_stage_table(con, table, rows_to_table(staged))
-    ctx.rows = len(staged)
-    return []
+    return staged
+
+
+def _figure(values: list, pos: int, row_number: int, formula_sheet, at: Callable) -> tuple[str, str] | None:
+    """(text, footnote marks) of one cell, or None when it carries no figure (—, …, empty) or
+    holds a formula without a saved value (a problem)."""
+    raw = values[pos] if pos < len(values) else None
+    if raw is None and formula_sheet is not None:
+        formula = formula_sheet.cell(row=row_number, column=pos + 1).value
+        if isinstance(formula, str) and formula.startswith("="):
+            at(row_number, column_letter(pos), f"cell holds a formula ({formula[:40]}) with no computed value; "
+               "save the workbook from Excel or paste values")
+            return None
+    cleaned, marks = split_marks(to_halfwidth(cell_text(raw) or ""))
+    if cleaned.strip() in PLACEHOLDERS:
+        return None
+    return cleaned, marks
 
 
 def _column_period(header_name: str, mapping: WideMapping) -> str | None:

@@ -95,10 +95,6 @@ class Catalogue(Strict):
     def by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}
 
-    @cached_property
-    def topics_by_code(self) -> dict[str, Topic]:
-        return {t.code: t for t in self.topics}
-
 
 class SourceFile(Strict):
     file: str

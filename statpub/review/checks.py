@@ -39,9 +39,6 @@ class Report:
     def errors(self) -> list[Finding]:
         return errors(self.findings)
 
-    def for_release(self, release_id: str) -> list[Finding]:
-        return [f for f in self.findings if f.release in (release_id, ALL)]
-
     def to_dict(self) -> dict:
         return {"snapshot": self.snapshot, "releases": self.releases, "load_failed": self.load_failed,
                 "errors": len(self.errors), "findings": [f.to_dict() for f in self.findings]}

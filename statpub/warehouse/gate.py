@@ -80,36 +80,6 @@ def _observations_sql(where: str, *, latest: bool) -> str:
     return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
 
 
-@dataclass(frozen=True)
-class _PublicView:
-    visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
-    ids: tuple[str, ...]
-    delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
-
-
-# Per snapshot: the instants at which what the public sees can change (release instants and
-# approval times), and the public view of each interval between them, computed on first use.
-_VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, _PublicView]]] = \
-    weakref.WeakKeyDictionary()
-
-
-def _public_view(snapshot: Snapshot, now: datetime) -> _PublicView:
-    """What is public and what is delayed at `now`. Both change only at one of the snapshot's
-    instants, so a gate costs a bisection, not a pass over every release of the calendar
-    (hundreds in a real office's history)."""
-    entry = _VIEWS.get(snapshot)
-    if entry is None:
-        entry = _VIEWS.setdefault(snapshot, (publication.change_points(list(snapshot.releases.values())), {}))
-    points, views = entry
-    epoch = bisect.bisect_right(points, now)
-    view = views.get(epoch)
-    if view is None:
-        visible = tuple(r for r in snapshot.releases.values() if publication.is_public(r, now))
-        delayed = tuple(r for r in snapshot.releases.values() if publication.is_delayed(r, now))
-        view = views[epoch] = _PublicView(visible, tuple(r.id for r in visible), delayed)
-    return view
-
-
 def _placeholders(items: tuple | list) -> str:
     # Only "?" markers are pasted into the SQL; every value is bound.
     return ", ".join("?" for _ in items)
@@ -122,7 +92,7 @@ class Gate:
         self.snapshot = snapshot
         self.now = now
         self.reader = reader
-        view = _public_view(snapshot, now)
+        view = publication.public_view(snapshot, now)
         if reader.role == "public":
             self._visible = view.visible
         else:
@@ -139,7 +109,7 @@ class Gate:
                 log.warning("release %s is not public at its instant %s: %s", release.id,
                             release.instant.isoformat(), release.review.explain())
 
-    def _note_public(self, view: _PublicView) -> None:
+    def _note_public(self, view: publication.PublicView) -> None:
         """Log each release going public, once per process, with the instant a gate first served
         it. The first gate of a process only takes note of what is public already. Per request this
         costs a tuple comparison; the sets are compared only when the public releases changed."""

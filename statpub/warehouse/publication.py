@@ -10,9 +10,12 @@ release whose instant has passed without one is *delayed*.
 
 from __future__ import annotations
 
+import bisect
+import weakref
+from dataclasses import dataclass
 from datetime import datetime
 
-from statpub.warehouse.reader import ReleaseInfo
+from statpub.warehouse.reader import ReleaseInfo, Snapshot
 
 
 def public_since(release: ReleaseInfo) -> datetime | None:
@@ -46,3 +49,33 @@ def status(release: ReleaseInfo, at: datetime) -> str:
 def change_points(releases: list[ReleaseInfo] | tuple[ReleaseInfo, ...]) -> list[datetime]:
     """Every instant at which what is public can change (instants and approval times), sorted."""
     return sorted({t for r in releases for t in (r.instant, public_since(r)) if t is not None})
+
+
+@dataclass(frozen=True)
+class PublicView:
+    visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
+    ids: tuple[str, ...]
+    delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
+
+
+# Per snapshot: the instants at which what the public sees can change (release instants and
+# approval times), and the public view of each interval between them, computed on first use.
+_VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, PublicView]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def public_view(snapshot: Snapshot, now: datetime) -> PublicView:
+    """What is public and what is delayed at `now`. Both change only at one of the snapshot's
+    instants, so a gate costs a bisection, not a pass over every release of the calendar
+    (hundreds in a real office's history)."""
+    entry = _VIEWS.get(snapshot)
+    if entry is None:
+        entry = _VIEWS.setdefault(snapshot, (change_points(list(snapshot.releases.values())), {}))
+    points, views = entry
+    epoch = bisect.bisect_right(points, now)
+    view = views.get(epoch)
+    if view is None:
+        visible = tuple(r for r in snapshot.releases.values() if is_public(r, now))
+        delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, now))
+        view = views[epoch] = PublicView(visible, tuple(r.id for r in visible), delayed)
+    return view

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 import requests
 
-from tests.site.embargo_marks import embargo_marks
+from tests.dashboards.embargo_marks import embargo_marks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 RELEASE = "2025-gdp-final-verification"

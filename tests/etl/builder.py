@@ -9,7 +9,7 @@ import yaml
 
 from statpub.kernel.config import Settings
 
-CATALOGUE = Path(__file__).resolve().parents[1] / "etl_cases" / "catalogue.yaml"
+CATALOGUE = Path(__file__).resolve().parent / "cases" / "catalogue.yaml"
 
 
 class MiniRoot:

@@ -1,4 +1,4 @@
-"""Each folder in tests/etl_cases/ is a release a statistician might drop by mistake. Loading it
+"""Each folder in tests/etl/cases/ is a release a statistician might drop by mistake. Loading it
 must fail with exactly the expected problems (file, sheet, row, column, message) and change
 nothing: the previous snapshot keeps serving, byte for byte."""
 
@@ -16,7 +16,7 @@ from statpub.kernel.config import Settings
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.warehouse.snapshots import SnapshotStore
 
-CASES = Path(__file__).resolve().parents[1] / "etl_cases"
+CASES = Path(__file__).resolve().parent / "cases"
 CASE_NAMES = sorted(p.name for p in CASES.iterdir() if (p / "case.yaml").is_file())
 GOOD = "series_code,period,value,status,note\nGDP,2024-Q1,100,p,\nPART_A,2024-Q1,40,p,\nPART_B,2024-Q1,60,p,\n"
 

@@ -28,7 +28,13 @@ from statpub.dashboards.page_paths import is_page_path
 from statpub.kernel.clock import parse_instant
 from statpub.kernel.errors import StatpubError
 from statpub.review.linkpatrol import feed_links, html_links, ics_links, json_links
-from tests.site.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
+from tests.dashboards.dash_payloads import (
+    UPDATE,
+    body_for,
+    router_body,
+    router_output,
+    server_callbacks,
+)
 
 STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
 MAX_REQUESTS = 6000

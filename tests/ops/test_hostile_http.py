@@ -19,6 +19,14 @@ import pytest
 
 from statpub.dashboards.app import create_app
 from statpub.kernel.clock import Clock, parse_instant
+from tests.dashboards.dash_payloads import (
+    UPDATE,
+    body_for,
+    router_body,
+    router_output,
+    server_callbacks,
+)
+from tests.fixtures.press import PASSWORDS, add_accounts, private_site
 from tests.helpers import start_server
 from tests.ops.hostile import (
     FOREIGN_MARKERS,
@@ -29,8 +37,6 @@ from tests.ops.hostile import (
     named_routes,
     raw_request,
 )
-from tests.press.conftest import PASSWORDS, add_accounts, private_site
-from tests.site.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
 
 NOW = "2026-12-10T10:00:05+08:00"  # just after the demo release went public
 RELEASE = "2025-gdp-final-verification"

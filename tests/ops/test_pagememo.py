@@ -14,8 +14,8 @@ from statpub.dashboards.pagememo import MEMO_KEY, PageMemo
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
-from tests.site.dash_payloads import UPDATE, router_body
-from tests.site.embargo_marks import embargo_marks
+from tests.dashboards.dash_payloads import UPDATE, router_body
+from tests.dashboards.embargo_marks import embargo_marks
 
 RELEASE = "2025-gdp-final-verification"
 INSTANT = parse_instant("2026-12-10T10:00:00+08:00")

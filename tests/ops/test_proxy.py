@@ -11,7 +11,7 @@ import pytest
 from statpub.dashboards.app import create_app
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.kernel.errors import StatpubError
-from tests.press.conftest import PASSWORDS, add_accounts, private_site
+from tests.fixtures.press import PASSWORDS, add_accounts, private_site
 
 NOW = parse_instant("2026-12-10T10:00:05+08:00")
 

@@ -10,8 +10,8 @@ from statpub.etl.review_config import ConsistencyRules
 from statpub.review.consistency import Value, _cumulative, _growth
 from statpub.review.links import extract_links
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
+from tests.fixtures.content_edits import BEFORE_FINAL, edit_text
 from tests.helpers import run_cli
-from tests.review.content_edits import BEFORE_FINAL, edit_text
 
 RULES = ConsistencyRules(real_growth_gap_pp=5.0, nominal_growth_gap_pp=1.0, single_period_change_pct=60.0)
 

@@ -8,8 +8,8 @@ import feedparser
 from statpub.dashboards.app import create_app
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
+from tests.fixtures.content_edits import BEFORE_FINAL, clock_at, edit_source
 from tests.helpers import run_cli
-from tests.review.content_edits import BEFORE_FINAL, clock_at, edit_source
 
 ORIGINAL = "2025-q3-economy"
 CORRECTION = "2025-q3-economy-correction-1"

@@ -11,8 +11,8 @@ from icalendar import Calendar
 from statpub.dashboards.app import create_app
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
+from tests.fixtures.content_edits import BEFORE_FINAL, FINAL, clock_at, edit_text, reload
 from tests.helpers import run_cli
-from tests.review.content_edits import BEFORE_FINAL, FINAL, clock_at, edit_text, reload
 
 
 def _feeds(settings, now: str, lang: str = "en"):

@@ -14,7 +14,7 @@ from datetime import datetime
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.errors import NotFound
 from statpub.kernel.figures import Figure, render
-from statpub.kernel.flags import FLAGS, describe
+from statpub.kernel.flags import FLAGS
 from statpub.kernel.numbers import format_number
 from statpub.kernel.periods import Period, period_from_code
 from statpub.warehouse.gate import Gate
@@ -52,10 +52,6 @@ class Row:
 
     def period_label(self, lang: str) -> str:
         return period_from_code(self.period).label(lang, cumulative=self.series.cumulative)
-
-    def flag_text(self, lang: str) -> str:
-        return describe(self.status, lang) if self.status else ""
-
 
 @dataclass(frozen=True)
 class KeyFigure:

@@ -17,7 +17,6 @@ LATIN_SANS = "Arial"
 CJK_SERIF = "宋体"  # SimSun: body text of Chinese official documents
 CJK_SANS = "黑体"  # SimHei: headings
 CJK_SCREEN = "微软雅黑"  # Microsoft YaHei: slides
-CJK_FALLBACK = "Noto Sans CJK SC"
 
 
 @dataclass(frozen=True)

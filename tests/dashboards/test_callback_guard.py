@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 
-from tests.site.dash_payloads import UPDATE, body_for, router_body
+from tests.dashboards.dash_payloads import UPDATE, body_for, router_body
 
 VIEW = "explorer-graph.figure"
 

@@ -24,8 +24,8 @@ from statpub.kernel.errors import NotFound
 from statpub.kernel.numbers import format_number
 from statpub.warehouse.gate import PUBLIC, Gate, Reader
 from statpub.warehouse.reader import WarehouseReader
-from tests.press.conftest import LATER, TARGET, private_site
-from tests.press.packs import docx_text, open_pack, slide_texts
+from tests.features.press.packs import docx_text, open_pack, slide_texts
+from tests.fixtures.press import LATER, TARGET, private_site
 
 OFFICE = ("示例市统计局", "Statistics Bureau of the Example City")
 ALICE = Reader("alice", "press")

@@ -9,7 +9,7 @@ import feedparser
 from icalendar import Calendar
 
 from statpub.dashboards.app import create_app
-from tests.review.content_edits import FINAL, clock_at
+from tests.fixtures.content_edits import FINAL, clock_at
 
 
 def test_ics_is_valid_with_stable_uids_and_beijing_times(demo_settings):

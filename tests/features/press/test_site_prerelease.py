@@ -12,9 +12,9 @@ from statpub.dashboards.app import create_app
 from statpub.features.press.pages import BANNER_CLASS
 from statpub.features.press.service import access_log_for
 from statpub.kernel.clock import Clock
-from tests.press.conftest import PASSWORDS, TARGET, add_accounts, at, private_site
-from tests.press.test_web import _target_gdp
-from tests.site.dash_payloads import router_body
+from tests.dashboards.dash_payloads import router_body
+from tests.features.press.test_web import _target_gdp
+from tests.fixtures.press import PASSWORDS, TARGET, add_accounts, at, private_site
 
 
 @pytest.fixture

@@ -18,9 +18,9 @@ from statpub.features.press.service import access_log_for
 from statpub.kernel.numbers import format_number
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
+from tests.features.press.packs import open_pack
+from tests.fixtures.press import LATER, PASSWORDS, TARGET, TIMES, at
 from tests.helpers import run_cli
-from tests.press.conftest import LATER, PASSWORDS, TARGET, TIMES, at
-from tests.press.packs import open_pack
 
 USERS = {"none": None, "press": "alice", "reviewer": "rita", "disabled": "dora"}
 PAGE_CALLBACK = {

@@ -15,7 +15,7 @@ import requests
 from fsspec.implementations.http import HTTPFile
 from pyjstat import pyjstat
 
-from tests.api.conftest import AFTER, FINAL
+from tests.fixtures.api import AFTER, FINAL
 
 pytestmark = pytest.mark.slow
 

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from statpub.kernel.clock import parse_instant
-from tests.api.conftest import FINAL, FINAL_INSTANT
+from tests.fixtures.api import FINAL, FINAL_INSTANT
 
 pytestmark = pytest.mark.slow
 LEAD_SECONDS = 25

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 from openpyxl import load_workbook
 
 from statpub.dashboards.pages.explorer_model import ExplorerState, compute_view
-from tests.site.conftest import EMBARGOED
+from tests.fixtures.site import EMBARGOED
 
 QUERY = "series=GDP,GDP_PRIMARY&transform=pc1&start=2024-Q1&end=2025-Q4"
 

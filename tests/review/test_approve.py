@@ -15,8 +15,15 @@ from statpub.kernel.errors import ValidationFailed
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.publication import public_since
 from statpub.warehouse.reader import WarehouseReader
+from tests.fixtures.content_edits import (
+    BEFORE_FINAL,
+    FINAL,
+    clock_at,
+    edit_source,
+    edit_text,
+    reload,
+)
 from tests.helpers import run_cli
-from tests.review.content_edits import BEFORE_FINAL, FINAL, clock_at, edit_source, edit_text, reload
 
 
 def _snapshot(settings):

@@ -18,9 +18,9 @@ from statpub.kernel.clock import Clock
 from statpub.kernel.numbers import format_number
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
+from tests.features.press.test_matrix import render_page
+from tests.fixtures.press import LATER, PASSWORDS, TARGET, TIMES, add_accounts, at, private_site
 from tests.helpers import run_cli
-from tests.press.conftest import LATER, PASSWORDS, TARGET, TIMES, add_accounts, at, private_site
-from tests.press.test_matrix import render_page
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from statpub.features.press.pack import build_pack
 from statpub.features.press.pack.content import embargo_notice
 from statpub.warehouse.gate import Gate, Reader
 from statpub.warehouse.reader import WarehouseReader
-from tests.press.conftest import LATER
+from tests.fixtures.press import LATER
 
 pytestmark = pytest.mark.slow
 

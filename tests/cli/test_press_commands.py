@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
+from tests.features.press.packs import open_pack
+from tests.fixtures.press import TARGET, TIMES, private_site
 from tests.helpers import run_cli
-from tests.press.conftest import TARGET, TIMES, private_site
-from tests.press.packs import open_pack
 
 
 def test_user_add_list_disable(tmp_path, demo_settings):

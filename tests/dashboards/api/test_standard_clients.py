@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.api.conftest import AFTER, FINAL
+from tests.fixtures.api import AFTER, FINAL
 
 pytestmark = pytest.mark.slow
 
