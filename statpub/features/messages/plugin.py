@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from statpub.dashboards.hooks import hookimpl
 from statpub.dashboards.services import services
-from statpub.features.messages import api, blocks, public_web, staff_web
+from statpub.features.messages import api, blocks, public_web, staff_apps, staff_web
 from statpub.features.messages.service import Office
 from statpub.features.messages.words import w
 
@@ -16,6 +16,7 @@ def install_site(app):
     server.register_blueprint(public_web.blueprint)
     server.register_blueprint(api.blueprint)
     server.register_blueprint(staff_web.blueprint)
+    server.register_blueprint(staff_apps.blueprint)
 
 
 @hookimpl

@@ -174,7 +174,7 @@ def published_list():
     gate = services().gate()
     search = (f'<form method="get" action="/messages" role="search"><label for="q">{e(w("search_label", lang))}</label>'
               f'<input id="q" name="q" value="{e(q)}" maxlength="100">'
-              + (f'<input type="hidden" name="lang" value="en">' if lang == "en" else "")
+              + ('<input type="hidden" name="lang" value="en">' if lang == "en" else "")
               + (f'<input type="hidden" name="about" value="{e(about)}">' if about else "")
               + f' <button type="submit">{e(w("search", lang))}</button></form>')
     items = "".join(reply_item(r, lang, gate) for r in rows) or f"<p>{e(w('no_replies', lang))}</p>"

@@ -17,7 +17,6 @@ from statpub.features.messages.frame import e, frame, lang_of_request, link, par
 from statpub.features.messages.public_web import office, same_origin
 from statpub.features.messages.records import beijing_day, store_secret
 from statpub.features.messages.stats import clusters
-from statpub.features.messages.words import w
 from statpub.kernel.errors import UserError
 
 blueprint = Blueprint("messages_staff", __name__)

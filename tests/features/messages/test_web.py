@@ -200,3 +200,35 @@ def test_staff_matrix_of_contact_data(site, who, sees_contact, allowed):
         assert "secret.person" not in site.get(public).get_data(as_text=True)
     assert json.dumps(site.get(f"/api/v1/messages/{code}").get_json()).find("secret") < 0
 
+
+
+def test_application_online_to_reply_letter(site):
+    import io
+
+    from docx import Document
+
+    page = site.get("/applications/new").get_data(as_text=True)
+    form = {"token": _token(page), "applicant_type": "natural_person", "applicant_name": "李四", "id_type": "身份证",
+            "id_number": "310101199001015678", "contact": "lisi@example.org", "address": "示例路2号",
+            "description": HOSTILE + " 2025年统计年鉴电子版", "preferred_form": "electronic", "preferred_channel": "email"}
+    assert site.post("/applications", data={**form, "website": "x"}).status_code == 400
+    done = site.post("/applications", data=form)
+    assert done.status_code == 201
+    number = re.search(r'id="application-number">([0-9-]+)<', done.get_data(as_text=True)).group(1)
+    as_staff(site, "li", "responder")
+    detail = site.get(f"/staff/applications/{number}").get_data(as_text=True)
+    assert "李四" in detail and "<script>alert" not in detail
+    token = _token(detail)
+    site.post(f"/staff/applications/{number}", data={"action": "replied", "reason": "已答复", "outcome": "disclosed",
+                                                     "token": token})
+    letter = site.get(f"/staff/applications/{number}/reply.docx")
+    assert letter.status_code == 200 and "no-store" in letter.headers["Cache-Control"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(letter.data)).paragraphs)
+    assert number in text and "予以公开" in text and "六十日内" in text
+    assert site.get(f"/staff/applications/{number}/extension.docx").status_code == 404
+    as_staff(site, "zhao", "reviewer")
+    assert "李四" not in site.get(f"/staff/applications/{number}").get_data(as_text=True)
+    assert "李四" not in site.get("/staff/applications").get_data(as_text=True)
+    as_staff(site, "pat", "press")
+    assert site.get("/staff/applications").status_code == 403
+    site.delete_cookie(STAFF_COOKIE)
