@@ -72,6 +72,37 @@ def create() -> Response:
     return response
 
 
+LIST_PARAMS = {"q", "about", "limit", "offset"}
+
+
+@blueprint.get("")
+def published() -> Response:
+    """Published replies (question as edited for privacy, reply, department, dates), newest first."""
+    unknown = sorted(set(request.args) - LIST_PARAMS)
+    if unknown:
+        raise UserError(f"{unknown[0]}: unknown parameter")
+    about = request.args.get("about") or None
+    if about is not None and not subjects.ABOUT_RE.match(about):
+        raise UserError("about: release:<id>, series:<code> or topic:<code>")
+    if len(request.args.get("q", "")) > 100:
+        raise UserError("q: at most 100 characters")
+    numbers = {}
+    for name, upper, default in (("limit", 200, 20), ("offset", 100000, 0)):
+        text = request.args.get(name, "")
+        if text and (not text.isdigit() or int(text) > upper or (name == "limit" and int(text) < 1)):
+            raise UserError(f"{name}: a whole number up to {upper}")
+        numbers[name] = int(text) if text else default
+    total, rows = Office(services().settings).lists.published(about=about, q=request.args.get("q", "")[:100],
+                                                              **numbers)
+    items = [{"code": r["code"], "about": r["about"], "category": r["category"],
+              "question": {"zh": r["question_zh"], "en": r["question_en"]},
+              "reply": {"zh": r["reply_zh"], "en": r["reply_en"]}, "department": r["department"],
+              "received": r["received_on"], "answered": r["answered_on"]} for r in rows]
+    response = jsonify(total=total, **numbers, replies=items)
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return response
+
+
 @blueprint.get("/<code>")
 def status(code: str) -> Response:
     if request.args:
@@ -109,8 +140,20 @@ def openapi_paths() -> dict:
         "answered": {"type": ["string", "null"], "format": "date"}}}
     code = {"name": "code", "in": "path", "required": True, "schema": {"type": "string", "pattern": r"^[0-9A-Z-]{14}$"},
             "description": "The query code (查询码) given on submission", "example": "0000-0000-0000"}
+    query = [{"name": n, "in": "query", "required": False, "schema": sc, "description": d} for n, sc, d in (
+        ("q", {"type": "string", "maxLength": 100}, "words in the question or reply (zh or en)"),
+        ("about", {"type": "string", "pattern": subjects.ABOUT_RE.pattern}, "release:<id>, series:<code> or topic:<code>"),
+        ("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "at most this many (default 20)"),
+        ("offset", {"type": "integer", "minimum": 0, "maximum": 100000}, "skip this many"))]
+    replies = {"type": "object", "required": ["total", "limit", "offset", "replies"], "properties": {
+        "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
+        "replies": {"type": "array", "items": {"type": "object"}}}}
     return {"paths": {
-        "/api/v1/messages": {"post": {
+        "/api/v1/messages": {"get": {
+            "summary": "Published replies, newest first (searchable)", "parameters": query,
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": replies}}},
+                          "400": {"description": "Bad parameter", **ERROR}, "429": {"description": "Rate limit", **ERROR}}},
+                             "post": {
             "summary": "Send a message (question, rating, suggestion, error report) about a public subject",
             "description": "Rate limited per client address (429 with Retry-After); the same text about the same "
                            "subject within the duplicate window is refused (409). Reply due in working days.",
