@@ -81,7 +81,7 @@ def published() -> Response:
     unknown = sorted(set(request.args) - LIST_PARAMS)
     if unknown:
         raise UserError(f"{unknown[0]}: unknown parameter")
-    about = request.args.get("about") or None
+    about = request.args.get("about")
     if about is not None and not subjects.ABOUT_RE.match(about):
         raise UserError("about: release:<id>, series:<code> or topic:<code>")
     if len(request.args.get("q", "")) > 100:
