@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.etl import register_load
 from statpub.etl import review_stages as review
 from statpub.etl.interpretations import check_and_load
 from statpub.etl.long_layout import read_long_csv, read_long_xlsx
@@ -188,7 +189,8 @@ def _plan(content: ContentRoot, calendar: Calendar, release_ids: list[str] | Non
             to_load.append(release)
     if problems:
         raise ValidationFailed(problems, context="load refused")
-    state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
+    state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state,
+             "register": register_load.fingerprint(content.root)}
     unchanged = not to_load and all(previous.content.get(k) == v for k, v in state.items())
     result.planned = len(to_load)
     return Plan(sorted(to_load, key=lambda r: (r.instant, r.id)), fingerprints, state, unchanged)
@@ -234,6 +236,8 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
         raise ValidationFailed(all_problems, context="load failed; nothing was changed")
     refresh_counts(con)
     review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
+    say("register")
+    register_load.sync_register(con, content.root, now)
     state = dict(plan.state)
     for rid in calendar.by_id:
         kept = rid in result.loaded or rid in result.skipped

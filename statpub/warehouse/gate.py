@@ -33,6 +33,8 @@ from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
 from statpub.warehouse import publication
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
+from statpub.warehouse.register_gate import RegisterView
+from statpub.warehouse.register_state import next_change, state_of
 
 ROLES = ("public", "press", "reviewer", "responder")
 log = logging.getLogger("statpub.gate")
@@ -186,10 +188,22 @@ class Gate:
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
     def next_instant(self) -> datetime | None:
-        """The next instant at which a public answer may change (bounds every cache)."""
+        """The next instant at which a public answer may change (bounds every cache): a release
+        instant, or a change of the register (an item going public, lapsing or withdrawn)."""
         upcoming = [r.instant for r in self.snapshot.releases.values()
                     if r.publishable_state and r.instant > self.now]
+        register = next_change(state_of(self.snapshot), self.now)
+        if register is not None:
+            upcoming.append(register)
         return min(upcoming, default=None)
+
+    @property
+    def register(self) -> RegisterView:
+        """The proactive-disclosure register as this reader may see it now."""
+        view = self.__dict__.get("_register")
+        if view is None:
+            view = self.__dict__["_register"] = RegisterView(self.snapshot, self.now, self.reader.role)
+        return view
 
     def _release_ids(self, as_of: datetime | None) -> list[str]:
         if as_of is None:
