@@ -24,6 +24,7 @@ from tools.demo_files import (
     write_yaml,
 )
 from tools.demo_model import QUARTERS, SECTORS, YEARS, Figures, build, q
+from tools.demo_register import approve_register, write_register
 
 REPO = Path(__file__).resolve().parents[1]
 CN_Q = {1: "一季度", 2: "1—2季度", 3: "1—3季度", 4: "1—4季度"}
@@ -262,7 +263,9 @@ def generate(root: Path) -> None:
     write_yaml(root / "calendar.yaml", {"timezone": "Asia/Shanghai", "prerelease_window_hours": 24,
                                         "releases": writer.releases}, banner)
     write_yaml(releases / "review.yaml", REVIEW_RULES, banner)
+    register_items = write_register(root)
     approve_demo(root)
+    approve_register(root, register_items)
 
 
 def main() -> None:

@@ -10,13 +10,30 @@ from collections.abc import Callable
 import dash
 from flask import Flask, jsonify, request
 
-from statpub.dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo, plotlyjs
+from statpub.dashboards import (
+    callback_guard,
+    downloads,
+    feeds,
+    http,
+    page_paths,
+    pagememo,
+    plotlyjs,
+)
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
-from statpub.dashboards.i18n import HTML_LANG, lang_or_default
-from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
 from statpub.dashboards.hooks import plugin_manager
+from statpub.dashboards.i18n import HTML_LANG, lang_or_default
+from statpub.dashboards.pages import (
+    calendar,
+    catalogue,
+    explorer,
+    home,
+    not_found,
+    release,
+    series,
+    topic,
+)
 from statpub.dashboards.services import Services, services
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings, resolve_settings

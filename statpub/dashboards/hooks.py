@@ -56,6 +56,20 @@ class SiteHooks:
     def api_paths(self):
         """What a feature adds to the API's OpenAPI document: {"paths": {...}, "schemas": {...}}."""
 
+    @hookspec
+    def searchable_documents(self, settings, gate):
+        """Texts this feature publishes, for the site's search: a list of dicts with `id` (unique
+        within the feature), `kind` (e.g. "faq"), `lang`, `title`, `body`, `url` and optionally
+        `published` (ISO instant). Only what `gate` — always the public gate — shows now: the index
+        is shared by everyone."""
+
+    @hookspec
+    def annual_report_sections(self, settings, year):
+        """Sections of the yearly report on open government information (政府信息公开工作年度报告)
+        computed from this feature's records for `year`: a list of dicts with `number` (the section's
+        place in the report), `title` {zh, en} and `tables`, each {caption {zh, en}, columns [{zh,
+        en}], rows [[{zh, en} label, numbers…]]}. Counts only, never personal data."""
+
     @hookspec(firstresult=True)
     def prerelease_access_list(self, gate, release_id):
         """Who had pre-release access to a release, for its page once public: a list of

@@ -141,6 +141,15 @@ def _file(*types: str) -> dict:
     return {t: {"schema": {"type": "string", "format": "binary"}} for t in types}
 
 
+# The same building blocks for features adding paths through the `api_paths` hook.
+operation = _op
+path_parameter = _path
+json_content = _json
+file_content = _file
+reference = _ref
+query_parameters = _query
+
+
 def document(extensions: list[dict] | None = None) -> dict:
     """The document, with what features add (`api_paths` hook: their paths and schemas)."""
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from statpub.kernel.clock import parse_instant
 from statpub.kernel.errors import StatpubError, UserError
 from statpub.kernel.periods import PeriodError, period_from_code
+from statpub.kernel.register_models import KINDS as REGISTER_KINDS
 from statpub.kernel.transforms import TRANSFORMS
 
 SERIES_CODE = re.compile(r"^[A-Z][A-Z0-9_]{1,47}$")
@@ -195,6 +196,38 @@ CITATION = (
           {"type": "string", "pattern": RELEASE_ID.pattern, "default": "latest"}),
     Param("format", choice("text", "json"), "text", "text (plain) or json.",
           {"type": "string", "enum": ["text", "json"], "default": "text"}),
+)
+
+# The proactive-disclosure register and the site's search (statpub/features/register).
+ITEM_ID = RELEASE_ID
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_LIMIT = 100
+SEARCH_KINDS = ("release", "interpretation", "series", "register", "faq")
+
+REGISTER_ITEMS = (
+    Param("kind", choice(*REGISTER_KINDS), None, "Only items of this kind.",
+          {"type": "string", "enum": list(REGISTER_KINDS)}),
+    Param("matter", pattern(ITEM_ID, "matter id"), None, "Only items of this catalogue entry (matter).",
+          {"type": "string", "pattern": ITEM_ID.pattern}),
+    LIMIT, OFFSET,
+)
+
+REGISTER_CODES = (
+    Param("format", choice("json", "csv"), "json", "json, or csv (UTF-8 with BOM; one column per mapping).",
+          {"type": "string", "enum": ["json", "csv"], "default": "json"}),
+)
+
+SEARCH = (
+    Param("q", text(MAX_SEARCH_LENGTH), None,
+          "Words to find (Chinese is segmented into words; every word must occur); \"quoted\" for a phrase.",
+          {"type": "string", "minLength": 1, "maxLength": MAX_SEARCH_LENGTH, "pattern": "^[^\\x00-\\x1f]*\\S[^\\x00-\\x1f]*$"}),
+    Param("lang", choice("zh", "en"), None, "Only texts in this language.", {"type": "string", "enum": ["zh", "en"]}),
+    Param("kind", choice(*SEARCH_KINDS), None, "Only this kind of text.",
+          {"type": "string", "enum": list(SEARCH_KINDS)}),
+    Param("limit", bounded_int(1, MAX_SEARCH_LIMIT), 20, f"How many hits per page (1..{MAX_SEARCH_LIMIT}).",
+          {"type": "integer", "minimum": 1, "maximum": MAX_SEARCH_LIMIT, "default": 20}),
+    Param("offset", bounded_int(0, 10_000), 0, "How many hits to skip.",
+          {"type": "integer", "minimum": 0, "maximum": 10_000, "default": 0}),
 )
 
 NO_PARAMS: tuple[Param, ...] = ()

@@ -9,13 +9,13 @@ from dash import dcc, html
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.i18n import FREQUENCIES, href, lang_or_default, t, word
 from statpub.dashboards.services import current_gate
+from statpub.warehouse.gate import Gate
 
 PATH = "/catalogue"
 
 
-def layout(lang: object = None, **_query: object) -> html.Div:
-    lang = lang_or_default(lang)
-    gate = current_gate()
+def series_sections(gate: Gate, lang: str, heading: str = "H2") -> list[html.Section]:
+    """Every published series by topic, one table per topic (also part of the disclosure register)."""
     series = gate.series()
     sections = []
     for topic in gate.topics():
@@ -29,10 +29,17 @@ def layout(lang: object = None, **_query: object) -> html.Div:
         head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col")
                                    for k in ("indicator", "code", "unit", "frequency", "nav_explorer")]))
         sections.append(html.Section([
-            html.H2(dcc.Link(topic.name(lang), href=href(f"/topic/{topic.code}", lang)), id=f"topic-{topic.code}"),
+            getattr(html, heading)(dcc.Link(topic.name(lang), href=href(f"/topic/{topic.code}", lang)),
+                                   id=f"topic-{topic.code}"),
             html.Div(html.Table([html.Caption(topic.name(lang)), head, html.Tbody(rows)], className="data-table"),
                      className="table-wrap", tabIndex="0", role="region", **{"aria-label": topic.name(lang)}),
         ]))
+    return sections
+
+
+def layout(lang: object = None, **_query: object) -> html.Div:
+    lang = lang_or_default(lang)
+    sections = series_sections(current_gate(), lang)
     return page(lang, PATH, [html.H1(t("nav_catalogue", lang)), html.P(t("catalogue_intro", lang)), *sections],
                 active=PATH)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from statpub.dashboards.hooks import hookimpl
 from statpub.dashboards.services import services
-from statpub.features.messages import api, blocks, public_web, staff_apps, staff_web
+from statpub.features.messages import api, blocks, public_texts, public_web, staff_apps, staff_web
 from statpub.features.messages.service import Office
 from statpub.features.messages.words import w
 
@@ -32,3 +32,13 @@ def nav_links(lang):
 @hookimpl
 def api_paths():
     return api.openapi_paths()
+
+
+@hookimpl
+def searchable_documents(settings, gate):
+    return public_texts.faq_documents(Office(settings), gate)
+
+
+@hookimpl
+def annual_report_sections(settings, year):
+    return public_texts.report_sections(Office(settings), year)
