@@ -20,19 +20,33 @@ from statpub.dashboards.hooks import plugin_manager
 from statpub.dashboards.services import Services, services
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings, resolve_settings
+from statpub.warehouse.objectstore import follower_for
 from statpub.warehouse.reader import WarehouseReader
 
 # Page modules, each with `register(app)`; their order is the order of the navigation.
 PAGES = (home, explorer, release, calendar, series, catalogue, not_found)
 
 
+FOLLOWER_KEY = "statpub.snapshot_follower"
+
+
 def register_health(server: Flask) -> None:
+    # With an object store configured (STATPUB_OBJECT_STORE_URL), this node follows its snapshots.
+    follower = follower_for(server.extensions[request_services.EXTENSION_KEY].settings.warehouse_dir)
+    server.extensions[FOLLOWER_KEY] = follower
+
     @server.get("/healthz")
     def healthz():
         gate = services().gate()
         nxt = gate.next_instant()
-        return jsonify(status="ok", snapshot=gate.snapshot.name, now=gate.now.isoformat(),
-                       next_instant=nxt.isoformat() if nxt else None)
+        extra = {}
+        status = "ok"
+        if follower is not None:
+            extra["object_store"] = follower.status()
+            if extra["object_store"]["reachable"] is False:
+                status = "degraded"  # still serving the snapshot it has: stays in the balancer
+        return jsonify(status=status, snapshot=gate.snapshot.name, now=gate.now.isoformat(),
+                       next_instant=nxt.isoformat() if nxt else None, **extra)
 
 
 # HTTP routes on the Flask server, each a `register(server)`. Other features add theirs here
