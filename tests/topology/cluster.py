@@ -46,7 +46,8 @@ class Topology:
 
     def shared_env(self) -> dict[str, str]:
         return {**self.s3.env(), "STATPUB_DATABASE_URL": self.database_url, "STATPUB_CLOCK_ANCHOR": self.anchor,
-                "STATPUB_NOW": self.now, "STATPUB_OBJECT_STORE_POLL": "0.5"}
+                "STATPUB_NOW": self.now, "STATPUB_OBJECT_STORE_POLL": "0.5",
+                "STATPUB_TRUSTED_PROXIES": "1"}  # nginx forwards the client's address
 
     @property
     def loader(self) -> Settings:
