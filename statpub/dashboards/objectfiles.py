@@ -25,7 +25,7 @@ from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings
 from statpub.kernel.jobs import Job, Occurrence, at_instants, hookimpl
 from statpub.warehouse.gate import Gate
-from statpub.warehouse.objectstore import ObjectStore
+from statpub.warehouse.objectstore import COMPLETE, ObjectStore, read_json
 from statpub.warehouse.reader import WarehouseReader
 
 PUBLIC = "public"
@@ -77,8 +77,9 @@ def publish_files(settings: Settings, clock: Clock, store: ObjectStore, client=N
     client = client or store.client()
     report = PublishReport()
     gate = Gate(WarehouseReader(settings.warehouse_dir).snapshot(), clock.now())
-    site = create_app(settings, clock).server.test_client()  # an anonymous, public reader
+    site = create_app(settings, clock, follow_store=False).server.test_client()  # an anonymous, public reader
     public = [r for r in gate.visible_releases() if r.observation_count and gate.is_public(r)]
+    complete = set(read_json(store, client, COMPLETE) or ())
     for release in public:
         marker = f"{PUBLIC}/{FILES}/{release.id}/.complete"
         if _exists(client, store, marker):
@@ -88,6 +89,10 @@ def publish_files(settings: Settings, clock: Clock, store: ObjectStore, client=N
             if not _upload(client, store, site, f"{release.id}/{name}", report):
                 report.not_public.append(f"{release.id}/{name}")
         client.put_object(Bucket=store.bucket, Key=store.key(marker), Body=b"{}", ContentType="application/json")
+        complete.add(release.id)
+    if complete != set(read_json(store, client, COMPLETE) or ()):  # nodes redirect to these
+        client.put_object(Bucket=store.bucket, Key=store.key(COMPLETE), Body=json.dumps(sorted(complete)).encode(),
+                          ContentType="application/json", CacheControl="public, max-age=5")
     _publish_latest(client, store, site, public[-1].id if public else None, report)
     if report.uploaded:
         log.info(json.dumps({"event": "files_published", "count": len(report.uploaded),

@@ -38,7 +38,12 @@ from statpub.warehouse.snapshots import SNAPSHOT_RE, SnapshotStore
 
 ENV_URL = "STATPUB_OBJECT_STORE_URL"
 ENV_POLL = "STATPUB_OBJECT_STORE_POLL"  # seconds between a node's looks at current.json (default 2)
+# Where the public reads `public/` (the CDN, or the bucket's public address): pinned files of the
+# vintages listed complete there are answered with a redirect to it.
+ENV_FILES_BASE = "STATPUB_FILES_BASE_URL"
 POINTER = "snapshots/current.json"
+COMPLETE = "public/api/v1/files/complete.json"  # the vintages whose files are all uploaded
+FOLLOWER_KEY = "statpub.snapshot_follower"
 log = logging.getLogger("statpub.objectstore")
 
 
@@ -99,10 +104,15 @@ def upload_snapshot(store: ObjectStore, data_dir: Path, client=None) -> dict | N
 
 
 def read_pointer(store: ObjectStore, client) -> dict | None:
+    return read_json(store, client, POINTER)
+
+
+def read_json(store: ObjectStore, client, name: str):
+    """The JSON object stored under `name`, or None when there is none."""
     from botocore.exceptions import ClientError
 
     try:
-        body = client.get_object(Bucket=store.bucket, Key=store.key(POINTER))["Body"].read()
+        body = client.get_object(Bucket=store.bucket, Key=store.key(name))["Body"].read()
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
             return None
@@ -113,13 +123,22 @@ def read_pointer(store: ObjectStore, client) -> dict | None:
 class SnapshotFollower:
     """Keeps one node's local snapshot folder at the store's current snapshot."""
 
-    def __init__(self, store: ObjectStore, data_dir: Path, poll_seconds: float = 2.0):
+    def __init__(self, store: ObjectStore, data_dir: Path, poll_seconds: float = 2.0,
+                 files_base: str | None = None):
         self.store = store
+        self.files_base = (files_base or "").rstrip("/") or None
+        self.public_vintages: frozenset[str] = frozenset()
         self.snapshots = SnapshotStore(data_dir)
         self.poll_seconds = poll_seconds
         self._client = None
         self._state = {"reachable": None, "last_ok": None, "error": None, "following": None}
         self._lock = threading.Lock()
+
+    def file_url(self, vintage: str, rest: str) -> str | None:
+        """The public address of a pinned file on the store / CDN, once its vintage is complete."""
+        if self.files_base is None or vintage not in self.public_vintages:
+            return None
+        return f"{self.files_base}/api/v1/files/{vintage}/{rest}"
 
     def status(self) -> dict:
         with self._lock:
@@ -131,6 +150,8 @@ class SnapshotFollower:
             self._client = self._client or self.store.client()
             pointer = read_pointer(self.store, self._client)
             changed = pointer is not None and self._adopt(pointer)
+            if self.files_base:
+                self.public_vintages = frozenset(read_json(self.store, self._client, COMPLETE) or ())
         except Exception as error:  # noqa: BLE001 - any failure: keep serving what we have
             self._record_failure(error)
             return False
@@ -209,8 +230,9 @@ def follower_for(data_dir: Path, env: Mapping[str, str] | None = None) -> Snapsh
     with _followers_lock:
         follower = _followers.get(key)
         if follower is None:
-            poll = float((os.environ if env is None else env).get(ENV_POLL, "2"))
-            follower = SnapshotFollower(store, Path(data_dir), poll)
+            source = os.environ if env is None else env
+            follower = SnapshotFollower(store, Path(data_dir), float(source.get(ENV_POLL, "2")),
+                                        source.get(ENV_FILES_BASE))
             follower.poll()  # the first look before serving, so a new node starts current
             threading.Thread(target=follower.run_forever, args=(threading.Event(),),
                              name="statpub-snapshot-follower", daemon=True).start()

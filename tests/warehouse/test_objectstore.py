@@ -103,3 +103,18 @@ def test_the_files_job_is_registered_with_the_scheduler(site, place):
     jobs = {job.name: job for job in load_jobs(site)}
     assert "objectstore.files" in jobs
     assert jobs["objectstore.files"].next_due(INSTANT - timedelta(seconds=1)) == INSTANT
+
+
+def test_pinned_files_redirect_to_the_store_once_complete_and_public(place, site, monkeypatch):
+    from statpub.dashboards.app import create_app
+    from statpub.dashboards.objectfiles import publish_files
+
+    publish_files(site, Clock(start=INSTANT + timedelta(seconds=1)), place)
+    monkeypatch.setenv("STATPUB_FILES_BASE_URL", "https://files.example.org/statpub/")
+    after = create_app(site, Clock(start=INSTANT + timedelta(seconds=5))).server.test_client()
+    moved = after.get(f"/api/v1/files/{RELEASE}/values.csv")
+    assert moved.status_code == 302
+    assert moved.headers["Location"] == f"https://files.example.org/statpub/api/v1/files/{RELEASE}/values.csv"
+    assert after.get("/api/v1/files/latest/values.csv").status_code == 200  # latest stays on the site
+    before = create_app(site, Clock(start=INSTANT - timedelta(seconds=5))).server.test_client()
+    assert before.get(f"/api/v1/files/{RELEASE}/values.csv").status_code == 404  # the gate first
