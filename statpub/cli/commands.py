@@ -115,9 +115,11 @@ def status_cmd(args: argparse.Namespace) -> int:
     awaiting = [r for r in gate.calendar() if not r.observation_count]
     nxt = gate.next_instant()
     from statpub.review.status import review_rows
+    from statpub.warehouse.diskuse import measure
 
     review = review_rows(gate)
-    info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public),
+    disk = measure(settings.warehouse_dir, snapshot.path)
+    info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public), "disk": disk.as_json(),
             "embargoed": [r.id for r in embargoed], "awaiting_data": [r.id for r in awaiting],
             "next_instant": nxt.isoformat() if nxt else None,
             "latest_public": public[-1].id if public else None, "review": review}
@@ -142,6 +144,9 @@ def status_cmd(args: argparse.Namespace) -> int:
     if awaiting:
         out.print("awaiting data: " + ", ".join(r.id for r in awaiting))
     out.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")
+    out.print(f"disk: {disk.summary()}")
+    for warning in disk.warnings():
+        out.print(f"[yellow]warning:[/] {warning}")
     return 0
 
 

@@ -85,10 +85,18 @@ def _clock(clock: Clock) -> Finding:
 
 
 def _disk(settings: Settings) -> Finding:
-    folder = settings.warehouse_dir if settings.warehouse_dir.exists() else settings.root
-    free = shutil.disk_usage(folder).free
-    level = OK if free >= MIN_FREE_BYTES else WARN
-    return Finding("disk", level, f"{free / 1024**3:.1f} GiB free in {folder}")
+    from statpub.warehouse.diskuse import measure
+    from statpub.warehouse.snapshots import SnapshotStore
+
+    try:
+        current = SnapshotStore(settings.warehouse_dir).current()
+    except StatpubError:
+        current = None
+    use = measure(settings.warehouse_dir, current)
+    warnings = use.warnings()
+    if use.fs_free < MIN_FREE_BYTES:
+        warnings.append(f"less than {MIN_FREE_BYTES // 1024**3} GiB free")
+    return Finding("disk", WARN if warnings else OK, "; ".join([use.summary(), *warnings]))
 
 
 def _chromium() -> Finding:

@@ -126,6 +126,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     say = _reporter(progress, result)
     try:
         with store.writer_lock():
+            store.collect_garbage()  # what killed loads left, even when this load has nothing to do
             previous = _previous_state(store.current(), now)
             plan = _plan(content, calendar, release_ids, previous, result)
             if plan.unchanged:
