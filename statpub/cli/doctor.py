@@ -25,8 +25,8 @@ class Finding:
 
 
 def run_checks(settings: Settings, clock: Clock) -> list[Finding]:
-    findings = [_content(settings), *_warehouse(settings, clock), _clock(clock), _disk(settings),
-                _chromium(), _fonts(), _plotlyjs()]
+    findings = [_content(settings), *_warehouse(settings, clock), _verify_sample(settings, clock), _clock(clock),
+                _disk(settings), _chromium(), _fonts(), _plotlyjs()]
     return findings
 
 
@@ -70,6 +70,27 @@ def _warehouse(settings: Settings, clock: Clock) -> list[Finding]:
         findings.append(Finding("clock", FAIL, f"the last load finished at {loaded.isoformat()}, after the "
                                                "clock's now: the clock is behind, releases would go out late"))
     return findings
+
+
+def _verify_sample(settings: Settings, clock: Clock) -> Finding:
+    """A quick sample of `statpub verify`: the newest published release and two others, rows and
+    texts against their manifests (`statpub verify --all` checks everything, files too)."""
+    from statpub.cli.verify import verify
+
+    try:
+        report = verify(settings, clock, files=False)
+    except StatpubError as exc:
+        return Finding("verify", WARN, exc.message)
+    except Exception as exc:
+        return Finding("verify", FAIL, f"{type(exc).__name__}: {exc}")
+    if report.drift:
+        return Finding("verify", FAIL, f"{len(report.drift)} difference(s) from what was published, e.g. "
+                                       f"{report.drift[0]} (`statpub verify --all`)")
+    if report.unrecorded:
+        return Finding("verify", WARN, "published without a manifest: " + ", ".join(report.unrecorded[:5])
+                       + " (`statpub manifests record`)")
+    return Finding("verify", OK, f"sample of {len(report.checked)} release(s) reads as published: "
+                                 + ", ".join(report.checked))
 
 
 def _clock(clock: Clock) -> Finding:

@@ -39,3 +39,58 @@ def _gc_args(p: argparse.ArgumentParser) -> None:
 
 
 gc_cmd.configure = _gc_args
+
+
+@command("manifests", "Record the manifest of every release gone public that has none (run after each instant).")
+def manifests_cmd(args: argparse.Namespace) -> int:
+    from statpub.cli.verify import record
+    from statpub.kernel.clock import clock_from_env
+
+    recorded = record(settings_of(args), clock_from_env(), files=not args.no_files)
+    if args.json:
+        print(json.dumps({"recorded": recorded}, ensure_ascii=False, indent=1))
+    else:
+        console().print(f"recorded {len(recorded)} manifest(s)" + (": " + ", ".join(recorded) if recorded else ""))
+    return 0
+
+
+def _manifests_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=["record"], help="record: manifests for releases public now without one")
+    p.add_argument("--no-files", action="store_true", help="rows and texts only, no pinned files")
+    p.add_argument("--json", action="store_true")
+
+
+manifests_cmd.configure = _manifests_args
+
+
+@command("verify", "Check published vintages against their manifests (exit 1 on any drift).")
+def verify_cmd(args: argparse.Namespace) -> int:
+    from statpub.cli.verify import verify
+    from statpub.kernel.clock import clock_from_env
+
+    report = verify(settings_of(args), clock_from_env(), every=args.all, release_ids=args.release or None,
+                    files=not args.no_files)
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False, indent=1))
+        return 0 if report.ok else 1
+    out = console()
+    out.print(f"checked {len(report.checked)} release(s), {report.series_checked} series, "
+              f"{report.files_checked} pinned file(s)")
+    for drift in report.drift:
+        out.print(f"[red]drift[/] {drift}")
+    if report.unrecorded:
+        out.print("[yellow]no manifest yet[/] (run `statpub manifests record`): " + ", ".join(report.unrecorded))
+    for change in report.format_changes:
+        out.print(f"[yellow]format version changed[/] {change}")
+    out.print("no drift" if report.ok else f"[red]{len(report.drift)} difference(s) from what was published[/]")
+    return 0 if report.ok else 1
+
+
+def _verify_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("release", nargs="*", help="published releases to verify (default: a sample and the newest)")
+    p.add_argument("--all", action="store_true", help="every published release")
+    p.add_argument("--no-files", action="store_true", help="rows and texts only, no pinned files")
+    p.add_argument("--json", action="store_true")
+
+
+verify_cmd.configure = _verify_args
