@@ -88,3 +88,18 @@ def test_demo_verifies_and_a_flipped_byte_in_a_served_file_is_named(demo_setting
     report = verify(settings, DEMO_NOW, every=True, files=False)
     assert [(d.release, d.what, d.series, d.period) for d in report.drift] == [
         ("2024-q3-economy", "value", "GDP", "2024-Q3")]
+
+
+def test_the_scheduler_records_manifests_at_publication_and_runs_retention(tmp_path: Path):
+    from statpub.cli.scheduler_commands import load_jobs
+    from statpub.kernel.jobs import Occurrence
+
+    settings = small_office(tmp_path)
+    jobs = {job.name: job for job in load_jobs(settings, plugins=[])}
+    assert {"warehouse.retention", "warehouse.manifests", "warehouse.verify"} <= set(jobs)
+    due = jobs["warehouse.manifests"].next_due(datetime(2024, 12, 1, tzinfo=UTC))
+    assert due == datetime(2024, 12, 10, 2, tzinfo=UTC)  # q1-final's instant
+    jobs["warehouse.manifests"].run(Occurrence("warehouse.manifests", due, 1, lambda: due))
+    assert set(ManifestRecord.open(manifests_dir(settings)).latest()) == {"q1", "q1-final"}
+    jobs["warehouse.retention"].run(Occurrence("warehouse.retention", due, 1, lambda: due))
+    jobs["warehouse.verify"].run(Occurrence("warehouse.verify", due, 1, lambda: due))
