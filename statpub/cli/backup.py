@@ -26,6 +26,7 @@ from pathlib import Path
 
 from statpub import __version__
 from statpub.kernel.config import Settings
+from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.errors import UserError
 from statpub.kernel.hashing import sha256_file
 from statpub.store import open_store
@@ -48,9 +49,9 @@ def backup(settings: Settings, dest: Path, now: datetime) -> dict:
     shutil.rmtree(partial, ignore_errors=True)
     store = SnapshotStore(settings.warehouse_dir)
     try:
-        with store.writer_lock():
+        with store.writer_lock(), disk_full_said("backup", dest.parent, "The site is unchanged."):
             description = _write_backup(settings, store, partial, now)
-        _write_sums(partial)
+            _write_sums(partial)
         if dest.exists():
             dest.rmdir()
         partial.rename(dest)

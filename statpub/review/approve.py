@@ -9,6 +9,7 @@ interpretation texts or the calendar entry changes the hash, and the approval is
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable
 from datetime import datetime
 
@@ -76,7 +77,17 @@ def approve_many(settings: Settings, release_ids: list[str], reviewer: str, cloc
     finally:
         cur.close()
     path = approvals_path(settings.content)
-    for approval in approvals:
-        append_approval(path, approval)
-    load(settings, clock=clock)
+    size_before = path.stat().st_size if path.is_file() else None
+    try:
+        for approval in approvals:
+            append_approval(path, approval)
+        load(settings, clock=clock)
+    except BaseException:
+        # Not in effect, so not recorded: the file goes back to what it was (a truncation needs no
+        # free space, so this works on a full disk too) and the previous snapshot keeps serving.
+        if size_before is None:
+            path.unlink(missing_ok=True)
+        else:
+            os.truncate(path, size_before)
+        raise
     return approvals

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.errors import UserError
 from statpub.warehouse import retention
 from statpub.warehouse.schema import migrate
@@ -79,24 +80,39 @@ class SnapshotStore:
         self.collect_garbage()
         new_path = self.path_for(max(self.versions(), default=0) + 1)
         previous = self.current()
-        if previous is not None:
-            shutil.copyfile(previous, new_path)
-        con = duckdb.connect(str(new_path))
-        try:
-            con.execute("SET temp_directory = ?", [str(self.data_dir / "tmp")])
-            con.execute("SET enable_progress_bar = false")
-            migrate(con)
-            yield con, new_path
-            con.execute("CHECKPOINT")
-            con.close()
-        except BaseException:
-            con.close()
-            _remove(new_path)
-            _remove(new_path.with_name(new_path.name + ".wal"))
-            raise
-        _fsync(new_path)
-        self.publish(new_path)
+        unchanged = f"Nothing was changed: {previous.name if previous else 'no snapshot'} still serves."
+        with disk_full_said(f"writing snapshot {new_path.name}", self.data_dir, unchanged):
+            try:
+                if previous is not None:
+                    shutil.copyfile(previous, new_path)
+                con = duckdb.connect(str(new_path))
+            except BaseException:
+                self._discard(new_path)
+                raise
+            try:
+                con.execute("SET temp_directory = ?", [str(self.data_dir / "tmp")])
+                con.execute("SET enable_progress_bar = false")
+                migrate(con)
+                yield con, new_path
+                con.execute("CHECKPOINT")
+                con.close()
+                _fsync(new_path)
+            except BaseException:
+                con.close()
+                self._discard(new_path)
+                raise
+            try:
+                self.publish(new_path)
+            except BaseException:
+                self._discard(new_path)
+                raise
         self.collect_garbage()
+
+    def _discard(self, snapshot: Path) -> None:
+        """Remove a snapshot that was never swapped in, with its WAL and the loader's scratch files."""
+        _remove(snapshot)
+        _remove(snapshot.with_name(snapshot.name + ".wal"))
+        shutil.rmtree(self.data_dir / "tmp", ignore_errors=True)
 
     def publish(self, snapshot: Path) -> None:
         tmp_link = self.data_dir / f".{CURRENT}.{os.getpid()}"
