@@ -153,3 +153,27 @@ def _restore_args(p: argparse.ArgumentParser) -> None:
 
 
 restore_cmd.configure = _restore_args
+
+
+@command("upgrade", "Bring a warehouse and store from an earlier statpub up to this version, in place.")
+def upgrade_cmd(args: argparse.Namespace) -> int:
+    from statpub.cli.upgrade import upgrade
+    from statpub.kernel.clock import clock_from_env
+
+    entry = upgrade(settings_of(args), clock_from_env(), files=not args.no_files)
+    if args.json:
+        print(json.dumps(entry, ensure_ascii=False, indent=1))
+    else:
+        console().print(f"upgraded {entry['from']} → {entry['to']}: schema {entry['schema'][0]} → "
+                        f"{entry['schema'][1]}, snapshot {entry['snapshot']}, store namespaces "
+                        f"{', '.join(entry['store_namespaces'])}, {len(entry['manifests_recorded'])} manifest(s) "
+                        "recorded; now run `statpub verify --all`")
+    return 0
+
+
+def _upgrade_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--no-files", action="store_true", help="manifests of rows and texts only (large warehouses)")
+    p.add_argument("--json", action="store_true")
+
+
+upgrade_cmd.configure = _upgrade_args
