@@ -105,7 +105,9 @@ def record(settings: Settings, clock: Clock, *, files: bool = True) -> list[str]
         site = SiteFiles(settings, clock) if files else None
         cur = snapshot.cursor()
         try:
-            for release in published(snapshot, clock.now()):
+            public = published(snapshot, clock.now())
+            mf.prepare(cur, [r.id for r in public if r.id not in have or site is not None])
+            for release in public:
                 if release.id not in have:
                     record_.append(_publication(cur, snapshot, release, folder, site, clock.now()))
                     done.append(release.id)
@@ -161,6 +163,7 @@ def verify(settings: Settings, clock: Clock, *, every: bool = False, release_ids
     site = SiteFiles(settings, clock) if files and chosen else None
     cur = snapshot.cursor()
     try:
+        mf.prepare(cur, [r.id for r in chosen])
         for release in chosen:
             manifest = manifests.get(release.id)
             if manifest is None:

@@ -36,9 +36,18 @@ MANIFEST_VERSION = "statpub-manifest/1"
 ROWS_DIGEST = "statpub-rows/1"
 GENESIS = "0" * 64
 
-_ROW_DIGESTS = (
-    "SELECT series_code, period, sha256(concat_ws(chr(9), period, coalesce(printf('%.17g', value), ''), "
-    "status, coalesce(note, ''))) AS h FROM observations WHERE release_id = ?")
+# Row digests of the releases at hand, computed in one pass over the observations (a snapshot of
+# ten million rows and hundreds of releases is scanned once, not once per release).
+_PREPARE = (
+    "CREATE OR REPLACE TEMP TABLE manifest_rows AS SELECT release_id, series_code, period, "
+    "sha256(concat_ws(chr(9), period, coalesce(printf('%.17g', value), ''), status, coalesce(note, ''))) AS h "
+    "FROM observations WHERE list_contains(?, release_id) ORDER BY release_id, series_code, period")
+_ROW_DIGESTS = "SELECT series_code, period, h FROM manifest_rows WHERE release_id = ?"
+
+
+def prepare(cur: duckdb.DuckDBPyConnection, release_ids: list[str]) -> None:
+    """Digest the rows of `release_ids` (call before the functions below, on the same cursor)."""
+    cur.execute(_PREPARE, [sorted(release_ids)])
 
 
 def manifests_dir(settings: Settings) -> Path:
