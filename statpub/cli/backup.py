@@ -4,7 +4,7 @@ A backup is a folder:
 
     statpub-backup.json     what it is: statpub version, when, the snapshot, its schema version
     content/                the content root: calendar.yaml and releases/ (with approvals.yaml)
-    warehouse/              the current snapshot, the `current` link, load_log.jsonl
+    warehouse/              the current snapshot, the `current` link, approvals.json, load_log.jsonl
     manifests/              the manifest record and its row sidecars
     store/                  the operational store (SQLite online backup, or pg_dump)
     SHA256SUMS              sha256 of every file above (`sha256sum -c SHA256SUMS` checks it too)
@@ -32,6 +32,7 @@ from statpub.kernel.hashing import sha256_file
 from statpub.store import open_store
 from statpub.store.backup import backup_store, restore_store
 from statpub.warehouse import holds
+from statpub.warehouse.approval_overlay import OVERLAY
 from statpub.warehouse.manifests import RECORD, exclusive, manifests_dir
 from statpub.warehouse.schema import schema_version
 from statpub.warehouse.snapshots import CURRENT, SnapshotStore
@@ -78,9 +79,9 @@ def _write_backup(settings: Settings, store: SnapshotStore, out: Path, now: date
     finally:
         holds.release(fd)
     (warehouse / CURRENT).symlink_to(current.name)
-    log = settings.warehouse_dir / "load_log.jsonl"
-    if log.is_file():
-        shutil.copyfile(log, warehouse / "load_log.jsonl")
+    for name in ("load_log.jsonl", OVERLAY):  # OVERLAY: approvals in effect beside the snapshot
+        if (settings.warehouse_dir / name).is_file():
+            shutil.copyfile(settings.warehouse_dir / name, warehouse / name)
     manifests = manifests_dir(settings)
     if (manifests / RECORD).is_file():
         with exclusive(manifests):
@@ -142,8 +143,9 @@ def restore(settings: Settings, source: Path) -> dict:
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     name = description["snapshot"]
     shutil.copyfile(source / "warehouse" / name, settings.warehouse_dir / name)
-    if (source / "warehouse" / "load_log.jsonl").is_file():
-        shutil.copyfile(source / "warehouse" / "load_log.jsonl", settings.warehouse_dir / "load_log.jsonl")
+    for extra in ("load_log.jsonl", OVERLAY):
+        if (source / "warehouse" / extra).is_file():
+            shutil.copyfile(source / "warehouse" / extra, settings.warehouse_dir / extra)
     if (source / "manifests").is_dir():
         shutil.copytree(source / "manifests", manifests_dir(settings), dirs_exist_ok=True)
     restore_store(open_store(settings), source / "store")

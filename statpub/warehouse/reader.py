@@ -20,7 +20,7 @@ import duckdb
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import StatpubError
 from statpub.kernel.lang import Paired
-from statpub.warehouse import holds
+from statpub.warehouse import approval_overlay, holds
 from statpub.warehouse.review_state import ReviewState, read_detected_changes, read_review
 from statpub.warehouse.snapshots import SnapshotStore
 
@@ -129,8 +129,10 @@ class Snapshot:
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
         self.path = path
         self.con = con
+        # Approvals recorded beside the snapshot since it was built (warehouse/approval_overlay.py).
+        self.overlay_stamp = approval_overlay.stamp(path.parent)
         cur = con.cursor()
-        self.releases = _read_releases(cur)
+        self.releases = _read_releases(cur, approval_overlay.read(path.parent))
         self.series = _read_series(cur)
         self.topics = [TopicInfo(*row) for row in cur.execute(
             "SELECT code, name_zh, name_en, position FROM topics ORDER BY position").fetchall()]
@@ -215,11 +217,13 @@ class WarehouseReader:
             raise WarehouseUnavailable(
                 f"no warehouse snapshot in {self.store.data_dir}; run `statpub load` first")
         snap = self._snapshot
-        if snap is not None and snap.path == target and self._pid == os.getpid():
+        overlay = approval_overlay.stamp(self.store.data_dir)
+        if snap is not None and snap.path == target and self._pid == os.getpid() and snap.overlay_stamp == overlay:
             return snap
         with self._lock:
             snap = self._snapshot
-            if snap is None or snap.path != target or self._pid != os.getpid():
+            if (snap is None or snap.path != target or self._pid != os.getpid()
+                    or snap.overlay_stamp != overlay):
                 previous = snap if self._pid == os.getpid() else None
                 snap = self._open_current(target)
                 if previous is not None:  # a release approved late goes public with a new snapshot
@@ -239,7 +243,7 @@ class WarehouseReader:
         return open_snapshot(target)
 
 
-def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
+def _read_releases(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> dict[str, ReleaseInfo]:
     history: dict[str, list[HistoryItem]] = {}
     for rid, day, change, rzh, ren, prev in cur.execute(
         "SELECT release_id, date, change, reason_zh, reason_en, previous_instant "
@@ -252,7 +256,7 @@ def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
         unexplained = [HistoryItem(c.detected_at.astimezone(BEIJING).date(), c.change, None, None,
                                    c.previous_instant, detected=True) for c in changes if not c.explained]
         history[rid] = [*history.get(rid, []), *unexplained]
-    review = read_review(cur)
+    review = read_review(cur, overlay)
     out = {}
     for row in cur.execute(
         "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, series, "

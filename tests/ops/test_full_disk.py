@@ -96,7 +96,7 @@ def test_an_approval_on_a_full_disk_is_not_recorded_and_the_previous_snapshot_se
     first = SnapshotStore(settings.warehouse_dir).current()
     approvals = settings.root / "releases" / "approvals.yaml"
     before = approvals.read_bytes() if approvals.exists() else None
-    _fill(small_disk)
+    _fill(small_disk, leave=0)
     done = run_cli("approve", "q1", "--reviewer", "审核员 Reviewer", settings=settings, now=BEFORE_Q1)
     assert done.returncode == 1, done.stdout
     assert "is full" in done.stderr and "Traceback" not in done.stderr
