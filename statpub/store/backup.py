@@ -4,7 +4,7 @@ SQLite: the online backup API (`sqlite3.Connection.backup`), which copies a cons
 live WAL database page by page while the site keeps writing; never a plain copy of the file and
 its `-wal`. PostgreSQL: `pg_dump --format=custom` of the store's database, and `pg_restore` into an
 empty one. A store object says which it is by its `dialect`; a PostgreSQL store gives its
-connection string as `dsn`.
+connection URL as `url` (STATPUB_DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def backup_store(store: Store, dest: Path) -> Path:
         return target
     if store.dialect == "postgresql":
         target = dest / PG_FILE
-        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", f"--dbname={store.dsn}"], "pg_dump")
+        _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", f"--dbname={store.url}"], "pg_dump")
         return target
     raise UserError(f"cannot back up a {store.dialect} store")
 
@@ -60,7 +60,7 @@ def restore_store(store: Store, source_dir: Path) -> Path:
         return target
     if store.dialect == "postgresql":
         source = source_dir / PG_FILE
-        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={store.dsn}", str(source)], "pg_restore")
+        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={store.url}", str(source)], "pg_restore")
         return source
     raise UserError(f"cannot restore a {store.dialect} store")
 
