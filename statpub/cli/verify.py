@@ -106,22 +106,28 @@ def record(settings: Settings, clock: Clock, *, files: bool = True) -> list[str]
         cur = snapshot.cursor()
         try:
             public = published(snapshot, clock.now())
+            new = [r.id for r in public if r.id not in have]
             mf.prepare(cur, [r.id for r in public if r.id not in have or site is not None])
+            digests = mf.release_digests(cur)
+            sidecar = None
+            if new:  # one sidecar for the rows of every release recorded now
+                name = f"rows/{len(record_.lines):06d}-{len(new)}.parquet"
+                sidecar = (name, mf.write_rows_sidecar(cur, new, folder / name))
             for release in public:
                 if release.id not in have:
-                    record_.append(_publication(cur, snapshot, release, folder, site, clock.now()))
+                    record_.append(_publication(cur, snapshot, release, digests, sidecar, site, clock.now()))
                     done.append(release.id)
-                elif site is not None and _format_update(cur, record_, have[release.id], release, site, clock):
+                elif site is not None and _format_update(cur, record_, have[release.id], release, site, clock,
+                                                         digests):
                     done.append(f"{release.id} (new file format versions)")
         finally:
             cur.close()
     return done
 
 
-def _publication(cur, snapshot: Snapshot, release: ReleaseInfo, folder, site: SiteFiles | None,
-                 now: datetime) -> dict:
-    series = mf.series_digests(cur, release.id)
-    sidecar = f"rows/{release.id}.parquet"
+def _publication(cur, snapshot: Snapshot, release: ReleaseInfo, digests: dict, sidecar: tuple[str, str],
+                 site: SiteFiles | None, now: datetime) -> dict:
+    rows, series, digest = digests.get(release.id, (0, 0, mf.EMPTY))
     content = cur.execute("SELECT content_hash, data_hash, texts_hash, entry_hash FROM release_content "
                           "WHERE release_id = ?", [release.id]).fetchone()
     since = public_since(release)
@@ -130,19 +136,18 @@ def _publication(cur, snapshot: Snapshot, release: ReleaseInfo, folder, site: Si
         "recorded_at": now.isoformat(), "instant": release.instant.isoformat(),
         "public_since": since.isoformat() if since else None, "statpub": __version__, "snapshot": snapshot.name,
         "content": dict(zip(("content_hash", "data_hash", "texts_hash", "entry_hash"), content or (), strict=False)),
-        "rows": {"digest": mf.ROWS_DIGEST, "count": sum(n for n, _ in series.values()),
-                 "series": {code: [n, digest] for code, (n, digest) in series.items()}, "sidecar": sidecar,
-                 "sidecar_sha256": mf.write_rows_sidecar(cur, release.id, folder / sidecar)},
+        "rows": {"digest": mf.ROWS_DIGEST, "count": rows, "series": series, "sha256": digest,
+                 "sidecar": sidecar[0], "sidecar_sha256": sidecar[1]},
         "texts": mf.text_digests(cur, release.id),
         "files": site.entries(release) if site is not None else [],
     }
 
 
 def _format_update(cur, record_: mf.ManifestRecord, manifest: dict, release: ReleaseInfo, site: SiteFiles,
-                   clock: Clock) -> bool:
+                   clock: Clock, digests: dict) -> bool:
     """Record pinned files whose format version moved on — only if the data inside is unchanged."""
     stale = [e for e in record_.files(release.id).values() if e["format_version"] != site.versions[e["format"]]]
-    if not stale or _data_drift(cur, release.id, manifest, record_.folder):
+    if not stale or _data_drift(cur, release.id, manifest, record_.folder, digests, {}):
         return False
     wanted = {e["path"] for e in stale}
     fresh = [e for e in site.entries(release) if e["path"] in wanted]
@@ -162,16 +167,18 @@ def verify(settings: Settings, clock: Clock, *, every: bool = False, release_ids
     chosen = _choose(public, every, release_ids, sample, clock.now())
     site = SiteFiles(settings, clock) if files and chosen else None
     cur = snapshot.cursor()
+    sidecars: dict[str, bool] = {}  # sidecar → intact (hashed once, shared by the releases it holds)
     try:
         mf.prepare(cur, [r.id for r in chosen])
+        digests = mf.release_digests(cur)
         for release in chosen:
             manifest = manifests.get(release.id)
             if manifest is None:
                 report.unrecorded.append(release.id)
                 continue
             report.checked.append(release.id)
-            report.series_checked += len(manifest["rows"]["series"])
-            report.drift += _data_drift(cur, release.id, manifest, folder)
+            report.series_checked += manifest["rows"]["series"]
+            report.drift += _data_drift(cur, release.id, manifest, folder, digests, sidecars)
             if site is not None:
                 _check_files(site, record_, release.id, report)
     finally:
@@ -198,23 +205,21 @@ def _choose(public: list[ReleaseInfo], every: bool, release_ids: list[str] | Non
     return [*(rest[(start + i) % len(rest)] for i in range(sample - 1)), public[-1]]
 
 
-def _data_drift(cur, release_id: str, manifest: dict, folder) -> list[mf.Drift]:
+def _data_drift(cur, release_id: str, manifest: dict, folder, digests: dict, sidecars: dict) -> list[mf.Drift]:
     drift = []
-    recorded = {code: tuple(v) for code, v in manifest["rows"]["series"].items()}
-    current = {code: (n, d) for code, (n, d) in mf.series_digests(cur, release_id).items()}
-    differing = sorted(code for code in recorded.keys() | current.keys() if recorded.get(code) != current.get(code))
-    if differing:
-        sidecar = folder / manifest["rows"]["sidecar"]
-        if sidecar.is_file() and mf.file_sha256(sidecar) == manifest["rows"]["sidecar_sha256"]:
-            drift += mf.locate(cur, release_id, differing, sidecar)
-        else:
-            drift.append(mf.Drift(release_id, "record", detail=f"{manifest['rows']['sidecar']} is missing or "
-                                  "damaged: differing series named, periods cannot be"))
-        located = {d.series for d in drift}
-        drift += [mf.Drift(release_id, "series", code, None, "its rows differ from what was published")
-                  for code in differing if code not in located]
-    for lang, digest in mf.text_digests(cur, release_id).items():
-        if digest != manifest["texts"].get(lang):
+    rows = manifest["rows"]
+    count, _series, digest = digests.get(release_id, (0, 0, mf.EMPTY))
+    if (count, digest) != (rows["count"], rows["sha256"]):
+        name = rows["sidecar"]
+        if name not in sidecars:
+            path = folder / name
+            sidecars[name] = path.is_file() and mf.file_sha256(path) == rows["sidecar_sha256"]
+        located = mf.locate(cur, release_id, folder / name) if sidecars[name] else []
+        drift += located or [mf.Drift(release_id, "rows", None, None, (
+            f"its rows differ from what was published ({name} is missing or damaged: series and periods "
+            "cannot be named)") if not sidecars[name] else "its rows differ from what was published")]
+    for lang, text_digest in mf.text_digests(cur, release_id).items():
+        if text_digest != manifest["texts"].get(lang):
             drift.append(mf.Drift(release_id, "texts", None, None, f"the {lang} interpretation differs from "
                                                                    "what was published"))
     return drift

@@ -5,8 +5,8 @@ loader computed it), its own digest of every published row, per series, computed
 the loader (`statpub-rows/1`: per row sha256 of `period TAB value TAB status TAB note`, the value
 printed with 17 significant digits; per series sha256 of the row digests in period order), the
 sha256 of both interpretation texts, and the sha256 of every pinned file as served with its file
-format's version. A sidecar Parquet file keeps a 32-bit digest per (series, period), so a drift
-found in a series' digest can be traced to its period.
+format's version. A sidecar Parquet file (one per recording) keeps a 32-bit digest per (release,
+series, period), so a drift found in a release's digest is traced to its series and period.
 
 The record is append-only JSON lines (`manifests.jsonl`) in `<warehouse>/manifests/` (or
 `STATPUB_MANIFESTS`): each line carries the sha256 of the line before it, so an edited, removed or
@@ -35,6 +35,7 @@ RECORD = "manifests.jsonl"
 MANIFEST_VERSION = "statpub-manifest/1"
 ROWS_DIGEST = "statpub-rows/1"
 GENESIS = "0" * 64
+EMPTY = hashlib.sha256(b"").hexdigest()  # the digest of a release without rows
 
 # Row digests of the releases at hand, computed in one pass over the observations (a snapshot of
 # ten million rows and hundreds of releases is scanned once, not once per release).
@@ -42,7 +43,6 @@ _PREPARE = (
     "CREATE OR REPLACE TEMP TABLE manifest_rows AS SELECT release_id, series_code, period, "
     "sha256(concat_ws(chr(9), period, coalesce(printf('%.17g', value), ''), status, coalesce(note, ''))) AS h "
     "FROM observations WHERE list_contains(?, release_id) ORDER BY release_id, series_code, period")
-_ROW_DIGESTS = "SELECT series_code, period, h FROM manifest_rows WHERE release_id = ?"
 
 
 def prepare(cur: duckdb.DuckDBPyConnection, release_ids: list[str]) -> None:
@@ -58,7 +58,7 @@ def manifests_dir(settings: Settings) -> Path:
 @dataclass(frozen=True)
 class Drift:
     release: str
-    what: str  # value | missing-row | added-row | series | texts | file | record | content-hash
+    what: str  # value | missing-row | added-row | rows | texts | file | record
     series: str | None = None
     period: str | None = None
     detail: str = ""
@@ -138,12 +138,16 @@ class ManifestRecord:
         return line
 
 
-def series_digests(cur: duckdb.DuckDBPyConnection, release_id: str) -> dict[str, tuple[int, str]]:
-    """Series code → (rows, digest) of the release's rows in the snapshot, by this module's rule."""
+def release_digests(cur: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, int, str]]:
+    """Release id → (rows, series, digest) of every prepared release, in one pass: per series the
+    sha256 of its row digests in period order, per release the sha256 of `code:digest` lines in
+    code order (this module's rule, `statpub-rows/1`)."""
     rows = cur.execute(
-        f"WITH r AS ({_ROW_DIGESTS}) SELECT series_code, count(*), sha256(string_agg(h, '' ORDER BY period)) "
-        "FROM r GROUP BY series_code ORDER BY series_code", [release_id]).fetchall()
-    return {code: (count, digest) for code, count, digest in rows}
+        "WITH per_series AS (SELECT release_id, series_code, count(*) AS n, "
+        "  sha256(string_agg(h, '' ORDER BY period)) AS d FROM manifest_rows GROUP BY release_id, series_code) "
+        "SELECT release_id, sum(n)::BIGINT, count(*), sha256(string_agg(series_code || ':' || d, chr(10) "
+        "ORDER BY series_code)) FROM per_series GROUP BY release_id").fetchall()
+    return {rid: (int(n), int(series), digest) for rid, n, series, digest in rows}
 
 
 def text_digests(cur: duckdb.DuckDBPyConnection, release_id: str) -> dict[str, str]:
@@ -152,15 +156,16 @@ def text_digests(cur: duckdb.DuckDBPyConnection, release_id: str) -> dict[str, s
     return {lang: found.get(lang, "-") for lang in ("zh", "en")}
 
 
-def write_rows_sidecar(cur: duckdb.DuckDBPyConnection, release_id: str, path: Path) -> str:
-    """The 32-bit digest of each (series, period) of the release, as Parquet; returns its sha256."""
+def write_rows_sidecar(cur: duckdb.DuckDBPyConnection, release_ids: list[str], path: Path) -> str:
+    """The 32-bit digest of each (release, series, period) of `release_ids` (prepared), as one
+    Parquet file; returns its sha256."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         cur.execute(
-            f"COPY (SELECT series_code, period, ('0x' || left(h, 8))::UINTEGER AS digest FROM ({_ROW_DIGESTS}) "
-            f"ORDER BY series_code, period) TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION zstd)",
-            [release_id])
+            "COPY (SELECT release_id, series_code, period, ('0x' || left(h, 8))::UINTEGER AS digest "
+            "FROM manifest_rows WHERE list_contains(?, release_id) ORDER BY release_id, series_code, period) "
+            f"TO '{_sql_path(tmp)}' (FORMAT parquet, COMPRESSION zstd)", [sorted(release_ids)])
         digest = file_sha256(tmp)
         os.replace(tmp, path)
     finally:
@@ -168,18 +173,16 @@ def write_rows_sidecar(cur: duckdb.DuckDBPyConnection, release_id: str, path: Pa
     return digest
 
 
-def locate(cur: duckdb.DuckDBPyConnection, release_id: str, series: list[str], sidecar: Path) -> list[Drift]:
-    """The periods of `series` whose rows differ from the sidecar recorded at publication."""
-    cur.execute(
-        f"CREATE OR REPLACE TEMP TABLE now_rows AS SELECT series_code, period, "
-        f"('0x' || left(h, 8))::UINTEGER AS digest FROM ({_ROW_DIGESTS}) WHERE list_contains(?, series_code)",
-        [release_id, series])
+def locate(cur: duckdb.DuckDBPyConnection, release_id: str, sidecar: Path) -> list[Drift]:
+    """Each (series, period) of the release whose row differs from the sidecar recorded at publication."""
     rows = cur.execute(
+        "WITH now_rows AS (SELECT series_code, period, ('0x' || left(h, 8))::UINTEGER AS digest "
+        "  FROM manifest_rows WHERE release_id = ?), "
+        f"then_rows AS (SELECT series_code, period, digest FROM read_parquet('{_sql_path(sidecar)}') "
+        "  WHERE release_id = ?) "
         "SELECT coalesce(a.series_code, b.series_code), coalesce(a.period, b.period), a.digest, b.digest "
-        f"FROM (SELECT * FROM read_parquet('{_sql_path(sidecar)}') WHERE list_contains(?, series_code)) a "
-        "FULL JOIN now_rows b ON a.series_code = b.series_code AND a.period = b.period "
-        "WHERE a.digest IS DISTINCT FROM b.digest ORDER BY 1, 2", [series]).fetchall()
-    cur.execute("DROP TABLE now_rows")
+        "FROM then_rows a FULL JOIN now_rows b ON a.series_code = b.series_code AND a.period = b.period "
+        "WHERE a.digest IS DISTINCT FROM b.digest ORDER BY 1, 2", [release_id, release_id]).fetchall()
     out = []
     for code, period, then, now in rows:
         if now is None:
