@@ -6,12 +6,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from statpub.dashboards.components.releases import (
-    notices,
-    release_link,
-    release_status,
-    status_badge,
-)
+from statpub.dashboards.components.releases import notices, release_link, release_status, status_badge
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.i18n import format_instant, href, lang_or_default, t
 from statpub.dashboards.services import current_gate

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, jsonify, request
 
+from statpub.dashboards.api.params import Param, bounded_int, parse_params, pattern, text
 from statpub.dashboards.http import error_response
 from statpub.dashboards.services import services
 from statpub.features.messages import subjects
@@ -72,27 +73,21 @@ def create() -> Response:
     return response
 
 
-LIST_PARAMS = {"q", "about", "limit", "offset"}
+# The list's parameters, parsed and refused (400 naming the parameter) like every API parameter.
+LIST_SPEC = (Param("q", text(100), None, "words to look for"),
+             Param("about", pattern(subjects.ABOUT_RE, "release:<id>, series:<code> or topic:<code>"), None,
+                   "only replies about this subject"),
+             Param("limit", bounded_int(1, 200), 20, "at most this many (default 20)"),
+             Param("offset", bounded_int(0, 100000), 0, "skip this many"))
 
 
 @blueprint.get("")
 def published() -> Response:
     """Published replies (question as edited for privacy, reply, department, dates), newest first."""
-    unknown = sorted(set(request.args) - LIST_PARAMS)
-    if unknown:
-        raise UserError(f"{unknown[0]}: unknown parameter")
-    about = request.args.get("about")
-    if about is not None and not subjects.ABOUT_RE.match(about):
-        raise UserError("about: release:<id>, series:<code> or topic:<code>")
-    if len(request.args.get("q", "")) > 100:
-        raise UserError("q: at most 100 characters")
-    numbers = {}
-    for name, upper, default in (("limit", 200, 20), ("offset", 100000, 0)):
-        text = request.args.get(name, "")
-        if text and (not text.isdigit() or int(text) > upper or (name == "limit" and int(text) < 1)):
-            raise UserError(f"{name}: a whole number up to {upper}")
-        numbers[name] = int(text) if text else default
-    total, rows = Office(services().settings).lists.published(about=about, q=request.args.get("q", "")[:100],
+    args = parse_params(request.args, LIST_SPEC)
+    numbers = {"limit": args["limit"], "offset": args["offset"]}
+    about, query = args["about"], args["q"] or ""
+    total, rows = Office(services().settings).lists.published(about=about, q=query,
                                                               **numbers)
     items = [{"code": r["code"], "about": r["about"], "category": r["category"],
               "question": {"zh": r["question_zh"], "en": r["question_en"]},
