@@ -17,13 +17,28 @@ from tests.dashboards.embargo_marks import embargo_marks
 
 # Routes that serve files shipped with packages (JavaScript, CSS, the favicon): no data at all.
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
+# The register's items going public at the same instant (a document and its interpretation, 三同步).
+REGISTER_DOC = "2026-survey-management-measures"
+REGISTER_READING = "2026-survey-management-measures-reading"
 SAMPLE_VALUES = {"release_id": EMBARGOED, "fmt": "csv", "code": "GDP", "kind": "release", "ident": EMBARGOED,
-                 "topic": "national-accounts"}
+                 "topic": "national-accounts", "item_id": REGISTER_DOC, "file_name": f"{REGISTER_DOC}.docx"}
+# Sentences, titles, numbers and file contents of those items: none may show before the instant.
+REGISTER_MARKS = ["示例市统计调查项目管理实施办法", "Example City measures on managing statistical surveys",
+                  "示统规〔2026〕2号", "有效期届满未申请延长的调查项目自动失效",
+                  "lapses by itself, and its forms are no longer used", "新制定的部门统计调查项目"]
+SEARCHES = ["%22调查项目自动失效%22", "统计调查项目", "surveys%20lapses", "实施办法"]
 PAGES = ["/", "/explorer", f"/release/{EMBARGOED}", "/calendar", "/calendar?year=2026", "/catalogue",
-         "/series/GDP", "/series/GDP_PRIMARY", "/topic/national-accounts", "/nowhere"]
+         "/series/GDP", "/series/GDP_PRIMARY", "/topic/national-accounts", "/nowhere",
+         "/register", "/register?kind=document", "/register?kind=interpretation", f"/register/document/{REGISTER_DOC}",
+         f"/register/interpretation/{REGISTER_READING}", "/report/annual/2025", "/report/annual/2026",
+         *(f"/search?q={q}" for q in SEARCHES)]
 # The message board's pages that take a subject: the embargoed release is no subject before its instant.
 BOARD_QUERIES = [f"/messages/new?about=release:{EMBARGOED}", f"/messages?about=release:{EMBARGOED}",
                  f"/faq/release/{EMBARGOED}", "/messages?q=GDP", "/messages/statistics"]
+REGISTER_QUERIES = ["/api/v1/register/items?limit=1000", "/api/v1/register/items?kind=document",
+                    f"/api/v1/register/items/{REGISTER_READING}", f"/api/v1/register/items/{REGISTER_DOC}/codes",
+                    f"/register/files/{REGISTER_DOC}/{REGISTER_DOC}.docx", "/api/v1/register/matters",
+                    *(f"/api/v1/search?q={q}" for q in SEARCHES), *(f"/api/v1/search?q={q}&lang=en" for q in SEARCHES)]
 EXPLORER_QUERIES = [
     "?series=GDP,GDP_PRIMARY,GDP_SECONDARY,GDP_TERTIARY,GDP_GROWTH",
     "?series=GDP,GDP_PRIMARY&transform=pc1",
@@ -66,7 +81,7 @@ def every_request(client) -> list[tuple[str, str, object]]:
     requests += [(f"/download/view.{fmt}?series=GDP,GDP_PRIMARY&vintage=20261210T020000Z", "GET", None)
                  for fmt in ("csv", "xlsx", "parquet")]
     requests += [("/download/view.csv?series=GDP,GDP_PRIMARY", "GET", None)]
-    requests += [(url, "GET", None) for url in BOARD_QUERIES]
+    requests += [(url, "GET", None) for url in BOARD_QUERIES + REGISTER_QUERIES]
     for page in PAGES + [f"/explorer{q}" for q in EXPLORER_QUERIES] + [p + "?lang=en" for p in PAGES[:3]]:
         path, _, query = page.partition("?")
         requests.append((f"router {page}", "POST", router_body(app, path, "?" + query if query else "")))
@@ -158,3 +173,27 @@ def test_the_same_enumeration_sees_the_release_after_the_instant(after_client, m
             text = json.dumps(response.get_json(), ensure_ascii=False)
         seen |= set(leaks(text, marks))
     assert len(seen) >= len(marks) // 2
+
+
+def test_nothing_of_the_register_before_the_instant_and_all_of_it_after(before_client, after_client):
+    """The register's items going public with the release: no title, number, sentence or file text
+    on any route, page, search or file before the instant; every one of them somewhere after."""
+    for label, method, body in every_request(before_client):
+        response = ask(before_client, method, label, body)
+        text = response.get_data().decode("utf-8", "replace")
+        if response.mimetype == "application/json":
+            text = json.dumps(response.get_json(), ensure_ascii=False)
+        assert not leaks(text, REGISTER_MARKS), f"{label} leaks {leaks(text, REGISTER_MARKS)} before the instant"
+        assert not (response.status_code == 200 and response.data.startswith(b"PK")), f"{label} served a file"
+    seen = set()
+    for label, method, body in every_request(after_client):
+        response = ask(after_client, method, label, body)
+        text = response.get_data().decode("utf-8", "replace")
+        if response.mimetype == "application/json":
+            text = json.dumps(response.get_json(), ensure_ascii=False)
+        elif response.data.startswith(b"PK"):
+            from tests.ops.sweep import as_text
+
+            text = as_text(response.data)
+        seen |= set(leaks(text, REGISTER_MARKS))
+    assert seen == set(REGISTER_MARKS)

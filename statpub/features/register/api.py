@@ -92,12 +92,12 @@ def codes(item_id: str) -> Response:
                         "codes": shapes.code_rows(found)})
 
 
-@blueprint.get("/register/files/<item_id>/<name>")
-def attachment(item_id: str, name: str) -> Response:
+@blueprint.get("/register/files/<item_id>/<file_name>")
+def attachment(item_id: str, file_name: str) -> Response:
     if request.args:
         raise P.BadParameter(next(iter(request.args)), "unknown parameter; this address takes none")
     _gate, view = _view()
-    found = view.file(_item_id(item_id), name)
+    found = view.file(_item_id(item_id), file_name)
     if found is None:
         raise not_found()
     info, data = found
