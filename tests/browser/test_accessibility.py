@@ -18,6 +18,14 @@ PAGE_TYPES = [
     ("calendar", "/calendar?year=2022", "main table"),
     ("series", "/series/GDP?lang=en", ".citation"),
     ("catalogue", "/catalogue", "main table"),
+    ("register", "/register", "#register-matters"),
+    ("register-en", "/register?kind=survey&lang=en", "main table"),
+    ("register-item", "/register/interpretation/2026-survey-management-measures-reading", "#register-interpretation"),
+    ("register-survey", "/register/survey/tourism-sample-survey", "#register-item-detail table"),
+    ("register-classification", "/register/classification/three-industries-2018?lang=en", "main table"),
+    ("search", "/search?q=%E7%BB%9F%E8%AE%A1%E8%B0%83%E6%9F%A5%E9%A1%B9%E7%9B%AE", "#search-results"),
+    ("search-en", "/search?q=gross%20domestic%20product&lang=en", "#search-results"),
+    ("annual-report", "/report/annual/2025", "#annual-report table"),
 ]
 
 

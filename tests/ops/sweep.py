@@ -39,7 +39,7 @@ from tests.dashboards.dash_payloads import (
 STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
 MAX_REQUESTS = 6000
 SITE_PREFIXES = ("/api/", "/release/", "/series/", "/download/", "/calendar", "/feed", "/packs/", "/explorer",
-                 "/catalogue")
+                 "/catalogue", "/register", "/search", "/report/")
 
 
 @dataclass(frozen=True)
@@ -131,6 +131,11 @@ class Universe:
     series_codes: list[str]
     topics: list[str]
     series_of_release: list[str]
+    # The register: every item id, its attachments' names, its pages; and searches to ask.
+    register_items: list[str] = field(default_factory=list)
+    register_files: list[str] = field(default_factory=list)
+    register_pages: list[str] = field(default_factory=list)
+    searches: list[str] = field(default_factory=list)
 
 
 def _fill(rule: str, values: dict[str, str]) -> str:
@@ -160,10 +165,13 @@ def route_asks(server, universe: Universe) -> list[Ask]:
                 "ext": ["csv", "parquet"], "filename": ["site.css"], "path": ["nowhere", "sitemap.xml", "robots.txt"],
                 "name": ([f"{c}.{e}" for c in codes for e in ("csv", "parquet", "jsonstat.json")] if files == "series"
                          else [f"{r}.{e}" for r in ids for e in ("csv", "parquet", "jsonstat.json")]),
+                "item_id": universe.register_items or [release], "file_name": universe.register_files or ["x.pdf"],
             }.get(name, [release])
         defaults = {"release_id": release, "code": universe.series_of_release[0], "vintage_name": "latest",
                     "name": f"{universe.series_of_release[0]}.csv" if files == "series" else f"{release}.csv",
                     "topic": universe.topics[0]}
+        if universe.register_items:  # attachments: each item with each name (the right pair among them)
+            defaults.update(item_id=universe.register_items[0], file_name=(universe.register_files or ["x"])[0])
         defaults = {n: defaults.get(n, choices[n][0]) for n in names}
         if not names:
             asks.append(Ask("GET", rule.rule))
@@ -186,6 +194,9 @@ def query_asks(universe: Universe) -> list[Ask]:
                   f"/api/v1/series/{code}/citation?vintage={release}"]
     paths += [f"/api/v1/releases/{release}/observations?format={f}" for f in ("json", "csv", "parquet", "jsonstat")]
     paths += [f"/api/v1/series?q={q}" for q in ("GDP", "地区生产总值", "生产总值", "gross", "2025")]
+    paths += [f"/api/v1/search?q={q}{lang}" for q in universe.searches for lang in ("", "&lang=en", "&kind=register")]
+    paths += ["/api/v1/register/items?limit=1000", "/api/v1/register/matters",
+              *(f"/api/v1/register/items?kind={k}" for k in ("document", "interpretation", "survey", "penalty"))]
     paths += ["/api/v1/series?limit=1000", "/api/v1/releases?limit=1000", "/api/v1/calendar?year=2026",
               "/api/v1/calendar?state=confirmed", "/api/v1/series/GDP/observations?format=nope",
               "/api/v1/nope", "/nowhere", "/sitemap.xml", "/robots.txt", "/.well-known/security.txt"]
@@ -204,7 +215,8 @@ def page_asks(app: dash.Dash, universe: Universe) -> list[Ask]:
     other callbacks with the release's series, every transform, both languages, and searches."""
     pages = ["/", "/explorer", "/calendar", "/calendar?year=2026", "/catalogue", "/prerelease", "/404", "/nowhere",
              *(f"/release/{r}" for r in universe.release_ids), *(f"/series/{c}" for c in universe.series_codes),
-             f"/prerelease/{universe.release}"]
+             f"/prerelease/{universe.release}", *universe.register_pages,
+             *(f"/search?q={q}" for q in universe.searches)]
     chosen = ",".join(universe.series_of_release)
     pages += [f"/explorer?series={chosen}&transform={t}" for t in ("lin", "pc1", "pch", "share", "single")]
     asks = []

@@ -34,8 +34,14 @@ from tests.ops.sweep import (
 )
 
 RELEASE = "2025-gdp-final-verification"
+# The register's document and interpretation going public at the same instant (三同步).
+REGISTER_MARKS = ["示例市统计调查项目管理实施办法", "Example City measures on managing statistical surveys",
+                  "示统规〔2026〕2号", "有效期届满未申请延长的调查项目自动失效",
+                  "lapses by itself, and its forms are no longer used", "新制定的部门统计调查项目",
+                  "2026-survey-management-measures.docx"]
+SEARCHES = ["%22调查项目自动失效%22", "统计调查项目", "surveys%20lapses"]
 INSTANT = parse_instant("2026-12-10T10:00:00+08:00")
-LEAD = 75.0  # seconds of server clock from its start to the instant: room for the sweep before it
+LEAD = 180.0  # seconds of server clock from its start to the instant: room for the sweep before it (~2,300 answers)
 
 
 def figure_marks(after: Gate, before: Gate) -> list[str]:
@@ -88,6 +94,24 @@ def file_marks(after: Gate) -> list[str]:
             f"{RELEASE}-briefing-pack.zip"]
 
 
+def register_universe(after: Gate, before: Gate) -> dict:
+    """Every register item (those going public at the instant first: their ids and file names are
+    the defaults of each other's addresses), its files and pages, and the searches to ask."""
+    items = after.register.items()
+    state = after.register.state
+    new = {i.id for i in items} - {i.id for i in before.register.items()}
+    ids = sorted({v.item_id for v in state.versions}, key=lambda i: (i not in new, i))
+    files = sorted({f.name for i in items for f in i.files}, key=lambda n: (n.removesuffix(".docx") not in new, n))
+    first_of_kind = {}
+    for version in sorted((v for v in state.versions if v.current), key=lambda v: (v.item_id not in new, v.item_id)):
+        first_of_kind.setdefault(version.kind, version)
+    pages = ["/register", "/register?kind=document", "/register?kind=interpretation", "/report/annual/2025",
+             *(f"/register/{v.kind}/{v.item_id}" for v in state.versions if v.current and v.item_id in new),
+             *(f"/register/{v.kind}/{v.item_id}" for v in first_of_kind.values())]
+    return {"register_items": ids, "register_files": files,
+            "register_pages": pages, "searches": SEARCHES}
+
+
 def previous_instant(after: Gate) -> datetime:
     """The instant of the release out before the one under test: older pinned states are skipped."""
     target = after.calendar_entry(RELEASE).instant
@@ -109,7 +133,7 @@ def test_nothing_of_the_release_before_its_instant_and_everything_after(demo_set
     after_gate = Gate(snapshot, INSTANT + timedelta(seconds=1))
     before_gate = Gate(snapshot, INSTANT - timedelta(seconds=1))
     marks = {"figure": figure_marks(after_gate, before_gate), "sentence": sentence_marks(after_gate),
-             "file": file_marks(after_gate)}
+             "file": file_marks(after_gate), "register": REGISTER_MARKS}
     assert len(marks["figure"]) >= 8 and len(marks["sentence"]) >= 4, marks
     every_mark = [m for group in marks.values() for m in group]
 
@@ -118,7 +142,7 @@ def test_nothing_of_the_release_before_its_instant_and_everything_after(demo_set
     universe = Universe(
         release=RELEASE, release_ids=[r.id for r in after_gate.calendar()],
         series_codes=list(snapshot.series), topics=[t.code for t in snapshot.topics],
-        series_of_release=list(after_gate.calendar_entry(RELEASE).series))
+        series_of_release=list(after_gate.calendar_entry(RELEASE).series), **register_universe(after_gate, before_gate))
     asks = route_asks(app.server, universe) + query_asks(universe) + page_asks(app, universe)
 
     anchor = time.time()

@@ -210,12 +210,13 @@ def faq_item(entry, lang: str) -> str:
 @blueprint.get("/messages/statistics")
 def statistics_page():
     lang = lang_of_request()
-    period = request.args.get("period") or str(beijing(services().clock.now()).year)
+    this_year = beijing(services().clock.now()).year
+    period = request.args.get("period") or str(this_year)
     found = office()
     stats = board_statistics(found.store, found.calendar, period)
     from statpub.features.messages.stats_page import statistics_html
 
-    return frame(f"{w('statistics', lang)} {period}", statistics_html(stats, lang), lang)
+    return frame(f"{w('statistics', lang)} {period}", statistics_html(stats, lang, this_year), lang)
 
 
 def not_found_page() -> None:
