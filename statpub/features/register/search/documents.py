@@ -131,7 +131,8 @@ def register_documents(gate: Gate) -> Iterable[SearchDoc]:
                 if found is not None:
                     attached.append(attachment_text(info.mimetype, found[1]))
         for lang in LANGS:
-            body = "\n".join([_item_text(item, lang), *attached])
+            # Attachments are the office's documents, in Chinese: indexed with the Chinese entry.
+            body = "\n".join([_item_text(item, lang), *(attached if lang == "zh" else [])])
             yield SearchDoc(f"register:{item.id}:{lang}", "register", item.kind, lang, item.title(lang), body,
                             f"/register/{item.kind}/{item.id}", item.published.isoformat())
 

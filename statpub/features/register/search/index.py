@@ -26,7 +26,7 @@ from statpub.warehouse.gate import Gate
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 WEIGHTS = (8.0, 1.0, 0.4)  # title, body, subwords
 KEEP_FILES = 3
-FORMAT = "statpub-search/1"  # what and how documents are indexed: a change rebuilds every index
+FORMAT = "statpub-search/2"  # what and how documents are indexed: a change rebuilds every index
 EXCERPT = 80  # characters either side of the first match
 _BUILD_LOCK = threading.Lock()
 
