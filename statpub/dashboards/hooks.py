@@ -42,6 +42,10 @@ class SiteHooks:
         """This answer shows `gate.reader` the figures or texts of `release_ids` before their
         instant: record it. Raise to withhold the answer (nothing is handed out unlogged)."""
 
+    @hookspec
+    def feed_hubs(self):
+        """WebSub hub URLs the Atom feeds declare (`<link rel="hub">`): a list, maybe empty."""
+
     @hookspec(firstresult=True)
     def prerelease_access_list(self, gate, release_id):
         """Who had pre-release access to a release, for its page once public: a list of
