@@ -65,10 +65,11 @@ def _message(letter: Letter, envelope: Envelope, text: str, html: str, cte: str)
     msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     msg["Auto-Submitted"] = "auto-generated"
     msg["Precedence"] = "bulk"
-    msg["Content-Language"] = "zh-CN" if letter.lang == "zh" else "en"
     msg["X-Statpub-Event"] = letter.event_id
     msg.set_content(text, subtype="plain", charset="utf-8", cte=cte)
     msg.add_alternative(html, subtype="html", charset="utf-8", cte=cte)
+    # After the bodies: making the message multipart moves Content-* headers into its first part.
+    msg["Content-Language"] = "zh-CN" if letter.lang == "zh" else "en"
     return msg
 
 

@@ -12,6 +12,10 @@
     STATPUB_PUSH_FAQ_PATH     a path on the site linked as the FAQ in every message (e.g. /faq)
     STATPUB_WEBSUB_HUBS       comma-separated hub URLs, declared in the Atom feeds and notified
                               at each instant
+    STATPUB_PUSH_LEASE_SECONDS   a claimed message's lease (default 120): after a crash, how long
+                                 before another worker sends it
+    STATPUB_PUSH_RETRY_SECONDS   the first back-off after a temporary failure (default 60; doubles)
+    STATPUB_PUSH_WEBHOOK_FAILURES  consecutive failed attempts disabling a webhook (default 10)
 """
 
 from __future__ import annotations
@@ -47,6 +51,9 @@ class PushConfig:
     bounce_token: str | None
     faq_path: str | None
     hubs: tuple[str, ...]
+    lease_seconds: float = 120.0  # how long a claimed message waits for its worker before another takes it
+    retry_seconds: float = 60.0  # first back-off after a temporary failure (doubles, at most an hour)
+    webhook_failures: int = 10  # consecutive failed attempts that disable an organisation's webhook
 
 
 def parse_smtp_url(url: str) -> SmtpTarget:
@@ -89,4 +96,7 @@ def push_config(env: Mapping[str, str] | None = None) -> PushConfig:
         bounce_token=env.get("STATPUB_PUSH_BOUNCE_TOKEN", "").strip() or None,
         faq_path=faq,
         hubs=tuple(h.strip() for h in env.get("STATPUB_WEBSUB_HUBS", "").split(",") if h.strip()),
+        lease_seconds=_number(env, "STATPUB_PUSH_LEASE_SECONDS", 120.0),
+        retry_seconds=_number(env, "STATPUB_PUSH_RETRY_SECONDS", 60.0),
+        webhook_failures=max(1, int(_number(env, "STATPUB_PUSH_WEBHOOK_FAILURES", 10))),
     )

@@ -38,7 +38,6 @@ from statpub.features.push.subscriptions import stamp
 from statpub.store import Store
 
 BATCH = 50
-LEASE_SECONDS = 120.0
 MAX_ATTEMPTS = 8
 log = logging.getLogger("statpub.push")
 
@@ -82,14 +81,14 @@ def connect(target: SmtpTarget, timeout: float = 30.0) -> smtplib.SMTP:
 
 class Mailer:
     def __init__(self, store: Store, config: PushConfig, office: Office, signer: Signer,
-                 now: Callable[[], datetime], retry_base: float = 60.0):
+                 now: Callable[[], datetime]):
         if config.smtp is None:
             from statpub.kernel.errors import UserError
 
             raise UserError("no relay configured: set STATPUB_SMTP_URL (smtp://host:port or "
                             "smtp+starttls://user:pass@host:port)")
         self.store, self.config, self.office, self.signer, self.now = store, config, office, signer, now
-        self.retry_base = retry_base
+        self.retry_base = config.retry_seconds
         self.sender = config.sender or f"push@{office.host}"
         self.owner = f"{socket.gethostname()}:{secrets.token_hex(3)}"
         self.rate = RateLimit(config.rate)
@@ -128,7 +127,7 @@ class Mailer:
         with self.store.transaction() as con:
             con.execute(f"UPDATE push_outbox SET state = 'sending', owner = ?, claim = ?, lease_until = ?, "  # noqa: S608 - fixed
                         f"attempts = attempts + 1 WHERE id IN (SELECT id FROM push_outbox WHERE {due} LIMIT ?) AND {due}",
-                        [self.owner, claim, wall + LEASE_SECONDS, wall, wall, limit, wall, wall])
+                        [self.owner, claim, wall + self.config.lease_seconds, wall, wall, limit, wall, wall])
             return con.execute("SELECT id, event_id, subscriber_id, email, lang, message_id, attempts "
                                "FROM push_outbox WHERE claim = ? AND state = 'sending'", [claim]).fetchall()
 

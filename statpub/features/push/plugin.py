@@ -25,12 +25,12 @@ def feed_hubs():
     return list(push_config().hubs)
 
 
-def push_jobs(settings, clock=None) -> list[Job]:
+def push_jobs(settings, clock=None, service=None) -> list[Job]:
     from statpub.features.push.service import Push
     from statpub.kernel.clock import clock_from_env
     from statpub.warehouse.instants import publication_instants
 
-    service = Push(settings, clock or clock_from_env())
+    service = service or Push(settings, clock or clock_from_env())
     run = lambda occurrence: service.run_once()  # noqa: E731 - both jobs do the same: build what is due, deliver
     return [
         Job("push.instant", at_instants(publication_instants(service.reader)), run, catch_up=timedelta(days=1),

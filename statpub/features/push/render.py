@@ -79,15 +79,20 @@ def _render(name: str, subject: str, lang: str, **context) -> Rendered:
 
 
 def wrap_lines(text: str, limit: int = 200) -> str:
-    """No line longer than `limit` characters (a message body goes 8-bit, where a line must stay
-    under 998 bytes): long lines break after a sentence or at a space, else anywhere."""
+    """No line much longer than `limit` characters (a message body goes 8-bit, where a line must
+    stay under 998 bytes): long lines break after a sentence mark, a space or a tag, never inside
+    a word or a link."""
+    marks = ("。", "；", "，", " ", ">")
     out = []
     for line in text.splitlines():
         while len(line) > limit:
-            cut = max(line.rfind(mark, 0, limit) for mark in ("。", "；", "，", " ", ">"))
-            cut = cut + 1 if cut > limit // 2 else limit
-            out.append(line[:cut])
-            line = line[cut:]
+            before = max(line.rfind(mark, 0, limit) for mark in marks)
+            after = min((i for i in (line.find(mark, limit) for mark in marks) if i >= 0), default=-1)
+            cut = before if before > limit // 4 else after
+            if cut < 0 or cut + 1 >= len(line):
+                break
+            out.append(line[:cut + 1])
+            line = line[cut + 1:]
         out.append(line)
     return "\n".join(out) + "\n"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from datetime import timedelta
 
 from statpub.features.push import events
@@ -35,7 +34,6 @@ class Push:
         self.signer = Signer(store_secret(self.store, self.config.secret), self.office.base_url)
         self.reader = reader or WarehouseReader(settings.warehouse_dir)
         self.subscriptions = Subscriptions(self.store)
-        self.retry_base = float(os.environ.get("STATPUB_PUSH_RETRY_SECONDS", "60"))
 
     def gate(self) -> Gate:
         return Gate(self.reader.snapshot(), self.clock.now())
@@ -82,11 +80,11 @@ class Push:
     def mailer(self):
         from statpub.features.push.mailer import Mailer
 
-        return Mailer(self.store, self.config, self.office, self.signer, self.clock.now, self.retry_base)
+        return Mailer(self.store, self.config, self.office, self.signer, self.clock.now)
 
     def webhooks(self) -> Webhooks:
-        disable_after = int(os.environ.get("STATPUB_PUSH_WEBHOOK_FAILURES", "10"))
-        return Webhooks(self.store, self.clock.now, retry_base=self.retry_base / 2, disable_after=disable_after,
+        return Webhooks(self.store, self.clock.now, retry_base=self.config.retry_seconds / 2,
+                        disable_after=self.config.webhook_failures,
                         on_disabled=self.notify_staff)
 
     def deliver(self) -> dict[str, dict]:
