@@ -119,6 +119,8 @@ def test_before_the_instant_subscriptions_and_nothing_embargoed_in_the_store(sit
     assert push.clock.now() < T
     text = store_text(site["settings"])
     assert "api@example.org" in text and [m for m in marks if m in text] == []
+    for path in ("/subscribe", "/subscribe?lang=en", "/staff/push"):  # the pages, just before the instant
+        assert [m for m in marks if m in server.get(path).text] == []
     assert all(not any(m in r.data.decode("utf-8", "replace") for m in marks) for r in sink.received)
 
 
