@@ -30,11 +30,12 @@ def _interests(args: argparse.Namespace, settings):
 def _subscribe(args: argparse.Namespace) -> int:
     service = _push(args)
     interests = _interests(args, service.settings)
+    fmt = "digest" if args.digest else "each"
     if args.confirmed:
-        sid = service.subscriptions.import_confirmed(args.email, interests, args.lang, "each", "cli", service.clock.now())
+        sid = service.subscriptions.import_confirmed(args.email, interests, args.lang, fmt, "cli", service.clock.now())
         print(f"subscribed {args.email.strip().lower()} (confirmed by staff; id {sid})")
     else:
-        service.request(args.email, interests, args.lang, "each", "cli")
+        service.request(args.email, interests, args.lang, fmt, "cli")
         print(f"confirmation link queued for {args.email.strip().lower()} (double opt-in)")
     return 0
 
@@ -146,6 +147,7 @@ def _push_args(p: argparse.ArgumentParser) -> None:
     _interest_args(s)
     s.add_argument("--all", action="store_true", help="every release")
     s.add_argument("--lang", choices=("zh", "en"), default="zh")
+    s.add_argument("--digest", action="store_true", help="a weekly digest (Mondays 09:00) instead of each release")
     s.add_argument("--confirmed", action="store_true",
                    help="staff import of an address that has consented already (no confirmation mail)")
     r = sub.add_parser("run", help="the delivery worker: build what is due at the clock's instant and send it")

@@ -22,6 +22,7 @@ from statpub.features.push.render import (
     notice_payload,
     release_payload,
     render_confirm,
+    render_digest,
     render_notice,
     render_release,
 )
@@ -39,14 +40,17 @@ NOTICE_DAYS = 2  # notices dated within this many days are pushed (older ones pr
 class Match:
     topics: tuple[str, ...]
     series: tuple[str, ...]
-    kind: str
+    kinds: tuple[str, ...]
     notices_only: bool = False
 
 
-def release_match(gate: Gate, release: ReleaseInfo, notices_only: bool = False) -> Match:
+def release_match(gate: Gate, releases: ReleaseInfo | list[ReleaseInfo], notices_only: bool = False) -> Match:
+    """What subscribers to these releases follow: their topics, series and kinds."""
+    chosen = releases if isinstance(releases, list) else [releases]
     series = gate.snapshot.series
-    topics = tuple(sorted({series[c].topic for c in release.series if c in series}))
-    return Match(topics, tuple(release.series), release.kind, notices_only)
+    codes = sorted({c for r in chosen for c in r.series})
+    topics = tuple(sorted({series[c].topic for c in codes if c in series}))
+    return Match(topics, tuple(codes), tuple(sorted({r.kind for r in chosen})), notices_only)
 
 
 def _marks(values: Sequence[str]) -> tuple[str, list[str]]:
@@ -58,12 +62,13 @@ def _interest_clause(owner: str, match: Match) -> tuple[str, list]:
     """SQL (fixed text with `?` markers) for "owner follows this"; and its values."""
     topic_marks, topics = _marks(match.topics)
     series_marks, series = _marks(match.series)
+    kind_marks, kinds = _marks(match.kinds)
     # Only the owner column (one of two fixed names) and "?" markers are pasted; values are bound.
     clause = (f"EXISTS (SELECT 1 FROM push_interests i WHERE i.owner_id = {owner} AND (i.kind = 'all' "  # noqa: S608
               f"OR (i.kind = 'topic' AND i.value IN ({topic_marks})) "
               f"OR (i.kind = 'series' AND i.value IN ({series_marks})) "
-              "OR (i.kind = 'release_kind' AND i.value = ?)))")
-    values = [*topics, *series, match.kind]
+              f"OR (i.kind = 'release_kind' AND i.value IN ({kind_marks}))))")
+    values = [*topics, *series, *kinds]
     if match.notices_only:
         clause += (f" AND EXISTS (SELECT 1 FROM push_interests n WHERE n.owner_id = {owner} "  # noqa: S608
                    "AND n.kind = 'notices')")
@@ -88,8 +93,10 @@ def _insert_event(con, event_id: str, kind: str, release_id: str | None, at: dat
     return True
 
 
-def _queue(con, event_id: str, match: Match, office: Office, confirmed_by: datetime, now: datetime) -> tuple[int, int]:
-    """Queue the messages and webhook deliveries of an event: (messages, webhooks)."""
+def _queue(con, event_id: str, match: Match, office: Office, confirmed_by: datetime, now: datetime,
+           fmt: str = "each") -> tuple[int, int]:
+    """Queue the messages (to subscribers of format `fmt`) and, for single events, the webhook
+    deliveries of an event: (messages, webhooks)."""
     clause, values = _interest_clause("s.id", match)
     prefix = message_id_prefix(event_id)
     messages = con.execute(
@@ -97,9 +104,12 @@ def _queue(con, event_id: str, match: Match, office: Office, confirmed_by: datet
         "next_attempt_at, created_at) "
         "SELECT CAST(? AS TEXT) || '/' || s.id, ?, s.id, s.email, s.lang, "
         "'<' || CAST(? AS TEXT) || '.' || s.id || '@' || CAST(? AS TEXT) || '>', 'queued', 0, 0, ? "
-        "FROM push_subscribers s WHERE s.state = 'confirmed' AND s.format = 'each' AND s.confirmed_at <= ? "
+        "FROM push_subscribers s WHERE s.state = 'confirmed' AND s.format = ? AND s.confirmed_at <= ? "
         f"AND {clause} ON CONFLICT (event_id, subscriber_id) DO NOTHING",
-        [event_id, event_id, prefix, office.host, stamp(now), stamp(confirmed_by), *values]).rowcount
+        [event_id, event_id, prefix, office.host, stamp(now), fmt, stamp(confirmed_by), *values]).rowcount
+    if fmt == "digest":
+        con.execute("UPDATE push_events SET messages = ? WHERE id = ?", [messages, event_id])
+        return messages, 0
     org_clause, org_values = _interest_clause("o.id", match)
     webhooks = con.execute(
         "INSERT INTO push_webhook_deliveries (id, event_id, org_id, state, attempts, next_attempt_at, created_at) "  # noqa: S608 - fixed fragments; values are bound
@@ -157,6 +167,25 @@ def build_notice_event(store: Store, gate: Gate, release: ReleaseInfo, index: in
                              notice_payload(release, item, office)):
             return None
         return _queue(con, event_id, release_match(gate, release, notices_only=True), office, gate.now, gate.now)
+
+
+def build_digest_event(store: Store, gate: Gate, week_end: datetime, office: Office,
+                       faq_path: str | None) -> tuple[int, int] | None:
+    """The weekly digest: the releases that went public in the week before `week_end`, to the
+    subscribers who chose the digest and follow at least one of them."""
+    week = [r for r in gate.published_releases()
+            if week_end - timedelta(days=7) <= (gate.public_since(r) or r.instant) < week_end <= gate.now]
+    if not week:
+        return None
+    event_id = f"digest:{week_end.astimezone(BEIJING).date().isoformat()}"
+    with store.connect() as con:
+        if con.execute("SELECT 1 FROM push_events WHERE id = ?", [event_id]).fetchone():
+            return None
+    renders = {lang: render_digest(gate, week, lang, office, faq_path) for lang in ("zh", "en")}
+    with store.transaction() as con:
+        if not _insert_event(con, event_id, "digest", None, week_end, gate.now, renders, None):
+            return None
+        return _queue(con, event_id, release_match(gate, week), office, week_end, gate.now, fmt="digest")
 
 
 def queue_single(store: Store, kind: str, key: str, rendered: dict[str, Rendered], subscriber_id: str,

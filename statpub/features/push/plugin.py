@@ -1,5 +1,5 @@
 """How push plugs in: its pages and API on the site, the WebSub hubs the Atom feeds declare, and its
-jobs with the one scheduler — build the outbox at each instant a release goes public (the
+jobs with the one scheduler — a weekly digest on Mondays at 09:00; build the outbox at each instant a release goes public (the
 calendar's `publication_instants`), and every 15 s deliver what is queued (confirmations, retries,
 notices of schedule changes, webhooks, WebSub pings)."""
 
@@ -10,7 +10,7 @@ from datetime import timedelta
 from statpub.dashboards.hooks import hookimpl
 from statpub.features.push import web
 from statpub.features.push.config import push_config
-from statpub.kernel.jobs import Job, at_instants, every
+from statpub.kernel.jobs import Job, at_instants, every, weekly_at
 
 DELIVER_EVERY = timedelta(seconds=15)
 
@@ -37,6 +37,9 @@ def push_jobs(settings, clock=None, service=None) -> list[Job]:
             lease_seconds=120, description="at each release instant: build the outbox through the gate, deliver it"),
         Job("push.deliver", every(DELIVER_EVERY), run, catch_up=timedelta(minutes=1), max_attempts=2,
             description="deliver queued messages, retries, notices, webhooks and WebSub pings"),
+        Job("push.digest", weekly_at(0, "09:00"), lambda occurrence: (service.build_digest(occurrence.due),
+                                                                      service.deliver()),
+            catch_up=timedelta(days=1), description="Mondays 09:00: the weekly digest of the week's releases"),
     ]
 
 

@@ -168,6 +168,17 @@ def render_release(gate: Gate, release: ReleaseInfo, lang: str, office: Office, 
                    links=release_links(office, release.id, lang, faq_path))
 
 
+def render_digest(gate: Gate, releases: list[ReleaseInfo], lang: str, office: Office,
+                  faq_path: str | None) -> Rendered:
+    """The week's releases: each with when it went public, its first key figures and its links."""
+    items = [{"title": r.title(lang), "published": format_instant(gate.public_since(r) or r.instant, lang),
+              "figures": key_figures(gate, r, lang)[:3], "links": release_links(office, r.id, lang, faq_path)[:2]}
+             for r in releases]
+    subject = w("subject_digest", lang, office=office.name(lang), count=len(releases))
+    return _render("message_digest", subject, lang, office=office.name(lang), items=items, labels=_labels(lang),
+                   published_label=w("published", lang))
+
+
 def render_notice(release: ReleaseInfo, item: HistoryItem, lang: str, office: Office) -> Rendered:
     change = w(item.change, lang) if item.change in ("rescheduled", "postponed", "cancelled", "corrected",
                                                       "confirmed") else item.change

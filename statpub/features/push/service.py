@@ -54,6 +54,14 @@ class Push:
             self.ping_recent(gate)
         return built
 
+    def build_digest(self, week_end) -> dict[str, int]:
+        """The weekly digest of the week ending at `week_end` (the digest job's due instant)."""
+        built = {"events": 0, "messages": 0, "webhooks": 0}
+        gate = self.gate()
+        counts = events.build_digest_event(self.store, gate, week_end, self.office, self.config.faq_path)
+        self._count(built, counts, "-", "digest")
+        return built
+
     def _count(self, built: dict, counts: tuple[int, int] | None, release_id: str, what: str) -> None:
         if counts is None:
             return

@@ -94,6 +94,7 @@ def _url(path: str, lang: str) -> str:
 def subscribe_page() -> Response:
     lang = _lang()
     context = {"action": _url("/subscribe", lang), "email": "", "chosen": Interests(), "sub_lang": lang,
+               "sub_format": "each",
                **_choices(lang)}
     if request.method == "GET":
         return _page("page_subscribe.html", "subscribe_title", private=False, **context)
@@ -103,7 +104,8 @@ def subscribe_page() -> Response:
     try:
         interests = _interests_from(form)
         chosen_lang = form.get("lang") if form.get("lang") in ("zh", "en") else lang
-        push().request(normal_email(form.get("email", "")), interests, chosen_lang, "each", "web")
+        fmt = "digest" if form.get("format") == "digest" else "each"
+        push().request(normal_email(form.get("email", "")), interests, chosen_lang, fmt, "web")
     except UserError as exc:
         context.update(email=form.get("email", ""))
         return _page("page_subscribe.html", "subscribe_title", 400, error=exc.message, **context)
@@ -113,15 +115,18 @@ def subscribe_page() -> Response:
 @blueprint.post("/api/v1/subscriptions")
 def subscribe_api() -> Response:
     """JSON: {"email", "topics": [], "series": [], "kinds": [], "notices": bool, "all": bool,
-    "lang": "zh"|"en"}. Always 202 for a well-formed request, whether or not the address is known."""
+    "lang": "zh"|"en", "format": "each"|"digest"}. Always 202 for a well-formed request, whether or not the address is known."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise UserError("send a JSON object: {\"email\": ..., \"topics\": [...], \"lang\": \"zh\"}")
     lang = data.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise UserError("lang must be zh or en")
+    fmt = data.get("format", "each")
+    if fmt not in ("each", "digest"):
+        raise UserError("format must be each or digest")
     interests = _interests_from(data)
-    push().request(normal_email(str(data.get("email", ""))), interests, lang, "each", "api")
+    push().request(normal_email(str(data.get("email", ""))), interests, lang, fmt, "api")
     response = jsonify(status="pending", message=w("check_mail", lang))
     response.status_code = 202
     response.headers["Cache-Control"] = "no-store"
@@ -152,6 +157,7 @@ def manage_page() -> Response:
     context = {"action": f"/subscribe/manage?{urlencode({'t': token, **({'lang': 'en'} if lang == 'en' else {})})}",
                "unsubscribe_action": f"/subscribe/unsubscribe?{urlencode({'t': push().signer.token('unsubscribe', {'s': subscriber.id})})}",
                "email": subscriber.email, "chosen": subscriber.interests, "sub_lang": subscriber.lang,
+               "sub_format": subscriber.format,
                **_choices(lang)}
     if request.method == "GET":
         return _page("page_manage.html", "manage_title", **context)
@@ -160,10 +166,11 @@ def manage_page() -> Response:
     try:
         interests = _interests_from(request.form)
         chosen_lang = request.form.get("lang") if request.form.get("lang") in ("zh", "en") else subscriber.lang
-        push().subscriptions.update(subscriber.id, interests, chosen_lang, subscriber.format)
+        fmt = "digest" if request.form.get("format") == "digest" else "each"
+        push().subscriptions.update(subscriber.id, interests, chosen_lang, fmt)
     except UserError as exc:
         return _page("page_manage.html", "manage_title", 400, error=exc.message, **context)
-    context.update(chosen=interests, sub_lang=chosen_lang)
+    context.update(chosen=interests, sub_lang=chosen_lang, sub_format=fmt)
     return _page("page_manage.html", "manage_title", message=w("saved", lang), **context)
 
 

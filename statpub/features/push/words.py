@@ -21,6 +21,7 @@ WORDS: dict[str, dict[str, str]] = {
     "unsubscribe": {"zh": "退订", "en": "Unsubscribe"},
     "subject_release": {"zh": "【{office}】数据发布：{title}", "en": "[{office}] Released: {title}"},
     "subject_notice": {"zh": "【{office}】{change}：{title}", "en": "[{office}] {change}: {title}"},
+    "subject_digest": {"zh": "【{office}】本周数据发布（{count}项）", "en": "[{office}] This week's releases ({count})"},
     "subject_confirm": {"zh": "【{office}】请确认订阅", "en": "[{office}] Please confirm your subscription"},
     "confirm_intro": {"zh": "有人（希望是您）用此邮箱地址订阅了本局的数据发布推送。请点击下面的链接确认，7天内有效。",
                       "en": "Someone (we hope you) subscribed this address to the office's release alerts. "

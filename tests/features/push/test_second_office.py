@@ -96,3 +96,27 @@ def test_a_release_approved_late_is_pushed_at_its_approval(tmp_path, smtp_sink):
     assert just_before["built"]["messages"] == 0 and not sink.received  # (the q2 notice is for followers of notices)
     after = Push(settings, Clock(start=approved + timedelta(seconds=1)), config=config).run_once()
     assert after["built"]["messages"] == 1 and len(sink.received) == 1
+
+
+def test_a_weekly_digest_lists_the_weeks_releases(tmp_path, smtp_sink):
+    from statpub.kernel.jobs import weekly_at
+
+    sink, url = smtp_sink
+    settings = office(tmp_path).settings
+    before = Clock(start=Q1 - timedelta(days=2))
+    load(settings, clock=before)
+    approve_all(settings, before)
+    config = push_config({"STATPUB_SMTP_URL": url})
+    monday = weekly_at(0, "09:00")(Q1)
+    assert monday == parse_instant("2024-04-22T09:00:00+08:00")
+    push = Push(settings, Clock(start=Q1 + timedelta(seconds=1)), config=config)
+    push.subscriptions.import_confirmed("weekly@example.org", Interests(topics=("accounts",)), "en", "digest", "cli",
+                                       Q1 - timedelta(days=1))
+    assert push.run_once()["built"]["messages"] == 0  # not at each release
+    later = Push(settings, Clock(start=monday + timedelta(seconds=1)), config=config)
+    assert later.build_digest(monday)["messages"] == 1
+    assert later.build_digest(monday)["messages"] == 0  # once
+    later.deliver()
+    mail = sink.to("weekly@example.org")[0].message
+    body = mail.get_body(("plain",)).get_content()
+    assert "q1" in body and "12,345.67" in body and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
