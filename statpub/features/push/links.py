@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -33,13 +34,18 @@ def store_secret(store: Store, configured: str | None) -> str:
         return con.execute("SELECT value FROM push_settings WHERE name = 'secret'").fetchone()[0]
 
 
+@lru_cache(maxsize=32)
+def _serializer(secret: str, purpose: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret, salt=f"statpub.push.{purpose}")
+
+
 @dataclass(frozen=True)
 class Signer:
     secret: str
     base_url: str
 
     def _serializer(self, purpose: str) -> URLSafeSerializer:
-        return URLSafeSerializer(self.secret, salt=f"statpub.push.{purpose}")
+        return _serializer(self.secret, purpose)
 
     def token(self, purpose: str, payload: dict, now_epoch: float | None = None) -> str:
         """A confirmation carries the statpub clock's instant it was made at (`at`), so its age is

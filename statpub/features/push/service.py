@@ -102,7 +102,8 @@ class Push:
         return done
 
     def run_once(self) -> dict:
-        return {"built": self.build_due(), **self.deliver()}
+        with self.store.connect():  # held open: see Mailer.drain
+            return {"built": self.build_due(), **self.deliver()}
 
     def notify_staff(self, notice: dict) -> None:
         """A notice to staff (a webhook disabled): on the staff page always, by mail if configured."""
