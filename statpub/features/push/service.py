@@ -118,10 +118,13 @@ class Push:
                             "zh", self.office, self.clock.now())
 
     # -- subscribing ------------------------------------------------------------------------------
-    def request(self, email: str, interests: Interests, lang: str, fmt: str, source: str) -> str:
-        """Double opt-in: keep the request and mail a signed link carrying it (valid 7 days)."""
+    def request(self, email: str, interests: Interests, lang: str, fmt: str, source: str) -> str | None:
+        """Double opt-in: keep the request and mail a signed link carrying it (valid 7 days); at
+        most one such mail per address every 10 minutes."""
         now = self.clock.now()
         subscriber_id = self.subscriptions.request(email, source, lang, fmt, now)
+        if subscriber_id is None:
+            return None
         url = self.signer.url("confirm", {"s": subscriber_id, "i": interests.to_dict(), "l": lang, "f": fmt}, lang,
                               now_epoch=now.timestamp())
         events.queue_confirmation(self.store, subscriber_id, email.strip().lower(), lang, self.office, url, now)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from statpub.kernel.config import Settings
@@ -27,6 +27,7 @@ KINDS = ("quarterly", "annual", "verification", "monthly", "ad-hoc")
 FORMATS = ("each", "digest")
 ORG_KINDS = ("association", "park", "committee", "company", "other")
 LANGS = ("zh", "en")
+CONFIRM_COOLDOWN = timedelta(minutes=10)
 
 
 def store_for(settings: Settings) -> Store:
@@ -155,11 +156,16 @@ class Subscriptions:
         con.executemany("INSERT INTO push_interests (owner_id, kind, value) VALUES (?, ?, ?)",
                         [(owner_id, kind, value) for kind, value in interests.rows()])
 
-    def request(self, email: str, source: str, lang: str, fmt: str, now: datetime) -> str:
-        """A subscription asked for on the public path: the subscriber's id (new ones are pending
-        until confirmed; an existing one keeps its state until it follows the new link)."""
+    def request(self, email: str, source: str, lang: str, fmt: str, now: datetime) -> str | None:
+        """A subscription asked for on the public path: the subscriber's id, or None when a
+        confirmation went to this address less than `CONFIRM_COOLDOWN` ago (nobody can flood an
+        address with confirmations). New subscribers are pending until confirmed; an existing one
+        keeps its state until it follows the new link."""
         with self.store.transaction() as con:
             subscriber_id = self._upsert(con, normal_email(email), lang, fmt, source, now)
+            last = con.execute("SELECT confirm_sent_at FROM push_subscribers WHERE id = ?", [subscriber_id]).fetchone()[0]
+            if last is not None and now - datetime.fromisoformat(last) < CONFIRM_COOLDOWN:
+                return None
             con.execute("UPDATE push_subscribers SET confirm_sent_at = ? WHERE id = ?", [stamp(now), subscriber_id])
         return subscriber_id
 

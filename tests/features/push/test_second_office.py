@@ -120,3 +120,15 @@ def test_a_weekly_digest_lists_the_weeks_releases(tmp_path, smtp_sink):
     mail = sink.to("weekly@example.org")[0].message
     body = mail.get_body(("plain",)).get_content()
     assert "q1" in body and "12,345.67" in body and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_confirmations_are_not_repeated_within_ten_minutes(tmp_path):
+    settings = office(tmp_path).settings
+    push = Push(settings, Clock(start=Q1), config=push_config({}))
+    interests = Interests(topics=("accounts",))
+    assert push.request("someone@example.org", interests, "zh", "each", "web") is not None
+    assert push.request("SOMEONE@example.org", interests, "en", "each", "api") is None
+    later = Push(settings, Clock(start=Q1 + timedelta(minutes=11)), config=push_config({}))
+    assert later.request("someone@example.org", interests, "en", "each", "web") is not None
+    with later.store.connect() as con:
+        assert con.execute("SELECT COUNT(*) FROM push_outbox").fetchone()[0] == 2
