@@ -25,6 +25,16 @@ def feed_hubs():
     return list(push_config().hubs)
 
 
+@hookimpl
+def nav_links(lang):
+    return [("订阅推送" if lang == "zh" else "Subscribe", "/subscribe")]
+
+
+@hookimpl
+def api_paths():
+    return web.openapi_paths()
+
+
 def push_jobs(settings, clock=None, service=None) -> list[Job]:
     from statpub.features.push.service import Push
     from statpub.kernel.clock import clock_from_env

@@ -235,5 +235,33 @@ def staff_page() -> Response:
                  notices=service.staff_notices())
 
 
+def openapi_paths() -> dict:
+    """POST /api/v1/subscriptions in the API's OpenAPI document (the site's `api_paths` hook)."""
+    error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    codes = {"type": "array", "items": {"type": "string"}, "maxItems": 200}
+    new = {"type": "object", "required": ["email"], "properties": {
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "topics": {**codes, "description": "topic codes (GET /api/v1/series lists each series' topic)"},
+        "series": {**codes, "description": "series codes"},
+        "kinds": {"type": "array", "items": {"type": "string", "enum": list(KINDS)}},
+        "notices": {"type": "boolean", "description": "also notices of reschedules, cancellations, corrections"},
+        "all": {"type": "boolean", "description": "every release"},
+        "lang": {"type": "string", "enum": ["zh", "en"]},
+        "format": {"type": "string", "enum": ["each", "digest"], "description": "each release, or a weekly digest"}}}
+    pending = {"type": "object", "required": ["status"], "properties": {
+        "status": {"const": "pending"}, "message": {"type": "string"}}}
+    return {"paths": {"/api/v1/subscriptions": {"post": {
+        "summary": "Subscribe an e-mail address to release alerts (double opt-in: a confirmation link is mailed)",
+        "description": "The same answer whether or not the address is known; at most one confirmation mail "
+                       "per address every 10 minutes. Messages go out at each release instant, never before.",
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/NewSubscription"}}}},
+        "responses": {"202": {"description": "Pending confirmation", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/SubscriptionPending"}}}},
+                      "400": {"description": "Bad input", **error}, "413": {"description": "Body too large", **error},
+                      "429": {"description": "Rate limit", **error}}}}},
+        "schemas": {"NewSubscription": new, "SubscriptionPending": pending}}
+
+
 def install(app) -> None:
     app.server.register_blueprint(blueprint)
