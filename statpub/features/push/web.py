@@ -72,10 +72,22 @@ def _choices(lang: str) -> dict:
             "kinds": [{"code": k, "name": KIND_NAMES[k][0 if lang == "zh" else 1]} for k in KINDS]}
 
 
+def _codes(data, key: str, alias: str | None = None) -> tuple[str, ...]:
+    """A list of codes from a form (repeated fields) or JSON (an array of strings), else a 400."""
+    if hasattr(data, "getlist"):
+        return tuple(data.getlist(key) or (data.getlist(alias) if alias else []))
+    value = data.get(alias or key, data.get(key, []))
+    if not isinstance(value, list) or len(value) > 200 or not all(isinstance(v, str) and len(v) <= 64 for v in value):
+        raise UserError(f"{alias or key} must be a list of codes (strings)")
+    return tuple(value)
+
+
 def _interests_from(data) -> Interests:
-    many = data.getlist if hasattr(data, "getlist") else (lambda k: data.get(k) or [])
-    interests = Interests(tuple(many("topic") or many("topics")), tuple(many("series")),
-                          tuple(many("kind") or many("kinds")), bool(data.get("notices")), bool(data.get("all")))
+    for flag in ("notices", "all"):
+        if not hasattr(data, "getlist") and not isinstance(data.get(flag, False), bool):
+            raise UserError(f"{flag} must be true or false")
+    interests = Interests(_codes(data, "topic", "topics"), _codes(data, "series"), _codes(data, "kind", "kinds"),
+                          bool(data.get("notices")), bool(data.get("all")))
     gate = current_gate()
     return check_interests(interests, {t.code for t in gate.topics()}, {s.code for s in gate.series()})
 
@@ -112,6 +124,17 @@ def subscribe_page() -> Response:
     return _page("page_text.html", "subscribe_title", 202, paragraphs=[w("check_mail", lang)])
 
 
+@blueprint.get("/api/v1/subscriptions")
+def subscription_choices() -> Response:
+    """What can be followed now: topics and series the gate shows the public, kinds, formats."""
+    if request.args:
+        raise UserError(f"unknown parameter {sorted(request.args)[0]!r}: this address takes none")
+    lang = "en"
+    choices = _choices(lang)
+    return jsonify(topics=[t["code"] for t in choices["topics"]], series=[x["code"] for x in choices["series"]],
+                   kinds=list(KINDS), formats=["each", "digest"], langs=["zh", "en"])
+
+
 @blueprint.post("/api/v1/subscriptions")
 def subscribe_api() -> Response:
     """JSON: {"email", "topics": [], "series": [], "kinds": [], "notices": bool, "all": bool,
@@ -122,6 +145,8 @@ def subscribe_api() -> Response:
     lang = data.get("lang", "zh")
     if lang not in ("zh", "en"):
         raise UserError("lang must be zh or en")
+    if not isinstance(data.get("email"), str):
+        raise UserError("email must be an e-mail address (a string)")
     fmt = data.get("format", "each")
     if fmt not in ("each", "digest"):
         raise UserError("format must be each or digest")
@@ -250,7 +275,15 @@ def openapi_paths() -> dict:
         "format": {"type": "string", "enum": ["each", "digest"], "description": "each release, or a weekly digest"}}}
     pending = {"type": "object", "required": ["status"], "properties": {
         "status": {"const": "pending"}, "message": {"type": "string"}}}
-    return {"paths": {"/api/v1/subscriptions": {"post": {
+    names = {"type": "array", "items": {"type": "string"}}
+    choices = {"type": "object", "required": ["topics", "series", "kinds", "formats", "langs"], "properties": {
+        "topics": names, "series": names, "kinds": names, "formats": names, "langs": names}}
+    return {"paths": {"/api/v1/subscriptions": {"get": {
+        "summary": "What can be followed now: topic and series codes (only those with public figures), kinds, formats",
+        "responses": {"200": {"description": "OK", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/SubscriptionChoices"}}}},
+                      "400": {"description": "Bad parameter", **error}, "429": {"description": "Rate limit", **error}}},
+                                                "post": {
         "summary": "Subscribe an e-mail address to release alerts (double opt-in: a confirmation link is mailed)",
         "description": "The same answer whether or not the address is known; at most one confirmation mail "
                        "per address every 10 minutes. Messages go out at each release instant, never before.",
@@ -260,7 +293,7 @@ def openapi_paths() -> dict:
             "schema": {"$ref": "#/components/schemas/SubscriptionPending"}}}},
                       "400": {"description": "Bad input", **error}, "413": {"description": "Body too large", **error},
                       "429": {"description": "Rate limit", **error}}}}},
-        "schemas": {"NewSubscription": new, "SubscriptionPending": pending}}
+        "schemas": {"NewSubscription": new, "SubscriptionPending": pending, "SubscriptionChoices": choices}}
 
 
 def install(app) -> None:
