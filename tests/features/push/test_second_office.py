@@ -4,6 +4,7 @@ announced instant), and a notice of a reschedule with the old and new instant an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from statpub.etl.load import load
@@ -31,10 +32,18 @@ def office(tmp_path):
     return root
 
 
-def test_a_second_office_gets_its_own_identity_matching_and_notices(tmp_path, smtp_sink):
+def on_engine(settings, engine: str, request):
+    """The same settings with the operational store on SQLite or on PostgreSQL."""
+    if engine == "sqlite":
+        return settings
+    return replace(settings, database_url=request.getfixturevalue("database_url")())
+
+
+def test_a_second_office_gets_its_own_identity_matching_and_notices(tmp_path, smtp_sink, http_receiver, store_engine,
+                                                                    request):
     sink, url = smtp_sink
     root = office(tmp_path)
-    settings = root.settings
+    settings = on_engine(root.settings, store_engine, request)
     before = Clock(start=Q1 - timedelta(days=2))
     load(settings, clock=before)
     approve_all(settings, before)
@@ -45,10 +54,12 @@ def test_a_second_office_gets_its_own_identity_matching_and_notices(tmp_path, sm
                           early.clock.now())
     subs.import_confirmed("series@example.org", Interests(series=("PART_A",)), "en", "each", "cli", early.clock.now())
     subs.import_confirmed("kind@example.org", Interests(kinds=("annual",)), "en", "each", "cli", early.clock.now())
+    subs.add_org("park", "park", Interests(series=("PART_B",)), early.clock.now(), webhook_url=http_receiver.url + "/h")
     assert early.run_once()["built"]["events"] == 0
     at = Push(settings, Clock(start=Q1 + timedelta(seconds=1)), config=config)
     done = at.run_once()
-    assert done["built"] == {"events": 2, "messages": 3, "webhooks": 0}  # the release (2), the notice (1)
+    assert done["built"] == {"events": 2, "messages": 3, "webhooks": 1}  # the release (2 + 1), the notice (1)
+    assert len(http_receiver.at("/h")) == 1 and done["webhooks"]["delivered"] == 1
     assert sorted(a for r in sink.received for a in r.recipients) == ["series@example.org", "topic@example.org",
                                                                       "topic@example.org"]
     release = [r.message for r in sink.received if "release.q1" in str(r.message["Message-ID"])]
@@ -98,11 +109,11 @@ def test_a_release_approved_late_is_pushed_at_its_approval(tmp_path, smtp_sink):
     assert after["built"]["messages"] == 1 and len(sink.received) == 1
 
 
-def test_a_weekly_digest_lists_the_weeks_releases(tmp_path, smtp_sink):
+def test_a_weekly_digest_lists_the_weeks_releases(tmp_path, smtp_sink, store_engine, request):
     from statpub.kernel.jobs import weekly_at
 
     sink, url = smtp_sink
-    settings = office(tmp_path).settings
+    settings = on_engine(office(tmp_path).settings, store_engine, request)
     before = Clock(start=Q1 - timedelta(days=2))
     load(settings, clock=before)
     approve_all(settings, before)
@@ -122,8 +133,8 @@ def test_a_weekly_digest_lists_the_weeks_releases(tmp_path, smtp_sink):
     assert "q1" in body and "12,345.67" in body and mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
-def test_confirmations_are_not_repeated_within_ten_minutes(tmp_path):
-    settings = office(tmp_path).settings
+def test_confirmations_are_not_repeated_within_ten_minutes(tmp_path, store_engine, request):
+    settings = on_engine(office(tmp_path).settings, store_engine, request)
     push = Push(settings, Clock(start=Q1), config=push_config({}))
     interests = Interests(topics=("accounts",))
     assert push.request("someone@example.org", interests, "zh", "each", "web") is not None
