@@ -20,21 +20,13 @@ def _table(caption: str, rows: list[tuple[str, dict]], lang: str) -> str:
             f'<thead><tr><th scope="col">{e(w("period", lang))}</th>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
-YEARS_BACK = 10  # how far back the previous-year links lead
-
-
-def _year_links(year: int, this_year: int | None, lang: str) -> str:
-    """Links to the year before and after, within the years that can have messages (a crawler
-    following them must come to an end)."""
-    shown = [y for y in (year - 1, year + 1)
-             if this_year is None or this_year - YEARS_BACK <= y <= this_year]
-    links = [f'<a href="{link("/messages/statistics", lang, period=str(y))}">{y}</a>' for y in shown]
-    return f"<p>{' · '.join(links)}</p>" if links else ""
-
-
-def statistics_html(stats: dict, lang: str, this_year: int | None = None) -> str:
+def statistics_html(stats: dict, lang: str, years: range) -> str:
+    """`years`: those with statistics (from the first message to this year): the only ones linked,
+    so the page never leads a reader, or a crawler, into years that have not happened."""
     year = int(stats["period"][:4])
-    parts = [_year_links(year, this_year, lang),
+    near = [y for y in (year - 1, year + 1) if y in years]
+    links = " · ".join(f'<a href="{link("/messages/statistics", lang, period=str(y))}">{y}</a>' for y in near)
+    parts = [f"<p>{links}</p>",
              _table(w("total", lang), [(stats["period"], stats["total"])], lang),
              _table(w("by_category", lang), [(w(c, lang), stats["by_category"][c]) for c in CATEGORIES], lang),
              _table(w("by_topic", lang), list(stats["by_topic"].items()), lang)]
