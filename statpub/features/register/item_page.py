@@ -160,7 +160,7 @@ DETAIL = {"document": _document, "interpretation": _interpretation, "survey": _s
 
 def item_children(view: RegisterView, item: PublicItem, calendar: WorkCalendar, lang: str) -> list:
     children = [html.P(dcc.Link(f"{w('register', lang)} › {kind_name(item.kind, lang)}",
-                                href=href(shapes.REGISTER_PAGE, lang, kind=item.kind))),
+                                href=href(shapes.REGISTER_PAGE, lang) + f"#kind-{item.kind}")),
                 html.H1(item.title(lang))]
     if item.data.get("summary"):
         children.append(html.P(bi(item.data["summary"], lang), className="summary"))

@@ -41,7 +41,7 @@ def matters_table(view: RegisterView, lang: str) -> html.Div:
         counts[item.matter_id] = counts.get(item.matter_id, 0) + 1
     rows = [[m.text("name", lang), m.text("domain", lang), m.text("level", lang), m.text("basis", lang),
              m.text("department", lang), w("working_days", lang, n=m.time_limit),
-             dcc.Link(str(counts.get(m.id, 0)), href=href(PATH, lang, kind=m.kind)) if counts.get(m.id)
+             html.A(str(counts.get(m.id, 0)), href=href(PATH, lang) + f"#kind-{m.kind}") if counts.get(m.id)
              else "0"] for m in view.matters()]
     headers = [w(k, lang) for k in ("matter", "domain", "level", "basis", "department", "time_limit", "items")]
     return table(w("matters", lang), headers, rows, ID_MATTERS)
@@ -87,11 +87,11 @@ def layout(lang: object = None, kind: object = None, **_query: object) -> html.D
     calendar = work_calendar(services().settings.root)
     chosen = kind if isinstance(kind, str) and kind in KINDS else None
     present = [k for k in KINDS if view.items(k)]
-    links = [html.Li(html.A(w("all_kinds", lang), href=href(PATH, lang),
-                            **({"aria-current": "page"} if chosen is None else {})))]
-    links += [html.Li(html.A(f"{kind_name(k, lang)}（{len(view.items(k))}）" if lang == "zh" else
-                             f"{kind_name(k, lang)} ({len(view.items(k))})", href=href(PATH, lang, kind=k),
-                             **({"aria-current": "page"} if k == chosen else {}))) for k in present]
+    # The kinds as a table of contents of the whole register (one page: links never multiply its
+    # address); `?kind=` still narrows it to one kind for a shared link.
+    links = [html.Li(html.A(f"{kind_name(k, lang)}（{len(view.items(k))}）" if lang == "zh" else
+                            f"{kind_name(k, lang)} ({len(view.items(k))})", href=href(PATH, lang) + f"#kind-{k}"))
+             for k in present]
     sections = [kind_section(view, k, calendar, lang) for k in ([chosen] if chosen else present)]
     children = [html.H1(w("register", lang)), html.P(w("register_intro", lang)),
                 html.Nav(html.Ul(links, className="kind-list"), id=ID_KINDS, **{"aria-label": w("items", lang)}),
