@@ -15,7 +15,7 @@ from tempfile import NamedTemporaryFile
 
 from flask import Flask, Response, current_app, redirect, request
 
-from statpub.dashboards.components.publisher import publisher
+from statpub.dashboards.components.publisher import licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
 from statpub.dashboards.http import immutable_file
@@ -76,7 +76,8 @@ def view_export(view: ExplorerView, url: str) -> ExportTable:
         source_zh=source_zh, source_en=source_en,
         citation=_citation(pub.office_en, ", ".join(s.code for s in infos), vintage, pub.base_url + url),
         extra_metadata={"transform": view.state.transform, "vintage": vintage,
-                        "start": view.state.start or "", "end": view.state.end or ""})
+                        "start": view.state.start or "", "end": view.state.end or ""},
+        licence=licence_line(pub))
 
 
 def view_download(fmt: str) -> Response:
@@ -136,7 +137,8 @@ def release_download(release_id: str, fmt: str) -> Response:
                                        source_zh=source_zh, source_en=source_en,
                                        citation=_citation(pub.office_en, release.title_en, vintage,
                                                           pub.base_url + f"/release/{release_id}"),
-                                       extra_metadata={"release_id": release_id, "vintage": vintage}), path)
+                                       extra_metadata={"release_id": release_id, "vintage": vintage},
+                                       licence=licence_line(pub)), path)
 
     if not gate.is_public(release):
         # Seen inside a pre-release window: never cached anywhere, never written to the shared cache,

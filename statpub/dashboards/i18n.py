@@ -18,8 +18,6 @@ DEFAULT_LANG = "zh"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 LABELS: dict[str, dict[str, str]] = {
-    "site_title": {"zh": "示例市统计数据发布", "en": "Example City Statistics"},
-    "site_subtitle": {"zh": "演示数据，非官方统计", "en": "Illustrative data, not official statistics"},
     "skip": {"zh": "跳到正文", "en": "Skip to content"},
     "nav": {"zh": "主导航", "en": "Main navigation"},
     "nav_home": {"zh": "首页", "en": "Home"},
@@ -115,7 +113,9 @@ LABELS: dict[str, dict[str, str]] = {
     "download_parquet": {"zh": "下载 Parquet", "en": "Download Parquet"},
     "share_link": {"zh": "本视图链接", "en": "Link to this view"},
     "flags_legend": {"zh": "标志说明", "en": "Flags"},
-    "footer_licence": {"zh": "数据可自由使用，请注明来源。", "en": "Free to reuse with attribution."},
+    "licence": {"zh": "许可协议", "en": "Licence"},
+    "contact": {"zh": "联系方式", "en": "Contact"},
+    "logo_alt": {"zh": "标志", "en": "logo"},
     "health": {"zh": "服务状态", "en": "Service status"},
     "delayed": {"zh": "延迟", "en": "delayed"},
     "view_release": {"zh": "查看发布", "en": "View release"},

@@ -33,6 +33,7 @@ from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot, Release
 from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.office import load_office, office_path
 from statpub.warehouse.snapshots import SnapshotStore
 
 # progress(message, done, total): `done` releases of `total` written so far.
@@ -114,6 +115,8 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     started_at = datetime.now(UTC)
     content = settings.content
     catalogue = content.load_catalogue()
+    if office_path(content).is_file():  # who publishes: a bad office.yaml stops the load (line and field)
+        load_office(content, catalogue)
     calendar = content.load_calendar(catalogue)
     unknown = [r for r in release_ids or [] if r not in calendar.by_id]
     if unknown:

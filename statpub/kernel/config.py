@@ -12,12 +12,15 @@ from statpub.kernel.errors import UserError
 
 ENV_ROOT = "STATPUB_ROOT"
 ENV_WAREHOUSE = "STATPUB_WAREHOUSE"
+ENV_BASE_URL = "STATPUB_BASE_URL"
 
 
 @dataclass(frozen=True)
 class Settings:
     root: Path
     warehouse_dir: Path
+    # STATPUB_BASE_URL: the public address when it is not office.yaml's (a local or test server).
+    base_url_override: str | None = None
 
     @property
     def content(self) -> ContentRoot:
@@ -56,4 +59,4 @@ def resolve_settings(root: str | os.PathLike | None = None,
         raise UserError(f"{chosen} is not a content root: it has no calendar.yaml "
                         "(create one with `statpub init DIR`)")
     warehouse = Path(env[ENV_WAREHOUSE]).resolve() if env.get(ENV_WAREHOUSE) else chosen / "warehouse" / "data"
-    return Settings(root=chosen, warehouse_dir=warehouse)
+    return Settings(root=chosen, warehouse_dir=warehouse, base_url_override=env.get(ENV_BASE_URL) or None)

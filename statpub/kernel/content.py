@@ -69,9 +69,11 @@ class Series(Strict):
 
 
 class Catalogue(Strict):
-    office: Bilingual
-    licence: Bilingual
-    base_url: str = "https://stats.example.gov.cn"
+    # The office's identity lives in office.yaml (statpub.kernel.office); a catalogue written before
+    # it existed may still name the office, its licence and address here, and is read as such.
+    office: Bilingual | None = None
+    licence: Bilingual | None = None
+    base_url: str | None = None
     topics: tuple[Topic, ...]
     series: tuple[Series, ...]
 

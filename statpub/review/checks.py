@@ -18,6 +18,7 @@ from statpub.etl.review_config import ReviewConfig, load_review_config
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
 from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.office import OFFICE_FILE, office_path, published_office
 from statpub.review import consistency, texts
 from statpub.review.findings import Finding, errors
 from statpub.review.links import LinkResolver, SiteFactory, check_links, extract_links
@@ -49,6 +50,28 @@ def _release_of(problem: Problem) -> str:
     return match.group(1) if match else ALL
 
 
+def office_findings(settings: Settings) -> list[Finding]:
+    """The office's identity: an older catalogue still carrying it is read, and told where it goes."""
+    if office_path(settings.content).is_file():
+        return []
+    if settings.content.load_catalogue().office is None:
+        return [Finding(ALL, "error", "office", OFFICE_FILE,
+                        "the content root says nothing of its office: write releases/office.yaml (beside catalogue.yaml) "
+                        "with name, short_name, base_url and licence (README, 'Start your own office')")]
+    return [Finding(ALL, "warning", "office", "releases/catalogue.yaml",
+                    "the office's identity (office, licence, base_url) is in the catalogue: move it to "
+                    "releases/office.yaml, with the licence's url and the office's short_name "
+                    "(README, 'Start your own office')")]
+
+
+def _office_host(settings: Settings) -> str | None:
+    """The site's own host (links to it are internal), when the office's identity can be read."""
+    try:
+        return urlsplit(published_office(settings).base_url).netloc or None
+    except ValidationFailed:
+        return None  # reported by the load, or by office_findings
+
+
 def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site: SiteFactory,
         load_first: bool = True, external: bool = False) -> Report:
     """Every check of these releases (all when None). `site` builds the site as it will be at an
@@ -75,7 +98,8 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     report.snapshot = snapshot.name
     config = load_review_config(content)
-    host = urlsplit(catalogue.base_url).netloc or None
+    report.findings += office_findings(settings)
+    host = _office_host(settings)
     link_sources: dict[str, list[tuple[str, str]]] = {}
     cur = snapshot.cursor()
     try:

@@ -88,7 +88,8 @@ def _metadata(vintage: Vintage, what: str, pub: shapes.Publisher) -> dict[str, s
     return {
         "title": json.dumps({"zh": f"{pub.office_zh}：{what}", "en": f"{pub.office_en}: {what}"}, ensure_ascii=False),
         "vintage": vintage.release.id, "vintage_instant": shapes.iso(vintage.as_of) or "",
-        "licence": pub.licence_en, "source": pub.office_en,
+        "licence": pub.licence_en, "licence_url": pub.licence.url or "", "source": pub.office_en,
+        "publisher": json.dumps({"zh": pub.office_zh, "en": pub.office_en}, ensure_ascii=False),
         "citation": f"{pub.office_en}. {what}. Vintage {vintage.release.id}, released "
                     f"{format_beijing(vintage.as_of, 'en')}. {pub.base_url}{vintage.url('')}",
     }

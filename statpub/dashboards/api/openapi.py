@@ -4,6 +4,7 @@ so the documentation cannot drift from what is accepted."""
 from __future__ import annotations
 
 from statpub.dashboards.api import params as P
+from statpub.kernel.office import Office
 
 JSON = "application/json"
 PARQUET = "application/vnd.apache.parquet"
@@ -141,7 +142,23 @@ def _file(*types: str) -> dict:
     return {t: {"schema": {"type": "string", "format": "binary"}} for t in types}
 
 
-def document() -> dict:
+def _info(pub: Office) -> dict:
+    """Who publishes the API and under which licence (office.yaml): OpenAPI's info object."""
+    licence: dict = {"name": pub.licence.name.en}
+    if pub.licence.spdx:
+        licence["identifier"] = pub.licence.spdx
+    elif pub.licence.url:
+        licence["url"] = pub.licence.url
+    contact: dict = {"name": pub.office_en, "url": (pub.contact.url if pub.contact and pub.contact.url
+                                                     else pub.base_url)}
+    if pub.contact and pub.contact.email:
+        contact["email"] = pub.contact.email
+    notice = f" {pub.notice.en}." if pub.notice else ""
+    return {"title": f"{pub.site_title('en')} API", "version": "1.0.0", "contact": contact, "license": licence,
+            "summary": f"Statistics published by {pub.office_en} ({pub.office_zh}).{notice}"}
+
+
+def document(pub: Office) -> dict:
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
                             **_file(CSV, PARQUET)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
@@ -187,14 +204,13 @@ def document() -> dict:
             (VINTAGE, param), files)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "statpub API", "version": "1.0.0", "description": (
+        "info": {**_info(pub), "description": (
             "Published official statistics: series, every vintage, releases, calendar, bulk files. Everything "
             "passes the embargo gate: an embargoed release or figure is indistinguishable from a missing one. "
             f"Limits: at most {P.MAX_ROWS} rows per observations answer (413 beyond; bulk files have no limit), "
             f"lists paged with limit <= {P.MAX_LIST_LIMIT}; requests per client address are rate limited per "
             "server process (default 1200 per 60 s, header RateLimit-Policy) and answered 429 with Retry-After "
-            "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET."),
-            "license": {"name": "CC-BY-4.0 (data)", "identifier": "CC-BY-4.0"}},
+            "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET.")},
         "paths": paths,
         "components": {"schemas": SCHEMAS},
     }

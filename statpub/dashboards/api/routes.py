@@ -59,7 +59,7 @@ def index() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
-    return json_answer(document())
+    return json_answer(document(_publisher()))
 
 
 @bp.get("/topics")

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from statpub.dashboards.components.publisher import Publisher, publisher  # noqa: F401 - one source for both
+from statpub.dashboards.components.publisher import Publisher, licence_line, publisher  # noqa: F401 - one source
 from statpub.dashboards.formats import ExportTable
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.transforms import LABELS, Point, allowed, apply
@@ -129,5 +129,6 @@ def citation(pub: Publisher, info: SeriesInfo, vintage: ReleaseInfo | None, url:
 def export_table(rows: pa.Table, series: dict[str, SeriesInfo], pub: Publisher, *, title_zh: str, title_en: str,
                  citation_text: str, metadata: dict[str, str] | None = None) -> ExportTable:
     return ExportTable(rows=rows, series=series, title_zh=title_zh, title_en=title_en, source_zh=pub.office_zh,
-                       source_en=pub.office_en, citation=citation_text,
-                       extra_metadata={"licence": pub.licence_en, **(metadata or {})})
+                       source_en=pub.office_en, citation=citation_text, licence=licence_line(pub),
+                       extra_metadata={"licence": pub.licence_en, "licence_url": pub.licence.url or "",
+                                       **(metadata or {})})

@@ -11,7 +11,8 @@ from dash import Input, Output, State, dcc, html
 from statpub.dashboards.components.charts import GRAPH_CONFIG, Trace, series_chart
 from statpub.dashboards.components.shell import LANG_SWITCH_ID, page, switch_href
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
-from statpub.dashboards.i18n import href, lang_or_default, period_label, t
+from statpub.dashboards.i18n import LABELS, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.pages.explorer_model import (
     CHOICES,
     BadChoice,
@@ -213,7 +214,7 @@ def layout(lang: object = None, **query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("explorer", path=PATH, layout=layout, title="数据查询 · Explorer")
+    dash.register_page("explorer", path=PATH, layout=layout, title=titled(LABELS["nav_explorer"]))
 
     @app.callback(Output(SERIES, "options"), Input(TOPIC, "value"), Input(SEARCH, "value"),
                   State(SERIES, "value"), State(LANG, "data"), prevent_initial_call=True)

@@ -9,9 +9,11 @@ import pyarrow.compute as pc
 from dash import dcc, html
 
 from statpub.dashboards.components.charts import sparkline
+from statpub.dashboards.components.publisher import publisher
 from statpub.dashboards.components.releases import release_link, release_status, status_badge
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.i18n import format_instant, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 from statpub.kernel.numbers import format_number
 from statpub.warehouse.gate import Gate
@@ -83,7 +85,7 @@ def layout(lang: object = None, **_query: object) -> html.Div:
     lang = lang_or_default(lang)
     gate = current_gate()
     public = [r for r in gate.visible_releases() if r.observation_count]
-    blocks: list = [html.H1(t("site_title", lang))]
+    blocks: list = [html.H1(publisher().site_title(lang))]
     if public:
         latest = public[-1]
         blocks += [html.Section(className="latest", **{"aria-labelledby": "latest-title"}, children=[
@@ -108,4 +110,4 @@ def _first_series(gate: Gate, topic: str) -> str:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("home", path=PATH, layout=layout, title="示例市统计数据发布 · Example City statistics")
+    dash.register_page("home", path=PATH, layout=layout, title=titled(None))

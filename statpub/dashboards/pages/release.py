@@ -15,7 +15,8 @@ from statpub.dashboards.components.releases import (
 )
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
-from statpub.dashboards.i18n import format_instant, href, lang_or_default, period_label, t
+from statpub.dashboards.i18n import LABELS, format_instant, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate, services
 from statpub.kernel.numbers import format_number
 from statpub.warehouse.gate import Gate
@@ -145,5 +146,5 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("release", path_template=PATH_TEMPLATE, layout=layout, title="发布 · Release")
+    dash.register_page("release", path_template=PATH_TEMPLATE, layout=layout, title=titled(LABELS["release"]))
 
