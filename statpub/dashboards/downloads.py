@@ -125,7 +125,7 @@ def release_download(release_id: str, fmt: str) -> Response:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id):
         raise NotFound("no published release with this id")
-    vintage = vintage_code(release.instant)
+    vintage = vintage_code(gate.public_since(release) or release.instant)
 
     def build(path):
         rows = gate.release_observations(release_id)

@@ -41,6 +41,7 @@ STATUS = {
     "published": ("已发布", "published"), "delayed": ("延迟发布", "delayed"),
     "provisional": ("初定", "provisional"), "confirmed": ("已确定", "confirmed"),
     "postponed": ("推迟", "postponed"), "cancelled": ("已取消", "cancelled"),
+    "history": ("往期发布（待导入）", "published before this site (not yet imported)"),
 }
 ICS_STATUS = {"cancelled": "CANCELLED", "provisional": "TENTATIVE", "postponed": "TENTATIVE",
               "delayed": "TENTATIVE"}

@@ -44,6 +44,7 @@ LABELS: dict[str, dict[str, str]] = {
     "trend": {"zh": "走势", "en": "Trend"},
     "release": {"zh": "发布", "en": "Release"},
     "instant": {"zh": "发布时间", "en": "Release time"},
+    "public_since": {"zh": "实际公开时间（审核通过后）", "en": "Public since (after approval)"},
     "state": {"zh": "状态", "en": "State"},
     "title": {"zh": "标题", "en": "Title"},
     "notices": {"zh": "变更公告", "en": "Change notices"},
@@ -128,6 +129,7 @@ STATES: dict[str, dict[str, str]] = {
     "cancelled": {"zh": "取消", "en": "cancelled"},
     "published": {"zh": "已发布", "en": "published"},
     "delayed": {"zh": "延迟发布", "en": "delayed"},
+    "history": {"zh": "往期发布（待导入）", "en": "published before this site (not yet imported)"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {

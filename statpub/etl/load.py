@@ -55,7 +55,7 @@ class LoadResult:
 @dataclass(frozen=True)
 class PreviousState:
     files: dict[str, str]  # release id → fingerprint of its files and entry
-    public: dict[str, tuple[datetime, str, datetime]]  # gone public: id → (instant, state, since)
+    public: dict[str, tuple[datetime, str, datetime, datetime]]  # gone public: id → (instant, state, since, known)
     content: dict[str, str]
 
 
@@ -88,7 +88,7 @@ def _previous_state(path: Path | None, now: datetime) -> PreviousState:
 
 def _guard_published(calendar: Calendar, previous: PreviousState) -> list[Problem]:
     problems = []
-    for rid, (instant, _state, _since) in previous.public.items():
+    for rid, (instant, *_rest) in previous.public.items():
         entry = calendar.by_id.get(rid)
         if entry is None:
             problems.append(Problem("calendar.yaml", None, None, None,
@@ -236,7 +236,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     if all_problems:
         raise ValidationFailed(all_problems, context="load failed; nothing was changed")
     refresh_counts(con)
-    review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
+    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public)
     state = dict(plan.state)
     for rid in calendar.by_id:
         kept = rid in result.loaded or rid in result.skipped

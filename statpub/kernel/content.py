@@ -183,7 +183,22 @@ class Release(Strict):
 class Calendar(Strict):
     timezone: Literal["Asia/Shanghai"] = "Asia/Shanghai"
     prerelease_window_hours: float = Field(default=24, gt=0, le=MAX_PRERELEASE_HOURS)
+    # When the office began publishing with statpub. Releases whose instant is before it are its
+    # history, published elsewhere: they come in with `statpub import-history`, keep their
+    # original instants as vintages and are never "delayed". Without it, every release is live.
+    adopted: datetime | None = None
     releases: tuple[Release, ...]
+
+    @field_validator("adopted")
+    @classmethod
+    def _adopted_aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+            raise ValueError("adopted has no offset or zone; write e.g. 2026-06-01T00:00:00+08:00")
+        return value.astimezone(UTC) if value is not None else None
+
+    def is_history(self, release: Release) -> bool:
+        """Published before the office adopted statpub (imported, never delayed)."""
+        return self.adopted is not None and release.instant < self.adopted
 
     @model_validator(mode="after")
     def _unique_ids(self) -> Calendar:

@@ -29,6 +29,7 @@ class MiniRoot:
         shutil.copy(CATALOGUE, root / "releases" / "catalogue.yaml")
         self.write_office(OFFICE)
         self.releases: list[dict] = []
+        self.calendar_top: dict = {}  # e.g. {"adopted": ...}: calendar.yaml's top level beside releases
 
     @property
     def settings(self) -> Settings:
@@ -53,7 +54,8 @@ class MiniRoot:
 
     def write(self) -> None:
         (self.root / "calendar.yaml").write_text(
-            yaml.safe_dump({"releases": self.releases}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            yaml.safe_dump({**self.calendar_top, "releases": self.releases}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
 
 
 

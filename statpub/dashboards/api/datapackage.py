@@ -9,6 +9,7 @@ from __future__ import annotations
 from statpub.dashboards.api import shapes
 from statpub.dashboards.formats import COLUMNS
 from statpub.warehouse.gate import Gate
+from statpub.warehouse.publication import public_since
 from statpub.warehouse.reader import ReleaseInfo
 
 COMPACT_FIELDS = [
@@ -92,7 +93,7 @@ def build_datapackage(gate: Gate, vintage: ReleaseInfo, releases: tuple[ReleaseI
         "title": f"{pub.office_en}: published statistics, vintage {vintage.id}",
         "description": f"{pub.office_zh}：截至 {vintage.id} 发布的全部数据（含历次修订）。Every figure published up to "
                        f"release {vintage.id}, with every vintage. Units: see the `series` resource.",
-        "version": vintage.id, "created": shapes.iso(vintage.instant),
+        "version": vintage.id, "created": shapes.iso(public_since(vintage) or vintage.instant),
         "licenses": licences(pub), "sources": sources, "contributors": contributors(pub),
         "homepage": pub.base_url,
         "keywords": ["official statistics", "vintages", "统计数据"],

@@ -37,6 +37,7 @@ from statpub.dashboards.api.respond import (
 from statpub.dashboards.api.state import PublicView, releases_identity
 from statpub.dashboards.formats import FORMATS, write_csv_stream
 from statpub.kernel.clock import format_beijing
+from statpub.warehouse import publication
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo
 
@@ -50,11 +51,12 @@ EXT_FORMAT = {"parquet": "parquet", "csv": "csv", "jsonstat.json": "jsonstat"}
 
 @dataclass(frozen=True)
 class Vintage:
-    """A state of publication: everything public right after `release`."""
+    """A state of publication: everything statpub had made public once `release` was out
+    (`Gate.shown_by`), so a pinned vintage never changes, not even when older history is imported."""
 
     name: str  # "latest" or the release id
     release: ReleaseInfo
-    releases: tuple[ReleaseInfo, ...]
+    releases: tuple[ReleaseInfo, ...]  # in the order of publication
     key: str
 
     @property
@@ -63,7 +65,8 @@ class Vintage:
 
     @property
     def as_of(self) -> datetime:
-        return self.release.instant
+        """When the release became public (publication.public_since): its figures' vintage."""
+        return publication.public_since(self.release) or self.release.instant
 
     def url(self, rest: str) -> str:
         return f"{shapes.FILES}/{self.release.id}/{rest}"
@@ -76,7 +79,7 @@ def resolve_vintage(gate: Gate, view: PublicView, name: str) -> Vintage:
     release = gate.calendar_entry(rid) if rid else None
     if release is None or not gate.can_see(rid) or not release.observation_count:
         raise not_found()
-    releases = gate.published_releases(release.instant)
+    releases = gate.shown_by(release)
     return Vintage(name, release, releases, releases_identity(releases, parts().state.catalogue(gate)))
 
 
@@ -109,7 +112,8 @@ def history(vintage_name: str) -> Response:
     key = fingerprint("history", vintage.key, pub)
 
     def build(path: Path) -> None:
-        gate.copy_history(path, as_of=vintage.as_of, metadata=_metadata(vintage, "every vintage of every series", pub))
+        gate.copy_history(path, within=vintage.releases,
+                          metadata=_metadata(vintage, "every vintage of every series", pub))
     return _serve(vintage, key, ".parquet", build, FORMATS["parquet"].mimetype, "history.parquet")
 
 
@@ -124,10 +128,10 @@ def values(vintage_name: str, ext: str) -> Response:
 
     def build(path: Path) -> None:
         if ext == "parquet":
-            gate.copy_history(path, as_of=vintage.as_of, latest_only=True,
+            gate.copy_history(path, within=vintage.releases, latest_only=True,
                               metadata=_metadata(vintage, "values of every series", pub))
         else:
-            write_csv_stream(gate.history(as_of=vintage.as_of, latest_only=True), path)
+            write_csv_stream(gate.history(within=vintage.releases, latest_only=True), path)
     return _serve(vintage, key, f".{ext}", build, FORMATS[ext].mimetype, f"values.{ext}")
 
 
@@ -140,7 +144,7 @@ def series_file(vintage_name: str, name: str) -> Response:
     vintage = resolve_vintage(gate, view, vintage_name)
     code, fmt = match["id"], FORMATS[EXT_FORMAT[match["ext"]]]
     info = gate.series_info(code)
-    rows = gate.observations([code], as_of=vintage.as_of) if info else None
+    rows = gate.observations([code], within=vintage.releases) if info else None
     if info is None or not rows.num_rows:
         raise not_found()
     pub = _publisher()
@@ -152,7 +156,7 @@ def series_file(vintage_name: str, name: str) -> Response:
             rows, {code: info}, pub, title_zh=f"{info.name_zh}（{release.id}版）",
             title_en=f"{info.name_en} (vintage {release.id})",
             citation_text=shapes.citation(pub, info, release, url),
-            metadata={"vintage": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
+            metadata={"vintage": release.id, "vintage_instant": shapes.iso(vintage.as_of) or ""})
         fmt.write(table, path)
     key = fingerprint("series", code, fmt.name, vintage.key, pub)
     return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"series/{name}")
@@ -182,13 +186,14 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
     series = {c: gate.snapshot.series[c] for c in dict.fromkeys(rows.column("series_code").to_pylist())
               if c in gate.snapshot.series}
     name = f"{release.id}{fmt.suffix}"
+    since = publication.public_since(release) or release.instant
 
     def build(path: Path) -> None:
         table = shapes.export_table(
             rows, series, pub, title_zh=release.title_zh, title_en=release.title_en,
-            citation_text=f"{pub.office_en}. {release.title_en}. Released {format_beijing(release.instant, 'en')}. "
+            citation_text=f"{pub.office_en}. {release.title_en}. Released {format_beijing(since, 'en')}. "
                           f"{pub.base_url}{shapes.FILES}/{release.id}/releases/{name}",
-            metadata={"release_id": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
+            metadata={"release_id": release.id, "vintage_instant": shapes.iso(since) or ""})
         fmt.write(table, path)
     key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub)
     return file_answer(key, fmt.suffix, build, mimetype=fmt.mimetype, download_name=name, immutable=immutable,

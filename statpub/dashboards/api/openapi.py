@@ -23,6 +23,10 @@ STR = {"type": "string"}
 NSTR = {"type": ["string", "null"]}
 INSTANT = {"type": "string", "format": "date-time"}
 NINSTANT = {"type": ["string", "null"], "format": "date-time"}
+# When figures became public: the release instant, or a late approval's time; history imported keeps
+# its original instant. Every observation's `vintage` and every `as_of` compare against it.
+PUBLIC_SINCE = {"type": "string", "format": "date-time",
+                "description": "When the release became public (the vintage of its figures; as_of compares with it)"}
 BILINGUAL = {"type": "object", "required": ["zh", "en"], "properties": {"zh": NSTR, "en": NSTR}}
 
 SCHEMAS: dict[str, dict] = {
@@ -40,8 +44,9 @@ SCHEMAS: dict[str, dict] = {
                                                                                "vintages"], "properties": {
         "definition": _ref("Bilingual"), "source": _ref("Bilingual"),
         "transforms": {"type": "array", "items": STR},
-        "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant"],
-                                                "properties": {"release_id": STR, "instant": INSTANT}}}}}]},
+        "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant", "public_since"],
+                                                "properties": {"release_id": STR, "instant": INSTANT,
+                                                               "public_since": PUBLIC_SINCE}}}}}]},
     "SeriesList": {"type": "object", "required": ["total", "limit", "offset", "series", "next"], "properties": {
         "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
         "series": {"type": "array", "items": _ref("SeriesBrief")}, "next": NSTR}},
@@ -66,7 +71,8 @@ SCHEMAS: dict[str, dict] = {
     "Release": {"type": "object", "required": ["id", "title", "kind", "instant", "state", "public", "series",
                                                "revision"], "properties": {
         "id": STR, "title": _ref("Bilingual"), "kind": STR, "instant": INSTANT, "state": STR,
-        "public": {"type": "boolean"}, "series": {"type": "array", "items": STR},
+        "public": {"type": "boolean"}, "public_since": {**NINSTANT, "description": PUBLIC_SINCE["description"]},
+        "series": {"type": "array", "items": STR},
         "revision": _nullable({"type": "object", "properties": {"stage": STR, "reason": _ref("Bilingual")}}),
         "links": {"type": "object", "additionalProperties": STR}}},
     "ReleaseDetail": {"allOf": [_ref("Release"), {"type": "object", "required": ["observation_count", "revisions"],
@@ -88,11 +94,13 @@ SCHEMAS: dict[str, dict] = {
     "Topics": {"type": "object", "required": ["topics"], "properties": {"topics": {"type": "array", "items": {
         "type": "object", "required": ["code", "name"], "properties": {"code": STR, "name": _ref("Bilingual")}}}}},
     "Vintages": {"type": "object", "required": ["series", "vintages"], "properties": {
-        "series": STR, "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant"],
-                                                               "properties": {"release_id": STR, "instant": INSTANT,
-                                                                              "title": _ref("Bilingual")}}}}},
+        "series": STR, "vintages": {"type": "array", "items": {"type": "object", "required": [
+            "release_id", "instant", "public_since"], "properties": {"release_id": STR, "instant": INSTANT,
+                                                                     "public_since": PUBLIC_SINCE,
+                                                                     "title": _ref("Bilingual")}}}}},
     "Citation": {"type": "object", "required": ["series", "vintage", "instant", "url", "citation"], "properties": {
-        "series": STR, "vintage": STR, "instant": INSTANT, "url": STR, "citation": _ref("Bilingual")}},
+        "series": STR, "vintage": STR, "instant": {**INSTANT, "description": PUBLIC_SINCE["description"]},
+        "url": STR, "citation": _ref("Bilingual")}},
     "Index": {"type": "object", "required": ["name", "version", "links"], "properties": {
         "name": STR, "version": STR, "openapi": STR, "now": INSTANT, "latest_release": NSTR, "next_instant": NINSTANT,
         "links": {"type": "object", "additionalProperties": STR}}},

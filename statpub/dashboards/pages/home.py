@@ -87,11 +87,11 @@ def layout(lang: object = None, **_query: object) -> html.Div:
     public = [r for r in gate.visible_releases() if r.observation_count]
     blocks: list = [html.H1(publisher().site_title(lang))]
     if public:
-        latest = public[-1]
+        latest = public[-1]  # the newest vintage: visible releases come in the order of publication
+        since = gate.public_since(latest) or latest.instant
         blocks += [html.Section(className="latest", **{"aria-labelledby": "latest-title"}, children=[
             html.H2(t("latest_release", lang), id="latest-title"),
-            html.P([release_link(latest, lang), " · ",
-                    html.Time(format_instant(latest.instant, lang), dateTime=latest.instant.isoformat())]),
+            html.P([release_link(latest, lang), " · ", html.Time(format_instant(since, lang), dateTime=since.isoformat())]),
             html.Div(headline_cards(gate, latest, lang), className="cards"),
         ])]
     else:

@@ -60,7 +60,7 @@ def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo],
     if code is None:
         return []
     s = info[code]
-    as_of = release.instant if gate.is_public(release) else None
+    as_of = gate.public_since(release) if gate.is_public(release) else None
     rows = [r for r in gate.observations([code], as_of=as_of).to_pylist()][-CHART_POINTS:]
     if not rows:
         return []
@@ -106,6 +106,16 @@ def revisions_block(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo
     return out
 
 
+def public_since_note(gate: Gate, release: ReleaseInfo, lang: str) -> list:
+    """When a release went public later than its instant (approved late), say when: its figures'
+    vintage is that time, everywhere."""
+    since = gate.public_since(release)
+    if since is None or since == release.instant or not gate.is_public(release):
+        return []
+    return [html.Br(), html.Strong(t("public_since", lang) + ": "),
+            html.Time(format_instant(since, lang), dateTime=since.isoformat())]
+
+
 def layout(release_id: str = "", lang: object = None, **_query: object) -> html.Div:
     lang = lang_or_default(lang)
     gate = current_gate()
@@ -117,7 +127,8 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
     head = [html.H1(release.title(lang)),
             html.P([html.Strong(t("instant", lang) + ": "),
                     html.Time(format_instant(release.instant, lang), dateTime=release.instant.isoformat()),
-                    " ", status_badge(status, lang)], className="release-meta"),
+                    " ", status_badge(status, lang), *public_since_note(gate, release, lang)],
+                   className="release-meta"),
             html.H2(t("notices", lang)), notices(release, lang)]
     if not gate.can_see(release.id):
         return page(lang, path, [*head, html.P(t("embargoed_notice", lang), className="embargoed")])

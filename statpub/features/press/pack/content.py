@@ -159,7 +159,7 @@ def gather(gate: Gate, release_id: str, office: PackOffice | tuple[str, str] = (
         series=series,
         key_figures=_key_figures(ordered),
         tables=_tables(gate, ordered),
-        charts=_charts(gate, release, ordered, as_of=release.instant if public else None),
+        charts=_charts(gate, release, ordered, as_of=gate.public_since(release) if public else None),
         interpretation=_interpretations(gate, release, ordered),
         office=PackOffice.of(office),
     )
@@ -244,7 +244,7 @@ def _interpretations(gate: Gate, release: ReleaseInfo, rows: list[Row]) -> dict[
     """The interpretation in each language with its figures rendered from the release's own
     figures (text and data are published together, so they must agree)."""
     own = {(r.series.code, r.period): r for r in rows}
-    as_of = release.instant if gate.is_public(release) else None
+    as_of = gate.public_since(release) if gate.is_public(release) else None
 
     def lookup(code: str, period: str) -> Figure | None:
         row = own.get((code, period))
