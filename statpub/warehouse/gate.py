@@ -151,10 +151,6 @@ class Gate:
     def delayed_releases(self) -> tuple[ReleaseInfo, ...]:
         return self._delayed
 
-    def known_since(self, release: ReleaseInfo) -> datetime | None:
-        """When statpub first showed it (an import's approval time for history); see publication."""
-        return publication.known_since(release)
-
     def release_status(self, release: ReleaseInfo) -> str:
         """published | delayed | history | provisional | confirmed | postponed | cancelled (public
         metadata; `history`: published before the office adopted statpub, not yet imported)."""
