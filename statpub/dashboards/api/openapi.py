@@ -166,7 +166,9 @@ def _info(pub: Office) -> dict:
             "summary": f"Statistics published by {pub.office_en} ({pub.office_zh}).{notice}"}
 
 
-def document(pub: Office) -> dict:
+def document(pub: Office, extensions: list[dict] | None = None) -> dict:
+    """The document, with who publishes (office.yaml) and what features add (`api_paths` hook: their
+    paths and schemas)."""
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
                             **_file(CSV, PARQUET)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
@@ -219,6 +221,7 @@ def document(pub: Office) -> dict:
             f"lists paged with limit <= {P.MAX_LIST_LIMIT}; requests per client address are rate limited per "
             "server process (default 1200 per 60 s, header RateLimit-Policy) and answered 429 with Retry-After "
             "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET.")},
-        "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "paths": {**paths, **{p: op for ext in extensions or () for p, op in ext.get("paths", {}).items()}},
+        "components": {"schemas": {**SCHEMAS, **{n: sc for ext in extensions or ()
+                                                 for n, sc in ext.get("schemas", {}).items()}}},
     }
