@@ -1,5 +1,5 @@
 """Files for researchers, under `/api/v1/files/<vintage>/...`, where `<vintage>` is either the id
-of a published release (pinned: the state of publication right after that release; immutable,
+of a published release (pinned: what statpub had shown once that release was out; immutable,
 cached for a year) or `latest` (follows new releases; short max-age bounded by the next release
 instant, `Link: rel=canonical` to the pinned URL holding the same bytes).
 
