@@ -6,6 +6,7 @@ the content now in the snapshot; the comparison happens here, per snapshot, neve
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -86,16 +87,28 @@ def _content_rows(cur: duckdb.DuckDBPyConnection) -> list[tuple]:
                        f"{extra} FROM release_content").fetchall()
 
 
-def read_review(cur: duckdb.DuckDBPyConnection) -> dict[str, ReviewState]:
-    """Release id → review state. A snapshot without the review tables has nothing approved."""
+def _imported(record: str) -> bool:
+    """An approval of kind `import` (history brought in with its original instant)."""
+    try:
+        return json.loads(record).get("kind") == "import"
+    except (TypeError, ValueError):
+        return False
+
+
+def read_review(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> dict[str, ReviewState]:
+    """Release id → review state. A snapshot without the review tables has nothing approved.
+    `overlay`: approvals recorded beside the snapshot since it was built (approval_overlay.py)."""
+    from statpub.warehouse.approval_overlay import merged
+
     if not has_table(cur, "release_content"):
         return {}
     latest: dict[str, tuple] = {}
     counts: dict[str, int] = {}
-    for row in cur.execute(
-        "SELECT release_id, reviewer, approved_at, json_extract_string(record, '$.kind') = 'import', "
-        "content_hash, data_hash, texts_hash, entry_hash FROM approvals ORDER BY position"
-    ).fetchall():
+    held = cur.execute(
+        "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash, record "
+        "FROM approvals ORDER BY position").fetchall()
+    for full in merged(held, overlay or []):
+        row = (*full[:3], _imported(full[7]), *full[3:7])
         latest[row[0]] = row
         counts[row[0]] = counts.get(row[0], 0) + 1
     out = {}
