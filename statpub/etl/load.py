@@ -113,8 +113,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     content = settings.content
-    catalogue = content.load_catalogue()
-    calendar = content.load_calendar(catalogue)
+    catalogue, calendar = content.load_content()
     unknown = [r for r in release_ids or [] if r not in calendar.by_id]
     if unknown:
         raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
@@ -212,13 +211,10 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     all_problems: list[Problem] = []
     source_index = 0
     for release in plan.to_load:
-        say(f"reading {release.id}")
-        contexts, problems = _stage_release(con, content.root, release, source_index,
-                                            settings.warehouse_dir / "tmp")
+        say(f"reading and validating {release.id}")
+        contexts, problems = _read_and_check(con, content.root, release, catalogue, source_index,
+                                             settings.warehouse_dir / "tmp")
         source_index += len(release.sources)
-        if not problems:
-            say(f"validating {release.id}")
-            problems = ReleaseCheck(con, release, catalogue, contexts).run()
         if not problems:
             problems = check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
         if problems:
@@ -246,10 +242,25 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     log.update(releases=result.loaded, rows=result.rows)
 
 
+def _read_and_check(con: duckdb.DuckDBPyConnection, root: Path, release: Release, catalogue: Catalogue,
+                    first_index: int, tmp_dir: Path) -> tuple[list[SourceContext], list[Problem]]:
+    """Every problem of one release at once: each file that reads is validated even when another
+    does not, or when a provenance checksum does not match (that must not hide the data's errors)."""
+    contexts, read_problems, provenance_problems = _stage_release(con, root, release, first_index, tmp_dir)
+    failed = {p.file for p in read_problems}
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    staged = [ctx for ctx in contexts if ctx.file not in failed and f"stage_{ctx.index}" in tables]
+    check_problems = []
+    if staged:
+        check_problems = ReleaseCheck(con, release, catalogue, staged, complete=len(staged) == len(contexts)).run()
+    return contexts, read_problems + provenance_problems + check_problems
+
+
 def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release, first_index: int,
-                   tmp_dir: Path) -> tuple[list[SourceContext], list[Problem]]:
+                   tmp_dir: Path) -> tuple[list[SourceContext], list[Problem], list[Problem]]:
+    """Read each source into its staging table: (contexts, reading problems, provenance problems)."""
     folder = root / "releases" / release.id
-    contexts, problems = [], []
+    contexts, problems, provenance_problems = [], [], []
     for offset, source in enumerate(release.sources):
         index = first_index + offset
         display = f"releases/{release.id}/{source.file}"
@@ -263,7 +274,7 @@ def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release,
         ctx.sha256, ctx.bytes = sha256_of(path), path.stat().st_size
         provenance = read_provenance(path, ctx.sha256, display)
         ctx.provenance = provenance.data
-        problems += provenance.problems
+        provenance_problems += provenance.problems
         table = f"stage_{index}"
         suffix = path.suffix.lower()
         try:
@@ -281,7 +292,7 @@ def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release,
                 problems.append(Problem(display, None, None, None, "expected a .csv or .xlsx file"))
         except ValidationFailed as exc:
             problems += exc.problems
-    return contexts, problems
+    return contexts, problems, provenance_problems
 
 
 def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> int:

@@ -8,6 +8,7 @@ file, line and field.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from datetime import date as Day
 from functools import cached_property
@@ -16,10 +17,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from statpub.kernel.content_checks import calendar_problems, catalogue_problems, series_codes
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.kernel.fielddoc import doc
-from statpub.kernel.suggest import did_you_mean
-from statpub.kernel.yamlfile import load_model
+from statpub.kernel.yamlfile import load_model, read_yaml
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,47}$"
@@ -114,29 +115,6 @@ class Catalogue(Strict):
     @cached_property
     def by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}
-
-
-def catalogue_problems(catalogue: Catalogue) -> list[tuple[tuple, str]]:
-    """What the catalogue refers to must exist: topics, components, the level of a growth rate."""
-    found: list[tuple[tuple, str]] = []
-    topics = [t.code for t in catalogue.topics]
-    codes = [s.code for s in catalogue.series]
-    seen: set[str] = set()
-    for i, s in enumerate(catalogue.series):
-        if s.code in seen:
-            found.append((("series", i, "code"), f"series code {s.code} is listed twice; each series once"))
-        seen.add(s.code)
-        if s.topic not in topics:
-            found.append((("series", i, "topic"), f"unknown topic {s.topic!r}; expected one of the codes "
-                          f"under `topics`{did_you_mean(s.topic, topics)}"))
-        refs = [("components", j, c) for j, c in enumerate(s.components)]
-        refs += [("growth_of", None, s.growth_of)] if s.growth_of else []
-        for name, j, code in refs:
-            if code not in codes:
-                loc = ("series", i, name) + ((j,) if j is not None else ())
-                found.append((loc, f"series {s.code}: {name} names unknown series {code!r}"
-                                   f"{did_you_mean(code, codes)}"))
-    return found
 
 
 class SourceFile(Strict):
@@ -279,23 +257,6 @@ class Calendar(Strict):
         return timedelta(hours=release.prerelease_window_hours or self.prerelease_window_hours)
 
 
-def calendar_problems(calendar: Calendar, catalogue: Catalogue | None) -> list[tuple[tuple, str]]:
-    """Ids once each; every series a release promises is in the catalogue."""
-    found: list[tuple[tuple, str]] = []
-    seen: set[str] = set()
-    for i, release in enumerate(calendar.releases):
-        if release.id in seen:
-            found.append((("releases", i, "id"), f"release id {release.id} is listed twice; each release once"))
-        seen.add(release.id)
-        if catalogue is None:
-            continue
-        for j, code in enumerate(release.series):
-            if code not in catalogue.by_code:
-                found.append((("releases", i, "series", j), f"release {release.id}: unknown series {code!r} "
-                              f"(not in releases/catalogue.yaml){did_you_mean(code, catalogue.by_code)}"))
-    return found
-
-
 class ContentRoot:
     """Paths of one office's content; the files are read on demand, never at import."""
 
@@ -321,20 +282,30 @@ class ContentRoot:
         return load_model(self.catalogue_path, Catalogue, display_name="releases/catalogue.yaml",
                           checks=catalogue_problems)
 
-    def load_calendar(self, catalogue: Catalogue | None = None) -> Calendar:
+    def load_calendar(self, catalogue: Catalogue | None = None, *,
+                      known_codes: Iterable[str] | None = None) -> Calendar:
+        """The calendar; with the catalogue (or its codes), the series it promises are checked."""
+        codes = list(catalogue.by_code) if catalogue is not None else known_codes
         return load_model(self.calendar_path, Calendar, display_name="calendar.yaml",
-                          checks=lambda calendar: calendar_problems(calendar, catalogue))
+                          checks=lambda data: calendar_problems(data, codes))
 
     def load_content(self) -> tuple[Catalogue, Calendar]:
-        """The catalogue and the calendar, with the problems of both reported at once."""
+        """The catalogue and the calendar, with the problems of both reported at once (a broken
+        catalogue still lends its series codes to the calendar's check)."""
         problems: list[Problem] = []
         catalogue = calendar = None
         try:
             catalogue = self.load_catalogue()
         except ValidationFailed as exc:
             problems += exc.problems
+        codes = None
+        if catalogue is None and self.catalogue_path.is_file():
+            try:
+                codes = series_codes(read_yaml(self.catalogue_path)[0])
+            except ValidationFailed:
+                codes = None
         try:
-            calendar = self.load_calendar(catalogue)
+            calendar = self.load_calendar(catalogue, known_codes=codes)
         except ValidationFailed as exc:
             problems += exc.problems
         if problems or catalogue is None or calendar is None:

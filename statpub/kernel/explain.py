@@ -14,7 +14,7 @@ import yaml
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from statpub.kernel.fielddoc import EN
+from statpub.kernel.fielddoc import EN, FIX
 from statpub.kernel.suggest import did_you_mean
 
 MAX_FOUND = 60
@@ -79,9 +79,13 @@ def _example(field: FieldInfo | None) -> str:
     return text.removesuffix("\n...").removesuffix(" ...")
 
 
-def _meaning(field: FieldInfo | None) -> str:
+def _extra(field: FieldInfo | None, key: str) -> str:
     extra = field.json_schema_extra if field is not None and isinstance(field.json_schema_extra, dict) else {}
-    return str(extra.get(EN, ""))
+    return str(extra.get(key, ""))
+
+
+def _meaning(field: FieldInfo | None) -> str:
+    return _extra(field, EN)
 
 
 def _mapping_expected(model: type[BaseModel] | None) -> str:
@@ -113,6 +117,9 @@ def explain(model: type[BaseModel], error: dict) -> str:
     hint = f" (e.g. `{example}`)" if example else ""
     meaning = _meaning(field)
     expected = f"{meaning}{hint}" if meaning else ""
+    fix = _extra(field, FIX)
+    if fix and kind in ("missing", "string_pattern_mismatch"):
+        return (f"required field `{name}` is missing" if kind == "missing" else f"found {found(value)}") + f"; {fix}"
     if kind == "missing":
         return f"required field `{name}` is missing; add it" + (f", e.g. `{name}: {example}`" if example else "") + (
             f" ({meaning})" if meaning else "")

@@ -12,7 +12,7 @@ def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]
     by_folded: dict[str, str] = {}
     for c in pool:
         by_folded.setdefault(c.casefold(), c)
-    matches = difflib.get_close_matches(str(word).casefold(), list(by_folded), n=n, cutoff=0.6)
+    matches = difflib.get_close_matches(str(word).casefold(), list(by_folded), n=n, cutoff=0.75)
     return [by_folded[m] for m in matches]
 
 

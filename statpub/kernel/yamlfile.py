@@ -5,8 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TypeVar
 
 import yaml
@@ -97,27 +97,29 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[object, str]:
         raise ValidationFailed([Problem(name, None, row, column, yaml_syntax_message(exc))]) from None
 
 
-# A check beyond the model's own rules: (location in the file, message) for each problem found.
-Checks = Callable[[M], list[tuple[tuple, str]]]
+# Checks beyond the model's own rules, run on the parsed YAML (so they report even when the model
+# does not validate): (location in the file, message) for each problem found.
+Checks = Callable[[object], list[tuple[tuple, str]]]
 
 
 def load_model(path: Path, model: type[M], *, display_name: str | None = None,
                checks: Checks | None = None) -> M:
     """The file as `model`, or ValidationFailed with every problem located (line and field) and
-    explained (found, expected, how to fix); `checks` add problems the model alone cannot see."""
+    explained (found, expected, how to fix); `checks` add problems the model alone cannot see and
+    speak first where both find one at the same place."""
     name = display_name or str(path)
     data, text = read_yaml(path, name)
+    found = checks(data) if checks is not None else []
     try:
         result = model.model_validate(data)
     except ValidationError as exc:
-        located = []
+        checked = {loc for loc, _m in found}
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
             message = explain(model, {**err, "loc": loc})
-            if message:
-                located.append((loc, message))
-        raise ValidationFailed(_locate(name, text, located), context=name) from None
-    found = checks(result) if checks is not None else []
+            if message and loc not in checked:
+                found.append((loc, message))
+        raise ValidationFailed(_locate(name, text, found), context=name) from None
     if found:
         raise ValidationFailed(_locate(name, text, found), context=name)
     return result

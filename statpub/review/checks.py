@@ -56,8 +56,7 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     from statpub.etl.load import load
 
     content = settings.content
-    catalogue = content.load_catalogue()
-    calendar = content.load_calendar(catalogue)
+    catalogue, calendar = content.load_content()
     unknown = [r for r in release_ids or [] if r not in calendar.by_id]
     if unknown:
         raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
