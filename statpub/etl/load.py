@@ -171,7 +171,7 @@ def _plan(content: ContentRoot, calendar: Calendar, release_ids: list[str] | Non
     rules_sha = f"{catalogue_sha}+{review_state['review']}"
     to_load, fingerprints = [], {}
     for release in (r for r in calendar.releases if not release_ids or r.id in release_ids):
-        if not content.release_dir(release.id).is_dir():
+        if not content.release_dir(release.id).is_dir() or not release.sources:
             result.awaiting.append(release.id)  # announced; its data has not arrived yet
             continue
         fp = fingerprints[release.id] = release_fingerprint(content.root, release, rules_sha)

@@ -212,8 +212,9 @@ class Release(Strict):
         "(at most 24)", 24))
     series: tuple[str, ...] = Field(min_length=1, **doc(
         "本次发布承诺发布的指标代码", "Codes of the series the release carries", ["GDP", "GDP_GROWTH"]))
-    sources: tuple[SourceFile, ...] = Field(min_length=1, **doc(
-        "源数据文件", "Its source files", [{"file": "gdp.xlsx", "layout": "wide"}]))
+    sources: tuple[SourceFile, ...] = Field(default=(), **doc(
+        "源数据文件（数据到达前可为空：显示为等待数据）", "Its source files (empty until the data arrive: "
+        "shown as awaiting data)", [{"file": "gdp.xlsx", "layout": "wide"}]))
     revision: Revision | None = Field(default=None, **doc(
         "修订说明（修订以前发布的数据时）", "What it revises and why (when it revises published figures)",
         {"stage": "final-verification", "reason": {"zh": "最终核实", "en": "final verification"}}))
