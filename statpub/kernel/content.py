@@ -112,6 +112,14 @@ class Catalogue(Strict):
         "zh": "国民经济核算", "en": "National accounts"}}]))
     series: tuple[Series, ...] = Field(**doc("指标列表", "The series", []))
 
+    @model_validator(mode="after")
+    def _unique_codes(self) -> Catalogue:
+        # Also checked with its line by `catalogue_problems`; here so that no Catalogue holds two.
+        codes = [s.code for s in self.series]
+        if len(set(codes)) != len(codes):
+            raise ValueError("a series code is listed twice; list each series once")
+        return self
+
     @cached_property
     def by_code(self) -> dict[str, Series]:
         return {s.code: s for s in self.series}
@@ -249,6 +257,14 @@ class Calendar(Strict):
     prerelease_window_hours: float = Field(default=24, gt=0, le=MAX_PRERELEASE_HOURS, **doc(
         "默认的发布前查看窗口（小时，至多 24）", "Default pre-release window in hours (at most 24)", 24))
     releases: tuple[Release, ...] = Field(**doc("发布列表", "The releases", []))
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> Calendar:
+        # Also checked with its line by `calendar_problems`; here so that no Calendar holds two.
+        ids = [r.id for r in self.releases]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a release id is listed twice; list each release once")
+        return self
 
     @cached_property
     def by_id(self) -> dict[str, Release]:
