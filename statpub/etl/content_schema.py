@@ -13,6 +13,7 @@ from statpub.etl.sources import Provenance
 from statpub.etl.wide_layout import WideMapping
 from statpub.kernel.content import Calendar, Catalogue
 from statpub.kernel.modeline import schema_file
+from statpub.kernel.workdays import WorkdayRules
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -23,6 +24,7 @@ CONTENT_FILES: dict[str, tuple[type[BaseModel], str, str, str]] = {
     "mapping": (WideMapping, "releases/<release>/<file>.mapping.yaml", "宽表映射", "Wide-table mapping"),
     "provenance": (Provenance, "releases/<release>/<file>.provenance.yaml", "来源记录", "Provenance sidecar"),
     "review": (ReviewConfig, "releases/review.yaml", "审核规则", "Review rules"),
+    "workdays": (WorkdayRules, "workdays.yaml", "法定节假日和调休", "Holidays and adjusted working days"),
 }
 
 

@@ -18,6 +18,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from statpub.kernel.lang import in_lang
 from statpub.kernel.numbers import format_number, with_unit
 
 FORMATS = ("full", "value", "abs", "absvalue")
@@ -90,7 +91,7 @@ def format_figure(figure: Figure, fmt: str, lang: str) -> str:
     number = format_number(value, figure.decimals, lang)
     if fmt in ("value", "absvalue"):
         return number
-    return with_unit(number, figure.unit_zh if lang == "zh" else figure.unit_en, lang)
+    return with_unit(number, in_lang(lang, figure.unit_zh, figure.unit_en), lang)
 
 
 def render(text: str, lookup: Callable[[str, str], Figure | None], lang: str) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 SCHEMA_DIR = "schema"
 # kind → (how far below the content root such a file sits)
-DEPTH = {"calendar": 0, "catalogue": 1, "review": 1, "mapping": 2, "provenance": 2}
+DEPTH = {"calendar": 0, "workdays": 0, "catalogue": 1, "review": 1, "mapping": 2, "provenance": 2}
 
 
 def kind_of(name: str) -> str | None:
@@ -18,7 +18,8 @@ def kind_of(name: str) -> str | None:
         return "mapping"
     if name.endswith(".provenance.yaml"):
         return "provenance"
-    return {"calendar.yaml": "calendar", "catalogue.yaml": "catalogue", "review.yaml": "review"}.get(name)
+    return {"calendar.yaml": "calendar", "workdays.yaml": "workdays", "catalogue.yaml": "catalogue",
+            "review.yaml": "review"}.get(name)
 
 
 def schema_file(kind: str) -> str:

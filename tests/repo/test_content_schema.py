@@ -28,7 +28,7 @@ EditorLoader.yaml_implicit_resolvers = {
 
 
 def content_files() -> list[Path]:
-    files = [REPO_ROOT / "calendar.yaml"]
+    files = [REPO_ROOT / "calendar.yaml", REPO_ROOT / "workdays.yaml"]
     files += [p for p in sorted((REPO_ROOT / "releases").rglob("*.yaml")) if kind_of(p.name)]
     return files
 
@@ -76,6 +76,7 @@ def test_every_demo_content_file_names_its_schema_and_passes_it():
     ("mapping", "columns: {a: value}\nrows: {x: {value: GDP}}\nyaer: 2024\n"),
     ("provenance", "source: s\nproducer: p\ndate: '2024-01-01'\nsha256: abc\n"),
     ("review", "disclosure: {min_units: 0}\n"),
+    ("workdays", "years:\n- {year: 2026, holidays: [], workdays: ['2026-02-14'], note: x}\n"),
 ])
 def test_the_schema_refuses_what_the_loader_refuses(kind: str, text: str):
     validator = jsonschema.Draft202012Validator(json_schema(kind))
