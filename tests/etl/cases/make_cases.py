@@ -119,7 +119,8 @@ def main() -> None:
          [p("data.csv", 5, None, "the file is neither UTF-8 nor GBK; save it as UTF-8 (CSV UTF-8 in Excel)")])
     case("truncated_xlsx", "a workbook cut short in transfer",
          {"data.xlsx": xlsx([["series_code", "period", "value"], ["GDP", "2024-Q2", 210]])[:700]},
-         [p("data.xlsx", None, None, "not a readable XLSX workbook (truncated, or not Excel: BadZipFile)")],
+         [p("data.xlsx", None, None, "not a readable XLSX workbook (truncated, or not Excel: BadZipFile); open it in "
+            "Excel and save it again as .xlsx (an .xls or a CSV renamed .xlsx cannot be read)")],
          sources=[{"file": "data.xlsx", "layout": "long"}])
     wide_rows = [["2024年上半年主要指标"], ["指标", "1—2季度（亿元）"], ["地区生产总值", 210], ["甲", 90], ["乙", 120],
                  ["丙", 1]]
@@ -202,6 +203,10 @@ def staff_mistakes(ok: list[str]) -> None:
     case("catalogue_and_calendar", "a misspelt topic in the catalogue and a calendar instant without its offset",
          {"data.csv": csv(*ok), "catalogue.yaml": catalogue.encode()}, EXPECTED["catalogue_and_calendar"],
          entry={"instant": "2024-07-19T10:00:00"})
+    case("xlsx_wrong_sheet", "a sheet name typed with a space the workbook does not have",
+         {"data.xlsx": xlsx([["series_code", "period", "value"], *[r.split(",")[:3] for r in ok]])},
+         [p("data.xlsx", None, None, "no sheet '表 1' (the workbook has 表1); did you mean '表1'?", "表 1")],
+         sources=[{"file": "data.xlsx", "layout": "long", "sheet": "表 1"}])
     case("catalogue_not_a_mapping", "a catalogue written as a list of series",
          {"data.csv": csv(*ok), "catalogue.yaml": b"- code: GDP\n  topic: accounts\n"}, EXPECTED["catalogue_not_a_mapping"])
 
