@@ -211,11 +211,11 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     source_index = 0
     for release in plan.to_load:
         say(f"reading and validating {release.id}")
-        contexts, problems = _read_and_check(con, content.root, release, catalogue, source_index,
-                                             settings.warehouse_dir / "tmp")
+        contexts, problems, all_read = _read_and_check(con, content.root, release, catalogue, source_index,
+                                                       settings.warehouse_dir / "tmp")
         source_index += len(release.sources)
-        if not problems:
-            problems = check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
+        if all_read:  # the texts' figures are checked against every row, even when some are wrong
+            problems += check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
         if problems:
             all_problems += problems
             continue
@@ -242,17 +242,19 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
 
 
 def _read_and_check(con: duckdb.DuckDBPyConnection, root: Path, release: Release, catalogue: Catalogue,
-                    first_index: int, tmp_dir: Path) -> tuple[list[SourceContext], list[Problem]]:
+                    first_index: int, tmp_dir: Path) -> tuple[list[SourceContext], list[Problem], bool]:
     """Every problem of one release at once: each file that reads is validated even when another
-    does not, or when a provenance checksum does not match (that must not hide the data's errors)."""
+    does not, or when a provenance checksum does not match (that must not hide the data's errors).
+    Also says whether every source was read (then the interpretations can be checked too)."""
     contexts, read_problems, provenance_problems = _stage_release(con, root, release, first_index, tmp_dir)
     failed = {p.file for p in read_problems}
     tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
     staged = [ctx for ctx in contexts if ctx.file not in failed and f"stage_{ctx.index}" in tables]
     check_problems = []
+    complete = bool(staged) and len(staged) == len(contexts)
     if staged:
-        check_problems = ReleaseCheck(con, release, catalogue, staged, complete=len(staged) == len(contexts)).run()
-    return contexts, read_problems + provenance_problems + check_problems
+        check_problems = ReleaseCheck(con, release, catalogue, staged, complete=complete).run()
+    return contexts, read_problems + provenance_problems + check_problems, complete
 
 
 def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release, first_index: int,

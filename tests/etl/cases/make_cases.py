@@ -203,6 +203,12 @@ def staff_mistakes(ok: list[str]) -> None:
     case("catalogue_and_calendar", "a misspelt topic in the catalogue and a calendar instant without its offset",
          {"data.csv": csv(*ok), "catalogue.yaml": catalogue.encode()}, EXPECTED["catalogue_and_calendar"],
          entry={"instant": "2024-07-19T10:00:00"})
+    case("data_and_text_at_once", "a bad value and an interpretation citing a figure the release lacks",
+         {"data.csv": csv("GDP,2024-Q2,二百一十,,", *ok[1:]),
+          "interpretation.en.md": b"GDP was {{GDP@2024-Q3}}.\n"},
+         [p("data.csv", 2, "C (value)", "'二百一十' is not a number; expected a number such as 1234.5"),
+          p("interpretation.en.md", 1, "char 9", "figure GDP@2024-Q3 is not carried by release bad; an "
+            "interpretation may only cite its own figures")])
     case("xlsx_wrong_sheet", "a sheet name typed with a space the workbook does not have",
          {"data.xlsx": xlsx([["series_code", "period", "value"], *[r.split(",")[:3] for r in ok]])},
          [p("data.xlsx", None, None, "no sheet '表 1' (the workbook has 表1); did you mean '表1'?", "表 1")],
