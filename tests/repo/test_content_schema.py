@@ -81,3 +81,26 @@ def test_every_demo_content_file_names_its_schema_and_passes_it():
 def test_the_schema_refuses_what_the_loader_refuses(kind: str, text: str):
     validator = jsonschema.Draft202012Validator(json_schema(kind))
     assert list(validator.iter_errors(yaml.load(text, Loader=EditorLoader))), text  # noqa: S506
+
+
+def test_statpub_schema_writes_the_schemas_and_prints_the_reference(tmp_path: Path):
+    from tests.helpers import run_cli
+
+    done = run_cli("schema", "--out", str(tmp_path / "schemas"))
+    assert done.returncode == 0, done.stderr
+    for kind in CONTENT_FILES:
+        assert (tmp_path / "schemas" / schema_file(kind)).read_text(encoding="utf-8") == schema_text(kind)
+    printed = run_cli("schema", "--reference")
+    assert printed.returncode == 0 and printed.stdout == reference_markdown()
+
+
+def test_a_content_problem_points_to_the_reference(tmp_path: Path):
+    from tests.helpers import run_cli
+
+    (tmp_path / "releases").mkdir()
+    (tmp_path / "releases" / "catalogue.yaml").write_text("- code: GDP\n", encoding="utf-8")
+    (tmp_path / "calendar.yaml").write_text("releases: []\n", encoding="utf-8")
+    done = run_cli("load", "--root", str(tmp_path))
+    assert done.returncode == 1
+    assert "found a list (`- item` lines); expected a mapping with the fields office" in done.stderr
+    assert "statpub schema --reference" in done.stderr and "Traceback" not in done.stderr
