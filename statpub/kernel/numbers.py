@@ -82,16 +82,21 @@ def with_unit(number: str, unit: str | None, lang: str) -> str:
     zh: 1,234.56亿元 · 5.1% · 2.3‰ · 214.469（1982—1984年=100）· 102.1（上年=100）· 35 kg
     en: 1,234.56 yuan · 5.1% · 2.3‰ · 214.469 (1982–1984=100) · 34,567.12 (100 million yuan)
     """
+    return number if number == "…" else number + unit_suffix(unit, lang)
+
+
+def unit_suffix(unit: str | None, lang: str) -> str:
+    """What follows a number to give its unit (for layouts that set the unit apart)."""
     unit = (unit or "").strip()
-    if not unit or number == "…":
-        return number
+    if not unit:
+        return ""
     if unit in GLUED_SIGNS:
-        return f"{number}{unit}"
+        return unit
     if _bracketed(unit):
-        return f"{number}（{unit}）" if lang == "zh" else f"{number} ({unit})"
+        return f"（{unit}）" if lang == "zh" else f" ({unit})"
     if lang == "zh" and not unit[:1].isascii():
-        return f"{number}{unit}"
-    return f"{number} {unit}"
+        return unit
+    return f" {unit}"
 
 
 def range_with_unit(low: str, high: str, unit: str | None, lang: str) -> str:

@@ -58,3 +58,13 @@ def test_a_missing_figure_has_no_unit():
 ])
 def test_ranges(low, high, unit, lang, expected):
     assert range_with_unit(low, high, unit, lang) == expected
+
+
+def test_the_home_cards_unit_follows_the_same_rules():
+    from statpub.kernel.numbers import unit_suffix
+
+    assert unit_suffix("亿元", "zh") == "亿元"
+    assert unit_suffix("1982—1984年=100", "zh") == "（1982—1984年=100）"
+    assert unit_suffix("100 million yuan", "en") == " (100 million yuan)"
+    assert unit_suffix("yuan", "en") == " yuan"
+    assert unit_suffix("%", "en") == "%"

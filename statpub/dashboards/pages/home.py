@@ -13,7 +13,7 @@ from statpub.dashboards.components.releases import release_link, release_status,
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.i18n import format_instant, href, lang_or_default, period_label, t
 from statpub.dashboards.services import current_gate
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, unit_suffix
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 
@@ -47,7 +47,7 @@ def headline_cards(gate: Gate, release: ReleaseInfo, lang: str) -> list:
         row = latest[s.code]
         body = [html.H3(s.name(lang), className="card-title"),
                 html.P([html.Span(format_number(row["value"], s.decimals, lang), className="figure"),
-                        " ", html.Span(s.unit(lang), className="unit")]),
+                        html.Span(unit_suffix(s.unit(lang), lang), className="unit")]),
                 html.P(period_label(row["period"], lang, cumulative=s.cumulative), className="period")]
         growth = growth_of.get(s.code)
         grow_row = next((r for r in carried if growth and r["series_code"] == growth.code
