@@ -28,6 +28,8 @@ def cli_env(settings: Settings | None = None, now: str | None = None, **extra: s
     if settings is not None:
         env["STATPUB_ROOT"] = str(settings.root)
         env["STATPUB_WAREHOUSE"] = str(settings.warehouse_dir)
+        if settings.database_url:
+            env["STATPUB_DATABASE_URL"] = settings.database_url
     if now is not None:
         env["STATPUB_NOW"] = now
     env.update(extra)

@@ -43,6 +43,7 @@ def load_cmd(args: argparse.Namespace) -> int:
                 progress.update(task, description=message, completed=done, total=total or None)
 
             result = load(settings, args.release_ids or None, clock=clock, progress=report)
+    _upload_snapshot_if_configured(settings, quiet=args.quiet or args.json)
     if args.json:
         print(json.dumps(result.__dict__, ensure_ascii=False))
     elif not args.quiet:
@@ -50,6 +51,17 @@ def load_cmd(args: argparse.Namespace) -> int:
                       f"{result.rows} observations; {len(result.skipped)} unchanged; "
                       f"{len(result.awaiting)} awaiting data ({result.seconds:.1f} s)")
     return 0
+
+
+def _upload_snapshot_if_configured(settings, *, quiet: bool) -> None:
+    """With an object store (STATPUB_OBJECT_STORE_URL), the new snapshot goes there for the nodes."""
+    from statpub.warehouse.objectstore import ObjectStore, upload_snapshot
+
+    store = ObjectStore.from_env()
+    if store is not None:
+        pointer = upload_snapshot(store, settings.warehouse_dir)
+        if pointer and not quiet:
+            console(stderr=True).print(f"snapshot {pointer['name']} uploaded to the object store")
 
 
 def _load_args(p: argparse.ArgumentParser) -> None:

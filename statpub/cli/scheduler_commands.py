@@ -16,7 +16,7 @@ from statpub.kernel.clock import clock_from_env
 
 # Modules of the layers below the features that implement `scheduled_jobs` (statpub.kernel.jobs):
 # the scheduler's own housekeeping; the warehouse's retention and verification join here.
-BUILTIN_JOB_MODULES = ("statpub.store.scheduler",)
+BUILTIN_JOB_MODULES = ("statpub.store.scheduler", "statpub.dashboards.objectfiles")
 ENV_PARENT = "STATPUB_SCHEDULER_PARENT"
 
 

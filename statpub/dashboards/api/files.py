@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app, redirect
 
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
@@ -38,6 +38,7 @@ from statpub.dashboards.api.state import PublicView, releases_identity
 from statpub.dashboards.formats import FORMATS, write_csv_stream
 from statpub.kernel.clock import format_beijing
 from statpub.warehouse.gate import Gate
+from statpub.warehouse.objectstore import FOLLOWER_KEY
 from statpub.warehouse.reader import ReleaseInfo
 
 files_bp = Blueprint("api_v1_files", __name__, url_prefix="/api/v1/files")
@@ -95,7 +96,14 @@ def _metadata(vintage: Vintage, what: str, pub: shapes.Publisher) -> dict[str, s
 
 
 def _serve(vintage: Vintage, key: str, suffix: str, build, mimetype: str, rest: str) -> Response:
-    """`rest`: the file's path under the vintage (its pinned twin has the same bytes)."""
+    """`rest`: the file's path under the vintage (its pinned twin has the same bytes). A pinned
+    file already on the object store / CDN (STATPUB_FILES_BASE_URL) is a redirect there."""
+    follower = current_app.extensions.get(FOLLOWER_KEY)
+    target = follower.file_url(vintage.release.id, rest) if follower is not None and vintage.pinned else None
+    if target and current_gate()[0].is_public(vintage.release):  # listed complete and public now
+        response = redirect(target, code=302)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
     return file_answer(key, suffix, build, mimetype=mimetype, download_name=rest.rsplit("/", 1)[-1],
                        immutable=vintage.pinned, canonical=None if vintage.pinned else vintage.url(rest))
 
