@@ -120,8 +120,12 @@ def source_cmd(args: argparse.Namespace) -> int:
     out = console()
     out.print(f"{added.file}: sha256 {added.sha256} recorded in {added.sidecar.name}"
               + ("; listed in the release's sources in calendar.yaml" if added.listed else ""))
-    if args.layout == "wide" and not added.file.with_name(added.file.name + ".mapping.yaml").is_file():
-        out.print(f"a wide table needs {added.file.name}.mapping.yaml beside it (fields: statpub schema --reference)")
+    if args.layout == "wide":
+        from statpub.review.scaffold import mapping_skeleton
+
+        skeleton = mapping_skeleton(added.file, args.sheet)
+        if skeleton is not None:
+            out.print(f"wrote {skeleton.name}: fill in the series codes of each row (fields: statpub schema --reference)")
     out.print(f"next: statpub check {args.release_id}")
     return 0
 

@@ -238,3 +238,42 @@ def _list_in_calendar(content: ContentRoot, release: Release, name: str, layout:
     editor.add_item(editor.entry(release.id), "sources", item)
     _validated_calendar_text(content, editor.result())
     return True
+
+
+def mapping_skeleton(path: Path, sheet: str | None) -> Path | None:
+    """A first `<file>.mapping.yaml` for a wide table: its header row's columns, each with a role of
+    its own, and its row labels, each waiting for series codes. Staff fill in the codes (the loader
+    names every one still missing); nothing is written when a mapping exists."""
+    from statpub.etl.staging import column_letter
+    from statpub.etl.workbook import open_workbook, pick_sheet
+
+    target = path.with_name(path.name + ".mapping.yaml")
+    if target.exists():
+        return None
+    workbook, problem = open_workbook(path, path.name, read_only=True)
+    if problem:
+        raise UserError(problem.message)
+    try:
+        ws, problem = pick_sheet(workbook, sheet, path.name)
+        if problem:
+            raise UserError(problem.message)
+        grid = [list(r) for _i, r in zip(range(200), ws.iter_rows(values_only=True), strict=False)]
+        title = ws.title
+    finally:
+        workbook.close()
+    header_at = next((i for i, r in enumerate(grid) if sum(v not in (None, "") for v in r) >= 2), None)
+    if header_at is None:
+        raise UserError(f"{path.name}: no header row (a row with at least two filled cells) in sheet {title!r}")
+    header = grid[header_at]
+    columns = {str(v).strip(): f"col_{column_letter(i)}".lower() for i, v in enumerate(header)
+               if i > 0 and v not in (None, "")}
+    labels = [str(r[0]).strip() for r in grid[header_at + 1:] if r and r[0] not in (None, "")]
+    rows = {label: {role: "CODE" for role in columns.values()} for label in labels
+            if not label.startswith(("注", "附注", "资料来源", "数据来源"))}
+    body = yaml.safe_dump({"sheet": title, "columns": columns, "rows": rows}, allow_unicode=True, sort_keys=False,
+                          width=110)
+    note = ("# Written by `statpub source add`: rename the roles if you like (one per column), replace each CODE\n"
+            "# by a series code of releases/catalogue.yaml, remove what is not published (or list it under\n"
+            "# `ignore_rows`); add `year:` or `period:` when headers are not periods. Fields: statpub schema --reference\n")
+    target.write_text(modeline(target.name) + note + body, encoding="utf-8")
+    return target

@@ -106,3 +106,24 @@ def test_check_refuses_a_source_without_provenance(office: Settings):
     [finding] = [f for f in json.loads(checked.stdout)["findings"] if f["severity"] == "error"]
     assert finding["check"] == "provenance"
     assert "statpub source add 2026-q3-example data.csv --source" in finding["message"]
+
+
+def test_a_wide_table_gets_a_mapping_to_fill_in(office: Settings, tmp_path: Path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "表1"
+    ws.append(["2026年地区生产总值"])
+    ws.append(["指标", "2026年（亿元）"])
+    ws.append(["地区生产总值", 1600])
+    wb.save(tmp_path / "gdp.xlsx")
+    assert cli(office, "release", "new", "2026-gdp", "--title", "甲", "--title-en", "A", "--instant",
+               "2027-01-20T10:00:00+08:00", "--series", "GDP", "--kind", "annual").returncode == 0
+    added = cli(office, "source", "add", "2026-gdp", str(tmp_path / "gdp.xlsx"), "--layout", "wide", "--source", "综合处")
+    assert added.returncode == 0, added.stderr
+    mapping = office.root / "releases" / "2026-gdp" / "gdp.xlsx.mapping.yaml"
+    assert yaml.safe_load(mapping.read_text(encoding="utf-8")) == {
+        "sheet": "表1", "columns": {"2026年（亿元）": "col_b"}, "rows": {"地区生产总值": {"col_b": "CODE"}}}
+    refused = cli(office, "load")
+    assert refused.returncode == 1 and "unknown series code 'CODE'" in refused.stderr
