@@ -114,7 +114,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     content = settings.content
-    catalogue, calendar = content.load_content()
+    catalogue, calendar = _content_or_every_problem(content, settings.warehouse_dir / "tmp")
     calendar.require(release_ids or [])
     store = SnapshotStore(settings.warehouse_dir)
     now = clock.now()
@@ -239,6 +239,31 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     con.execute("DELETE FROM content_state")
     con.executemany("INSERT INTO content_state VALUES (?, ?)", [[k, v] for k, v in state.items()])
     log.update(releases=result.loaded, rows=result.rows)
+
+
+def _content_or_every_problem(content: ContentRoot, tmp_dir: Path) -> tuple[Catalogue, Calendar]:
+    """The catalogue and calendar; when the catalogue is wrong but the calendar reads, the source
+    files are still read (encodings, CSV rows, headers, mappings, provenance need no catalogue) so
+    that their problems come with the catalogue's, not one fix later."""
+    try:
+        return content.load_content()
+    except ValidationFailed as exc:
+        problems = list(exc.problems)
+        try:
+            calendar = content.load_calendar()
+        except ValidationFailed:
+            raise exc from None
+    con = duckdb.connect()
+    try:
+        index = 0
+        for release in calendar.releases:
+            if content.release_dir(release.id).is_dir():
+                _contexts, read, provenance = _stage_release(con, content.root, release, index, tmp_dir)
+                problems += read + provenance
+            index += len(release.sources)
+    finally:
+        con.close()
+    raise ValidationFailed(problems, context="content")
 
 
 def _read_and_check(con: duckdb.DuckDBPyConnection, root: Path, release: Release, catalogue: Catalogue,

@@ -209,6 +209,12 @@ def staff_mistakes(ok: list[str]) -> None:
          [p("data.csv", 2, "C (value)", "'二百一十' is not a number; expected a number such as 1234.5"),
           p("interpretation.en.md", 1, "char 9", "figure GDP@2024-Q3 is not carried by release bad; an "
             "interpretation may only cite its own figures")])
+    case("catalogue_and_csv_at_once", "a misspelt topic in the catalogue and an unquoted thousands separator",
+         {"data.csv": csv("GDP,2024-Q2,1,044.088,,", *ok[1:]), "catalogue.yaml": catalogue.encode()},
+         [p("releases/catalogue.yaml", 31, "series[2].topic", "unknown topic 'acounts'; expected one of the codes "
+            "under `topics` (accounts); did you mean 'accounts'?"),
+          p("data.csv", 2, "C (value)", "this row has 6 fields where the header has 5: the number 1,044.088 is split "
+            "at its thousands separator; write it without the comma (1044.088) or in double quotes (\"1,044.088\")")])
     case("xlsx_wrong_sheet", "a sheet name typed with a space the workbook does not have",
          {"data.xlsx": xlsx([["series_code", "period", "value"], *[r.split(",")[:3] for r in ok]])},
          [p("data.xlsx", None, None, "no sheet '表 1' (the workbook has 表1); did you mean '表1'?", "表 1")],
