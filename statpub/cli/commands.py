@@ -82,7 +82,7 @@ def calendar_cmd(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     content = settings.content
-    calendar = content.load_calendar(content.load_catalogue())
+    _catalogue, calendar = content.load_content()
     now = clock_from_env().now()
     # What is public is the gate's answer (instant passed and approved), so a release loaded but not
     # approved says "no" here as it does in `statpub status`; without a warehouse nothing is public.

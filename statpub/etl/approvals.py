@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from statpub.kernel.content import Calendar
+from statpub.kernel.explain import explain, yaml_syntax_message
 from statpub.kernel.errors import Problem
 
 HEADER = ("# Approvals (先审查、后公开, 一事一审): appended by `statpub approve`, one record per line.\n"
@@ -82,11 +83,13 @@ def read_approvals(path: Path, display: str = "releases/approvals.yaml") -> tupl
         try:
             approvals.append(Approval.model_validate(yaml.safe_load(text[2:])))
         except yaml.YAMLError as exc:
-            problems.append(Problem(display, None, number, None, f"YAML syntax: {exc}"))
+            problems.append(Problem(display, None, number, None, yaml_syntax_message(exc)))
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or None
-                problems.append(Problem(display, None, number, field, err["msg"].removeprefix("Value error, ")))
+                message = explain(Approval, err)
+                if message:
+                    problems.append(Problem(display, None, number, field, message))
     return approvals, problems
 
 

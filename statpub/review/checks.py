@@ -79,8 +79,7 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     from statpub.etl.load import load
 
     content = settings.content
-    catalogue = content.load_catalogue()
-    calendar = content.load_calendar(catalogue)
+    catalogue, calendar = content.load_content()
     calendar.require(release_ids or [])
     report = Report(list(release_ids or calendar.by_id))
     failed: set[str] = set()
@@ -128,11 +127,23 @@ def check_release(cur: duckdb.DuckDBPyConnection, snapshot: Snapshot, release: R
     if not release.observation_count:
         return [Finding(release.id, "error", "validation", f"releases/{release.id}/",
                         "no data loaded: the release's folder has not arrived")]
-    found = consistency.check_release(cur, release, snapshot.series, config.consistency)
+    found = provenance_findings(cur, release)
+    found += consistency.check_release(cur, release, snapshot.series, config.consistency)
     found += disclosure_findings(cur, release, snapshot.series, config)
     carried = texts.carried_figures(cur, release.id)
     found += texts.check_texts(release, texts.read_texts(cur, release.id), carried, snapshot.series)
     return found
+
+
+def provenance_findings(cur: duckdb.DuckDBPyConnection, release: ReleaseInfo) -> list[Finding]:
+    """Provenance is required for publication (not for a load): a file whose origin is not on
+    record cannot be approved. The loader already refuses a sidecar whose checksum does not match."""
+    missing = cur.execute("SELECT file FROM source_files WHERE release_id = ? AND provenance IS NULL ORDER BY file",
+                          [release.id]).fetchall()
+    return [Finding(release.id, "error", "provenance", file,
+                    f"no provenance sidecar ({file.rsplit('/', 1)[-1]}.provenance.yaml): record where the file came "
+                    f"from with `statpub source add {release.id} {file.rsplit('/', 1)[-1]} --source \"…\"` "
+                    "(it computes the checksum)") for (file,) in missing]
 
 
 def disclosure_findings(cur: duckdb.DuckDBPyConnection, release: ReleaseInfo,

@@ -25,7 +25,7 @@ from statpub.dashboards.pages.explorer_model import (
 )
 from statpub.dashboards.services import current_gate
 from statpub.kernel import transforms
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, with_unit
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
 
@@ -90,7 +90,7 @@ def named_with_unit(info: SeriesInfo, lang: str) -> str:
 def chart_figure(view: ExplorerView, lang: str):
     traces = []
     for s in view.series:
-        hover = [f"{format_number(p.value, s.info.decimals, lang)} {s.info.unit(lang)}"
+        hover = [with_unit(format_number(p.value, s.info.decimals, lang), s.info.unit(lang), lang)
                  + (f" [{p.status}]" if p.status else "") for p in s.points]
         traces.append(Trace(named_with_unit(s.info, lang), [p.period for p in s.points],
                             [p.value for p in s.points], hover))

@@ -18,6 +18,7 @@ from statpub.dashboards.services import current_gate
 from statpub.kernel import transforms
 from statpub.kernel.numbers import format_number
 from statpub.kernel.transforms import Point
+from statpub.kernel.numbers import format_number, unit_suffix
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 
@@ -51,7 +52,7 @@ def headline_cards(gate: Gate, release: ReleaseInfo, lang: str) -> list:
         row = latest[s.code]
         body = [html.H3(s.name(lang), className="card-title"),
                 html.P([html.Span(format_number(row["value"], s.decimals, lang), className="figure"),
-                        " ", html.Span(s.unit(lang), className="unit")]),
+                        html.Span(unit_suffix(s.unit(lang), lang), className="unit")]),
                 html.P(period_label(row["period"], lang, cumulative=s.cumulative), className="period")]
         growth = growth_of.get(s.code)
         grow_row = next((r for r in carried if growth and r["series_code"] == growth.code

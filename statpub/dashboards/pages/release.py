@@ -19,7 +19,7 @@ from statpub.dashboards.components.tables import data_table, flagged, flags_lege
 from statpub.dashboards.i18n import LABELS, format_instant, href, lang_or_default, period_label, t
 from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate, services
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, with_unit
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 
@@ -67,7 +67,7 @@ def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo],
         return []
     labels = [period_label(r["period"], lang) for r in rows]
     values = [r["value"] for r in rows]
-    hover = [f"{format_number(v, s.decimals, lang)} {s.unit(lang)}" for v in values]
+    hover = [with_unit(format_number(v, s.decimals, lang), s.unit(lang), lang) for v in values]
     fig = series_chart([Trace(s.name(lang), labels, values, hover)], kind="bar",
                        title=s.name(lang), y_title=s.unit(lang))
     table = data_table(f"{s.name(lang)}（{s.unit(lang)}）" if lang == "zh" else f"{s.name(lang)} ({s.unit(lang)})",
