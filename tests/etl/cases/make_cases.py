@@ -292,7 +292,7 @@ EXPECTED: dict[str, list[dict]] = {
         p('calendar.yaml', 22, 'releases[1].series[2]',
           "release bad: unknown series 'PART_B' (not in releases/catalogue.yaml)"),
         p('releases/catalogue.yaml', 1, None,
-          'found a list (`- item` lines); expected a mapping with the fields office, licence, topics, series (`name: value` lines)'),
+          'found a list (`- item` lines); expected a mapping with the fields topics, series (`name: value` lines)'),
     ],
 }
 
