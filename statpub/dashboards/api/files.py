@@ -27,7 +27,6 @@ from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
 from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.respond import (
-    bad_parameter,
     current_gate,
     file_answer,
     fingerprint,
@@ -43,7 +42,6 @@ from statpub.warehouse.objectstore import FOLLOWER_KEY
 from statpub.warehouse.reader import ReleaseInfo
 
 files_bp = Blueprint("api_v1_files", __name__, url_prefix="/api/v1/files")
-files_bp.register_error_handler(BadParameter, bad_parameter)
 
 VINTAGE = re.compile(r"^(latest|[a-z0-9][a-z0-9-]{1,63})$")
 ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json)$")

@@ -37,10 +37,14 @@ class BadParameter(UserError):
     """400 naming the parameter (`parameter` travels in the JSON body)."""
 
     title = "Bad parameter"
+    code = "bad_parameter"
 
     def __init__(self, parameter: str, message: str):
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
+
+    def details(self) -> dict[str, str]:
+        return {"parameter": self.parameter}
 
 
 class TooManyRows(StatpubError):

@@ -11,7 +11,6 @@ from statpub.dashboards.api import params as P
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.openapi import document
 from statpub.dashboards.api.respond import (
-    bad_parameter,
     cached_json,
     current_gate,
     file_answer,
@@ -28,7 +27,6 @@ from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-bp.register_error_handler(P.BadParameter, bad_parameter)
 
 
 def _series(gate: Gate, code: str) -> SeriesInfo:
