@@ -8,6 +8,9 @@ from statpub.dashboards.api import params as P
 JSON = "application/json"
 PARQUET = "application/vnd.apache.parquet"
 CSV = "text/csv"
+SDMX_CSV = "application/vnd.sdmx.data+csv"
+SDMX_ML = "application/vnd.sdmx.structurespecificdata+xml"
+SDMX_STRUCTURE = "application/vnd.sdmx.structure+xml"
 
 
 def _ref(name: str) -> dict:
@@ -141,11 +144,40 @@ def _file(*types: str) -> dict:
     return {t: {"schema": {"type": "string", "format": "binary"}} for t in types}
 
 
+def sdmx_paths() -> dict:
+    """SDMX-REST 1.5 shapes under /api/v1/sdmx (structures as SDMX-ML 2.1, data as SDMX-ML or SDMX-CSV)."""
+    ident = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+    resource = {"name": "resource", "in": "path", "required": True, "description": "The kind of structure",
+                "schema": {"type": "string", "enum": ["dataflow", "datastructure", "codelist", "conceptscheme"]}}
+    agency = _path("agency", r"^(all|[A-Za-z][A-Za-z0-9_-]{0,63})$", "The agency id (see /api/v1/sdmx/) or all",
+                   "all")
+    artefact = _path("artefact", ident, "The artefact id (e.g. OBSERVATIONS, DSD_OBSERVATIONS, CL_INDICATOR)",
+                     "OBSERVATIONS")
+    version = _path("version", r"^(latest|all|1\.0)$", "latest or 1.0", "latest")
+    flow = _path("flow", r"^([A-Za-z][A-Za-z0-9_-]{0,63},)?[A-Za-z][A-Za-z0-9_]{0,63}(,(latest|1\.0))?$",
+                 "OBSERVATIONS (or AGENCY,OBSERVATIONS,1.0)", "OBSERVATIONS")
+    key = _path("key", r"^(all|[A-Z0-9_+]*\.[A-Z0-9_+]*\.[A-Z0-9_+]*)$",
+                "FREQ.INDICATOR.TRANSFORMATION, + for alternatives, empty for all (e.g. Q.GDP.LIN) or all", "Q.GDP.LIN")
+    structure = {SDMX_STRUCTURE: {"schema": {"type": "string"}}}
+    data = {SDMX_ML: {"schema": {"type": "string"}}, SDMX_CSV: {"schema": {"type": "string"}}}
+    return {
+        "/api/v1/sdmx/": _op("SDMX: ids and paths", P.NO_PARAMS, {JSON: {"schema": {"type": "object"}}},
+                             codes=("400", "429")),
+        "/api/v1/sdmx/structure": _op("Every SDMX structure (dataflows, DSDs, concepts, code lists)", P.NO_PARAMS,
+                                      structure, codes=("400", "429")),
+        "/api/v1/sdmx/{resource}/{agency}/{artefact}/{version}": _op(
+            "One SDMX structure (SDMX-REST)", P.SDMX_STRUCTURE, structure, (resource, agency, artefact, version)),
+        "/api/v1/sdmx/data/{flow}/{key}": _op(
+            "SDMX data query (SDMX-REST): the gate's figures as SDMX-ML 2.1 or SDMX-CSV 2.0", P.SDMX_DATA, data,
+            (flow, key), codes=("400", "404", "413", "429")),
+    }
+
+
 def document() -> dict:
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
-                            **_file(CSV, PARQUET)}
+                            **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
-                       **_file(CSV, PARQUET)}
+                       **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML)}
     files = "Files are generated once per vintage, served with a strong ETag and Range requests; pinned " \
             "vintages are immutable (max-age one year), `latest` has a short max-age bounded by the next release."
     paths = {
@@ -177,14 +209,24 @@ def document() -> dict:
                                                       _file(PARQUET), (VINTAGE,), files),
         "/api/v1/files/{vintage}/values.csv": _op("Every series' values at this vintage (CSV)", P.NO_PARAMS,
                                                   _file(CSV), (VINTAGE,), files),
+        "/api/v1/files/{vintage}/values.sdmx.csv": _op("Every series' values at this vintage (SDMX-CSV 2.0)",
+                                                       P.NO_PARAMS, _file(SDMX_CSV), (VINTAGE,), files),
+        "/api/v1/files/{vintage}/values.sdmx.xml": _op("Every series' values at this vintage (SDMX-ML 2.1)",
+                                                       P.NO_PARAMS, _file(SDMX_ML), (VINTAGE,), files),
+        "/api/v1/files/{vintage}/history.sdmx.csv": _op(
+            "Every vintage of every series (SDMX-CSV 2.0, dataflow HISTORY: the release is a dimension)",
+            P.NO_PARAMS, _file(SDMX_CSV), (VINTAGE,), files),
+        **sdmx_paths(),
     }
-    for kind, param in (("series", _path("name", r"^[A-Z][A-Z0-9_]{1,47}\.(parquet|csv|jsonstat\.json)$",
-                                         "CODE.parquet, CODE.csv or CODE.jsonstat.json", "GDP.parquet")),
-                        ("releases", _path("name", r"^[a-z0-9][a-z0-9-]{1,63}\.(parquet|csv|jsonstat\.json)$",
-                                           "ID.parquet, ID.csv or ID.jsonstat.json", "2024-q3-economy.csv"))):
+    exts = r"(parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml)"
+    for kind, param in (("series", _path("name", rf"^[A-Z][A-Z0-9_]{{1,47}}\.{exts}$",
+                                         "CODE.parquet, .csv, .jsonstat.json, .sdmx.csv or .sdmx.xml", "GDP.parquet")),
+                        ("releases", _path("name", rf"^[a-z0-9][a-z0-9-]{{1,63}}\.{exts}$",
+                                           "ID.parquet, .csv, .jsonstat.json, .sdmx.csv or .sdmx.xml",
+                                           "2024-q3-economy.csv"))):
         paths[f"/api/v1/files/{{vintage}}/{kind}/{{name}}"] = _op(
-            f"One {kind[:-1]} at this vintage", P.NO_PARAMS, {**_file(PARQUET, CSV), JSON: {"schema": _ref("JsonStat")}},
-            (VINTAGE, param), files)
+            f"One {kind[:-1]} at this vintage", P.NO_PARAMS,
+            {**_file(PARQUET, CSV, SDMX_CSV, SDMX_ML), JSON: {"schema": _ref("JsonStat")}}, (VINTAGE, param), files)
     return {
         "openapi": "3.1.0",
         "info": {"title": "statpub API", "version": "1.0.0", "description": (

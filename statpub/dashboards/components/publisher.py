@@ -9,6 +9,7 @@ from datetime import datetime
 from flask import current_app
 
 from statpub.dashboards.i18n import format_instant
+from statpub.dashboards.sdmx.model import Agency, agency_id
 from statpub.dashboards.services import services
 
 CACHE_KEY = "statpub.publisher"
@@ -27,6 +28,11 @@ class Publisher:
 
     def licence(self, lang: str) -> str:
         return self.licence_zh if lang == "zh" else self.licence_en
+
+    @property
+    def agency(self) -> Agency:
+        """The office as the maintenance agency of its SDMX structures."""
+        return Agency(agency_id(self.base_url), self.office_zh, self.office_en)
 
 
 def publisher() -> Publisher:
