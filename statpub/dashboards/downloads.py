@@ -81,7 +81,8 @@ def view_export(view: ExplorerView, url: str) -> ExportTable:
 
 def view_download(fmt: str) -> Response:
     args = request.args
-    state = state_from_inputs(args.get("series"), args.get("transform"), args.get("start"), args.get("end"), None)
+    state = state_from_inputs(args.get("series"), args.get("transform"), args.get("start"), args.get("end"), None,
+                              None, args.get("last_n"))
     if not state.series:
         raise NotFound("no series chosen")
     gate = current_gate()
@@ -97,7 +98,7 @@ def view_download(fmt: str) -> Response:
         raise NotFound("no such vintage")
     url = href(f"/download/view.{fmt}", "zh", **query, vintage=vintage_code(as_of))
     key = FileCache.key("view", ",".join(state.series), state.transform, state.start, state.end, fmt,
-                        vintage_code(as_of))
+                        vintage_code(as_of), *([f"last_n={state.last_n}"] if state.last_n else []))
     holder: dict[str, ExplorerView] = {}
 
     def build(path):

@@ -101,6 +101,8 @@ LABELS: dict[str, dict[str, str]] = {
     "choose_series": {"zh": "选择指标", "en": "Choose series"},
     "transform": {"zh": "计算方式", "en": "Transform"},
     "start": {"zh": "起始时期", "en": "From"},
+    "last_n": {"zh": "只看最近几期", "en": "Only the latest periods"},
+    "all_periods": {"zh": "全部", "en": "All"},
     "end": {"zh": "截止时期", "en": "To"},
     "chart_type": {"zh": "图表类型", "en": "Chart type"},
     "line": {"zh": "折线图", "en": "Line"},

@@ -9,6 +9,7 @@ import os
 from flask import Flask
 from flask_cors import CORS
 
+from statpub.dashboards.api.changes import changes_bp
 from statpub.dashboards.api.files import files_bp
 from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.routes import bp
@@ -29,6 +30,7 @@ def register_api(server: Flask) -> None:
     server.register_blueprint(bp)
     server.register_blueprint(files_bp)
     server.register_blueprint(sdmx_bp)
+    server.register_blueprint(changes_bp)
     CORS(server, resources={r"/api/*": {"origins": "*"}}, methods=["GET", "HEAD", "OPTIONS"],
          send_wildcard=True, expose_headers=EXPOSED, max_age=86400)
     # Read from the server's environment at start, like the clock; never from a request.

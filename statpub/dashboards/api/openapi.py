@@ -95,6 +95,17 @@ SCHEMAS: dict[str, dict] = {
                                                                               "title": _ref("Bilingual")}}}}},
     "Citation": {"type": "object", "required": ["series", "vintage", "instant", "url", "citation"], "properties": {
         "series": STR, "vintage": STR, "instant": INSTANT, "url": STR, "citation": _ref("Bilingual")}},
+    "Changes": {"type": "object", "required": ["since", "count", "series", "changes"], "properties": {
+        "since": INSTANT, "count": {"type": "integer"},
+        "series": {"type": "array", "items": {"type": "object", "required": ["code", "releases", "periods"],
+                                               "properties": {"code": STR, "releases": {"type": "array", "items": STR},
+                                                              "periods": {"type": "array", "items": STR},
+                                                              "links": {"type": "object"}}}},
+        "changes": {"type": "array", "items": {"type": "object", "required": ["release", "kind", "public_since",
+                                                                               "series"], "properties": {
+            "release": _ref("Release"), "kind": {"type": "string", "enum": ["release", "revision", "correction"]},
+            "public_since": INSTANT, "reason": _nullable(_ref("Bilingual")),
+            "series": {"type": "array", "items": {"type": "object"}}}}}}},
     "Index": {"type": "object", "required": ["name", "version", "links"], "properties": {
         "name": STR, "version": STR, "openapi": STR, "now": INSTANT, "latest_release": NSTR, "next_instant": NINSTANT,
         "links": {"type": "object", "additionalProperties": STR}}},
@@ -217,6 +228,11 @@ def document() -> dict:
             "Every vintage of every series (SDMX-CSV 2.0, dataflow HISTORY: the release is a dimension)",
             P.NO_PARAMS, _file(SDMX_CSV), (VINTAGE,), files),
         **sdmx_paths(),
+        "/api/v1/changes": _op(
+            "What changed since an instant: series and periods published or revised by each release, with the "
+            "release and reason", P.CHANGES, _json("Changes"), codes=("400", "413", "429")),
+        "/api/v1/changes.atom": _op("What changed, as an Atom feed (one entry per release)", P.CHANGES_FEED,
+                                    {"application/atom+xml": {"schema": STR}}, codes=("400", "429")),
     }
     exts = r"(parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml)"
     for kind, param in (("series", _path("name", rf"^[A-Z][A-Z0-9_]{{1,47}}\.{exts}$",

@@ -194,6 +194,13 @@ RELEASE_OBSERVATIONS = (
 
 RELEASE_LIST = (LIMIT, OFFSET)
 
+SINCE_TEXT = "Changes published after this instant (ISO 8601 with an offset); a future instant is refused."
+CHANGES = (Param("since", instant, None, SINCE_TEXT + " Required.", INSTANT_SCHEMA),)
+CHANGES_FEED = (
+    Param("since", instant, None, SINCE_TEXT + " Default: 90 days ago.", INSTANT_SCHEMA),
+    Param("lang", choice("zh", "en"), "zh", "zh or en.", {"type": "string", "enum": ["zh", "en"], "default": "zh"}),
+)
+
 # SDMX-REST 1.5 query parameters (their names are the standard's, camel case).
 SDMX_STRUCTURE = (
     Param("references", choice("none", "children", "descendants", "all", "parents", "parentsandsiblings"), "none",

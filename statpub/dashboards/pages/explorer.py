@@ -14,6 +14,7 @@ from statpub.dashboards.components.tables import data_table, flagged, flags_lege
 from statpub.dashboards.i18n import href, lang_or_default, period_label, t
 from statpub.dashboards.pages.explorer_model import (
     CHOICES,
+    LAST_N_CHOICES,
     BadChoice,
     ExplorerState,
     ExplorerView,
@@ -36,6 +37,7 @@ TRANSFORM = "explorer-transform"
 START = "explorer-start"
 END = "explorer-end"
 CHART = "explorer-chart"
+LAST_N = "explorer-last-n"
 GRAPH = "explorer-graph"
 TABLE = "explorer-table"
 MESSAGES = "explorer-messages"
@@ -76,6 +78,11 @@ def transform_options(lang: str) -> list[dict]:
 
 def period_options(view: ExplorerView, lang: str) -> list[dict]:
     return [{"label": "—", "value": ""}] + [{"label": period_label(p, lang), "value": p} for p in view.available]
+
+
+def last_n_options(state: ExplorerState, lang: str) -> list[dict]:
+    choices = sorted({*LAST_N_CHOICES, *([state.last_n] if state.last_n else [])})
+    return [{"label": t("all_periods", lang), "value": ""}] + [{"label": str(n), "value": str(n)} for n in choices]
 
 
 def named_with_unit(info: SeriesInfo, lang: str) -> str:
@@ -190,6 +197,8 @@ def layout(lang: object = None, **query: object) -> html.Div:
         dbc.Select(id=START, options=out["periods"], value=state.start or ""),
         html.Label(t("end", lang), htmlFor=END),
         dbc.Select(id=END, options=out["periods"], value=state.end or ""),
+        html.Label(t("last_n", lang), htmlFor=LAST_N),
+        dbc.Select(id=LAST_N, options=last_n_options(state, lang), value=str(state.last_n or "")),
         html.Fieldset([html.Legend(t("chart_type", lang)),
                        dbc.RadioItems(id=CHART, options=[{"label": t("line", lang), "value": "line"},
                                                          {"label": t("bar", lang), "value": "bar"}],
@@ -227,9 +236,11 @@ def register(app: dash.Dash) -> None:
         Output(DOWNLOADS, "children"), Output(QUERY, "data"), Output(LANG_SWITCH_ID, "href"),
         Output(START, "options"), Output(END, "options"),
         Input(SERIES, "value"), Input(TRANSFORM, "value"), Input(START, "value"), Input(END, "value"),
-        Input(CHART, "value"), State(TOPIC, "value"), State(LANG, "data"), prevent_initial_call=True)
-    def _view_changed(series, transform, start, end, chart, topic, lang):
-        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic)
+        Input(CHART, "value"), Input(LAST_N, "value"), State(TOPIC, "value"), State(LANG, "data"),
+        prevent_initial_call=True)
+    def _view_changed(series, transform, start, end, chart, last_n, topic, lang):
+        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic,
+                                  last_n)
         out = outputs(current_gate(), state, lang_or_default(lang))
         return (out["figure"], out["table"], out["messages"], out["downloads"], out["search"],
                 out["switch"], out["periods"], out["periods"])
