@@ -15,11 +15,17 @@ from statpub.features.press.pages import BANNER_CLASS, ID_KEY_FIGURES
 from statpub.features.press.service import accounts_for
 from statpub.features.press.web import COOKIE
 from statpub.kernel.clock import Clock
-from statpub.kernel.numbers import format_number
-from statpub.warehouse.gate import Gate
-from statpub.warehouse.reader import WarehouseReader
 from tests.features.press.test_matrix import render_page
-from tests.fixtures.press import LATER, PASSWORDS, TARGET, TIMES, add_accounts, at, private_site
+from tests.fixtures.press import (
+    LATER,
+    PASSWORDS,
+    TARGET,
+    TIMES,
+    add_accounts,
+    at,
+    private_site,
+    target_gdp,
+)
 from tests.helpers import run_cli
 
 
@@ -28,12 +34,6 @@ def site(tmp_path, demo_settings):
     settings = private_site(tmp_path, demo_settings)
     add_accounts(settings)
     return settings
-
-
-def _target_gdp(settings) -> str:
-    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
-    rows = Gate(snapshot, snapshot.releases[TARGET].instant).release_observations(TARGET).to_pylist()
-    return format_number(next(r["value"] for r in rows if (r["series_code"], r["period"]) == ("GDP", "2025-Q4")), 2)
 
 
 def test_session_cookie_is_httponly_strict_and_logout_ends_it(site, live_server):
@@ -92,7 +92,7 @@ def test_disabling_an_account_ends_its_session_at_once(site, live_server):
     server = live_server(now=TIMES["window"], settings=site, workers=2)
     session = requests.Session()
     session.post(f"{server.url}/prerelease/login", data={"name": "carl", "password": "carl-press-password"}, timeout=30)
-    gdp = _target_gdp(site)
+    gdp = target_gdp(site)
     assert gdp in render_page(session, server.url, f"/prerelease/{TARGET}")
     result = run_cli("user", "disable", "carl", settings=site)
     assert result.returncode == 0, result.stderr
@@ -119,7 +119,7 @@ def test_html_shell_never_carries_a_first_readers_figures(site):
     app = create_app(site, Clock(start=at("window")))
     client = app.server.test_client()
     client.post("/prerelease/login", data={"name": "alice", "password": PASSWORDS["alice"]})
-    gdp = _target_gdp(site)
+    gdp = target_gdp(site)
     first = client.get(f"/prerelease/{TARGET}").get_data(as_text=True)
     assert gdp not in first
     client.delete_cookie(COOKIE)
@@ -153,7 +153,7 @@ def test_prerelease_area_in_a_real_browser(site, live_server, browser, artifacts
     page.screenshot(path=str(artifacts / "press-prerelease-index.png"), full_page=True)
     page.click(f"a[href='/prerelease/{TARGET}']")
     page.locator(f"#{ID_KEY_FIGURES}").wait_for()
-    assert _target_gdp(site) in page.locator(f"#{ID_KEY_FIGURES}").inner_text()
+    assert target_gdp(site) in page.locator(f"#{ID_KEY_FIGURES}").inner_text()
     assert page.locator(f".{BANNER_CLASS}").count() == 2  # above and below
     page.screenshot(path=str(artifacts / "press-prerelease-release.png"), full_page=True)
     with page.expect_download() as download:
