@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Callable
 
 import dash
-from flask import Flask, jsonify, request
+from flask import Flask, has_request_context, jsonify, request
 
 from statpub.dashboards import callback_guard, catalog, downloads, feeds, http, page_paths, pagememo, plotlyjs
 from statpub.dashboards import services as request_services
@@ -56,7 +56,19 @@ class StatpubDash(dash.Dash):
         the language switch is a full page load, so this is always right."""
         page = super().interpolate_index(**kwargs)
         lang = lang_or_default(request.args.get("lang")) if request else "zh"
-        return page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+        page = page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+        return page.replace("</head>", structured_data_for_request(lang) + "</head>", 1)
+
+
+def structured_data_for_request(lang: str) -> str:
+    """The schema.org Dataset of a series or release page, for crawlers (empty elsewhere)."""
+    if not has_request_context() or not request.path.startswith(("/series/", "/release/")):
+        return ""
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.structured_data import dataset_for_path, script_tag
+
+    data = dataset_for_path(request_services.current_gate(), publisher(), request.path, lang)
+    return script_tag(data) if data else ""
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
