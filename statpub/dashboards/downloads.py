@@ -34,7 +34,7 @@ from statpub.kernel.transforms import LABELS
 from statpub.warehouse.reader import SeriesInfo
 
 CACHE_KEY = "statpub.downloads"
-SITE_FORMATS = "any(csv, xlsx, parquet)"
+SITE_FORMATS = "any(csv, xlsx, parquet, zip)"
 
 
 def file_cache() -> FileCache:
@@ -75,6 +75,7 @@ def view_export(view: ExplorerView, url: str) -> ExportTable:
         title_en="; ".join(s.name_en for s in infos) + f" ({label['en']})",
         source_zh=source_zh, source_en=source_en,
         citation=_citation(pub.office_en, ", ".join(s.code for s in infos), vintage, pub.base_url + url),
+        agency=pub.agency, licence_zh=pub.licence_zh, licence_en=pub.licence_en, transform=view.state.transform,
         extra_metadata={"transform": view.state.transform, "vintage": vintage,
                         "start": view.state.start or "", "end": view.state.end or ""})
 
@@ -137,7 +138,9 @@ def release_download(release_id: str, fmt: str) -> Response:
                                        source_zh=source_zh, source_en=source_en,
                                        citation=_citation(pub.office_en, release.title_en, vintage,
                                                           pub.base_url + f"/release/{release_id}"),
-                                       extra_metadata={"release_id": release_id, "vintage": vintage}), path)
+                                       extra_metadata={"release_id": release_id, "vintage": vintage},
+                                       agency=pub.agency, licence_zh=pub.licence_zh,
+                                       licence_en=pub.licence_en), path)
 
     if not gate.is_public(release):
         # Seen inside a pre-release window: never cached anywhere, never written to the shared cache,

@@ -39,6 +39,8 @@ class ExportTable:
     # structure they follow (the office, from the content root).
     transform: str = "lin"
     agency: sdmx_model.Agency | None = None
+    licence_zh: str = ""
+    licence_en: str = ""
 
     def records(self) -> list[dict]:
         """Rows with the series' names, units and flags spelled out in both languages."""
@@ -228,6 +230,13 @@ def write_sdmx_ml(table: ExportTable, path: Path) -> None:
                             _sdmx_message(table))
 
 
+def write_zip(table: ExportTable, path: Path) -> None:
+    """The data (CSV, Parquet) with a README and datapackage.json (statpub.dashboards.bundle)."""
+    from statpub.dashboards.bundle import write_bundle  # it writes its members through these formats
+
+    write_bundle(table, path)
+
+
 # -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----
 # (Bulk Parquet is written by DuckDB itself: Gate.copy_history.)
 def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
@@ -263,4 +272,5 @@ FORMATS: dict[str, Format] = {
     "jsonstat": Format("jsonstat", ".jsonstat.json", "application/json", write_jsonstat),
     "sdmx-csv": Format("sdmx-csv", ".sdmx.csv", sdmx_model.MEDIA_CSV, write_sdmx_csv),
     "sdmx-ml": Format("sdmx-ml", ".sdmx.xml", sdmx_model.MEDIA_ML, write_sdmx_ml),
+    "zip": Format("zip", ".zip", "application/zip", write_zip),
 }

@@ -101,6 +101,7 @@ LABELS: dict[str, dict[str, str]] = {
     "choose_series": {"zh": "选择指标", "en": "Choose series"},
     "transform": {"zh": "计算方式", "en": "Transform"},
     "start": {"zh": "起始时期", "en": "From"},
+    "download_zip": {"zh": "下载 ZIP（数据、说明、datapackage.json）", "en": "Download ZIP (data, README, datapackage.json)"},
     "last_n": {"zh": "只看最近几期", "en": "Only the latest periods"},
     "all_periods": {"zh": "全部", "en": "All"},
     "end": {"zh": "截止时期", "en": "To"},

@@ -46,9 +46,9 @@ files_bp = Blueprint("api_v1_files", __name__, url_prefix="/api/v1/files")
 files_bp.register_error_handler(BadParameter, bad_parameter)
 
 VINTAGE = re.compile(r"^(latest|[a-z0-9][a-z0-9-]{1,63})$")
-ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml)$")
+ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml|zip)$")
 EXT_FORMAT = {"parquet": "parquet", "csv": "csv", "jsonstat.json": "jsonstat", "sdmx.csv": "sdmx-csv",
-              "sdmx.xml": "sdmx-ml"}
+              "sdmx.xml": "sdmx-ml", "zip": "zip"}
 VALUES_EXT = {"parquet": "parquet", "csv": "csv", "sdmx.csv": "sdmx-csv", "sdmx.xml": "sdmx-ml"}
 
 
@@ -176,7 +176,7 @@ def series_file(vintage_name: str, name: str) -> Response:
     if info is None or not rows.num_rows:
         raise not_found()
     pub = _publisher()
-    url = f"{pub.base_url}{vintage.url(name)}"
+    url = f"{pub.base_url}{vintage.url(f'series/{name}')}"
     release = vintage.release
 
     def build(path: Path) -> None:

@@ -9,6 +9,7 @@ JSON = "application/json"
 PARQUET = "application/vnd.apache.parquet"
 CSV = "text/csv"
 SDMX_CSV = "application/vnd.sdmx.data+csv"
+ZIP = "application/zip"
 SDMX_ML = "application/vnd.sdmx.structurespecificdata+xml"
 SDMX_STRUCTURE = "application/vnd.sdmx.structure+xml"
 
@@ -186,9 +187,9 @@ def sdmx_paths() -> dict:
 
 def document() -> dict:
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
-                            **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML)}
+                            **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML, ZIP)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
-                       **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML)}
+                       **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML, ZIP)}
     files = "Files are generated once per vintage, served with a strong ETag and Range requests; pinned " \
             "vintages are immutable (max-age one year), `latest` has a short max-age bounded by the next release."
     paths = {
@@ -234,7 +235,7 @@ def document() -> dict:
         "/api/v1/changes.atom": _op("What changed, as an Atom feed (one entry per release)", P.CHANGES_FEED,
                                     {"application/atom+xml": {"schema": STR}}, codes=("400", "429")),
     }
-    exts = r"(parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml)"
+    exts = r"(parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml|zip)"
     for kind, param in (("series", _path("name", rf"^[A-Z][A-Z0-9_]{{1,47}}\.{exts}$",
                                          "CODE.parquet, .csv, .jsonstat.json, .sdmx.csv or .sdmx.xml", "GDP.parquet")),
                         ("releases", _path("name", rf"^[a-z0-9][a-z0-9-]{{1,63}}\.{exts}$",
@@ -242,7 +243,8 @@ def document() -> dict:
                                            "2024-q3-economy.csv"))):
         paths[f"/api/v1/files/{{vintage}}/{kind}/{{name}}"] = _op(
             f"One {kind[:-1]} at this vintage", P.NO_PARAMS,
-            {**_file(PARQUET, CSV, SDMX_CSV, SDMX_ML), JSON: {"schema": _ref("JsonStat")}}, (VINTAGE, param), files)
+            {**_file(PARQUET, CSV, SDMX_CSV, SDMX_ML, ZIP), JSON: {"schema": _ref("JsonStat")}}, (VINTAGE, param),
+            files)
     return {
         "openapi": "3.1.0",
         "info": {"title": "statpub API", "version": "1.0.0", "description": (

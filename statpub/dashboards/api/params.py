@@ -28,7 +28,7 @@ MAX_QUERY_LENGTH = 100
 # The most rows one API answer carries; more is refused with 413 (bulk files have no limit).
 MAX_ROWS = 100_000
 
-OBSERVATION_FORMATS = ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml")
+OBSERVATION_FORMATS = ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml", "zip")
 SDMX_FORMATS = ("sdmx-csv", "sdmx-ml")
 MAX_PERIODS = 10_000
 FREQUENCIES = ("A", "Q", "M")
@@ -162,7 +162,8 @@ SERIES_LIST = (
 )
 
 FORMAT_TEXT = ("json, csv, parquet, jsonstat (JSON-stat 2.0), sdmx-csv (SDMX-CSV 2.0) or sdmx-ml (SDMX-ML 2.1 "
-               "structure-specific data; structures under /api/v1/sdmx/). SDMX formats carry one vintage.")
+               "structure-specific data; structures under /api/v1/sdmx/), or zip (the data as CSV and Parquet with a README and "
+               "datapackage.json). SDMX formats carry one vintage.")
 
 OBSERVATIONS = (
     Param("start", period, None, "First period, e.g. 2020, 2020-Q1 or 2020-01.", PERIOD_SCHEMA),

@@ -131,7 +131,7 @@ def export_table(rows: pa.Table, series: dict[str, SeriesInfo], pub: Publisher, 
     return ExportTable(rows=rows, series=series, title_zh=title_zh, title_en=title_en, source_zh=pub.office_zh,
                        source_en=pub.office_en, citation=citation_text,
                        extra_metadata={"licence": pub.licence_en, **(metadata or {})}, transform=transform,
-                       agency=pub.agency)
+                       agency=pub.agency, licence_zh=pub.licence_zh, licence_en=pub.licence_en)
 
 
 def keep_periods(rows: pa.Table, *, first_n: int | None = None, last_n: int | None = None) -> pa.Table:

@@ -145,7 +145,7 @@ def download_links(view: ExplorerView, lang: str) -> list:
     query.pop("chart", None)
     query.pop("topic", None)
     return [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
-                   className="button", download="") for fmt in ("csv", "xlsx", "parquet")]
+                   className="button", download="") for fmt in ("csv", "xlsx", "parquet", "zip")]
 
 
 def outputs(gate: Gate, state: ExplorerState, lang: str) -> dict:

@@ -25,7 +25,7 @@ PATH_TEMPLATE = "/release/<release_id>"
 CHART_POINTS = 12
 # A page lists at most this many figures or revisions; the downloads carry all of them.
 MAX_ROWS = 200
-FORMATS = ("csv", "xlsx", "parquet")
+FORMATS = ("csv", "xlsx", "parquet", "zip")
 
 
 def key_figures(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], lang: str) -> html.Div:
