@@ -37,8 +37,8 @@ def layout(code: str = "", lang: object = None, **_query: object) -> html.Div:
     meta = [("code", info.code), ("unit", info.unit(lang)), ("frequency", word(FREQUENCIES, info.frequency, lang)),
             ("measure", word(MEASURES, info.measure, lang)),
             ("cumulative", t("yes", lang) if info.cumulative else t("no", lang)),
-            ("definition", info.definition_zh if lang == "zh" else info.definition_en),
-            ("source", info.source_zh if lang == "zh" else info.source_en)]
+            ("definition", info.text("definition", lang)),
+            ("source", info.text("source", lang))]
     if info.prices:
         meta.insert(4, ("prices", word(PRICES, info.prices, lang)))
     rows = gate.observations([info.code]).to_pylist()[-LATEST:]
