@@ -10,7 +10,17 @@ from collections.abc import Callable
 import dash
 from flask import Flask, has_request_context, jsonify, request
 
-from statpub.dashboards import callback_guard, catalog, downloads, feeds, http, page_paths, pagememo, plotlyjs
+from statpub.dashboards import (
+    callback_guard,
+    catalog,
+    downloads,
+    feeds,
+    http,
+    page_paths,
+    pagememo,
+    plotlyjs,
+    takeaway,
+)
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
@@ -42,7 +52,7 @@ def register_feeds(server: Flask) -> None:
 
 
 ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
-                                          plotlyjs.register, catalog.register]
+                                          plotlyjs.register, catalog.register, takeaway.register]
 
 
 def register_routes(server: Flask) -> None:

@@ -4,6 +4,8 @@ Parquet. Every choice lives in the URL, so a link reproduces the view exactly.""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
@@ -38,6 +40,7 @@ START = "explorer-start"
 END = "explorer-end"
 CHART = "explorer-chart"
 LAST_N = "explorer-last-n"
+EMBED = "explorer-embed-code"
 GRAPH = "explorer-graph"
 TABLE = "explorer-table"
 MESSAGES = "explorer-messages"
@@ -139,13 +142,38 @@ def messages(view: ExplorerView, lang: str) -> list:
 
 
 def download_links(view: ExplorerView, lang: str) -> list:
+    """The data (CSV, Excel, Parquet, ZIP) and the chart (PNG, SVG, citation, embed code)."""
     if view.vintage is None or view.empty:
         return []
     query = {**view.state.query(), "vintage": vintage_code(view.vintage)}
     query.pop("chart", None)
     query.pop("topic", None)
-    return [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
+    data = [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
                    className="button", download="") for fmt in ("csv", "xlsx", "parquet", "zip")]
+    return [*data, *take_away(view, lang, query)]
+
+
+def take_away(view: ExplorerView, lang: str, data_query: dict) -> list:
+    from flask import request
+
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.takeaway import citation_line, embed_code, view_query
+
+    pictures = view_query(view.state, lang, vintage=vintage_code(view.vintage))
+    host = request.host_url if request else "/"
+    embed = f"{host}embed/explorer?{urlencode(view_query(view.state, lang))}"
+    page = f"{publisher().base_url}{href(PATH, lang, **view.state.query())}"
+    title = "、".join(s.info.name(lang) for s in view.series) if lang == "zh" else \
+        "; ".join(s.info.name(lang) for s in view.series)
+    return [
+        *(html.A(t(f"download_{fmt}", lang), href=f"/download/chart.{fmt}?{urlencode(pictures)}",
+                 className="button", download="") for fmt in ("png", "svg")),
+        html.P([html.Strong(t("citation", lang) + ": "), citation_line(publisher(), view, lang, page)],
+               className="citation"),
+        html.Label(t("embed_code", lang), htmlFor=EMBED),
+        dcc.Textarea(id=EMBED, value=embed_code(embed, title), readOnly=True, rows=3, className="embed-code",
+                     style={"width": "100%"}),
+    ]
 
 
 def outputs(gate: Gate, state: ExplorerState, lang: str) -> dict:
