@@ -39,7 +39,8 @@ from tests.dashboards.dash_payloads import (
 STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
 MAX_REQUESTS = 6000
 SITE_PREFIXES = ("/api/", "/release/", "/series/", "/download/", "/calendar", "/feed", "/packs/", "/explorer",
-                 "/catalogue")
+                 "/catalogue", "/catalog", "/embed/")
+FILE_EXTS = ("csv", "parquet", "jsonstat.json", "sdmx.csv", "sdmx.xml", "zip")
 
 
 @dataclass(frozen=True)
@@ -157,9 +158,14 @@ def route_asks(server, universe: Universe) -> list[Ask]:
             listed = _converter_choices(rule.rule, name)
             choices[name] = listed or {
                 "release_id": ids, "code": codes, "topic": universe.topics, "vintage_name": ["latest", *ids],
-                "ext": ["csv", "parquet"], "filename": ["site.css"], "path": ["nowhere", "sitemap.xml", "robots.txt"],
-                "name": ([f"{c}.{e}" for c in codes for e in ("csv", "parquet", "jsonstat.json")] if files == "series"
-                         else [f"{r}.{e}" for r in ids for e in ("csv", "parquet", "jsonstat.json")]),
+                "ext": ["csv", "parquet", "sdmx.csv", "sdmx.xml"], "filename": ["site.css"],
+                "path": ["nowhere", "sitemap.xml", "robots.txt"],
+                "name": ([f"{c}.{e}" for c in codes for e in FILE_EXTS] if files == "series"
+                         else [f"{r}.{e}" for r in ids for e in FILE_EXTS]),
+                "resource": ["dataflow", "datastructure", "codelist", "conceptscheme"],
+                "agency": ["all"], "version": ["latest"], "provider": ["all"],
+                "flow": ["OBSERVATIONS"], "key": ["all", "Q..LIN", "..PC1"],
+                "artefact": ["all", "OBSERVATIONS", "DSD_OBSERVATIONS", "CL_INDICATOR"],
             }.get(name, [release])
         defaults = {"release_id": release, "code": universe.series_of_release[0], "vintage_name": "latest",
                     "name": f"{universe.series_of_release[0]}.csv" if files == "series" else f"{release}.csv",
@@ -180,11 +186,19 @@ def query_asks(universe: Universe) -> list[Ask]:
     paths = []
     for code in series:
         base = f"/api/v1/series/{code}/observations"
-        paths += [f"{base}?format={f}" for f in ("json", "csv", "parquet", "jsonstat")]
+        paths += [f"{base}?format={f}" for f in ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml", "zip")]
+        paths += [f"{base}?last_n=4", f"{base}?first_n=2&format=sdmx-csv"]
         paths += [f"{base}?units={u}" for u in ("pch", "pc1", "chg", "ch1", "single")]
         paths += [f"{base}?vintages=all", f"{base}?start=2025&end=2025-Q4", f"/api/v1/series/{code}/citation?format=json",
                   f"/api/v1/series/{code}/citation?vintage={release}"]
-    paths += [f"/api/v1/releases/{release}/observations?format={f}" for f in ("json", "csv", "parquet", "jsonstat")]
+    paths += [f"/api/v1/releases/{release}/observations?format={f}"
+              for f in ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml", "zip")]
+    since = "2026-12-01T00:00:00%2B08:00"
+    paths += [f"/api/v1/changes?since={since}", f"/api/v1/changes.atom?since={since}", "/api/v1/changes.atom?lang=en",
+              "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/api/v1/sdmx/", "/api/v1/sdmx/structure",
+              "/api/v1/sdmx/data/OBSERVATIONS/all?format=sdmx-csv", "/api/v1/sdmx/data/OBSERVATIONS/all",
+              f"/api/v1/sdmx/data/OBSERVATIONS/.{'+'.join(series)}.?lastNObservations=4",
+              *(f"/release/{release}{q}" for q in ("", "?lang=en")), *(f"/series/{code}" for code in series)]
     paths += [f"/api/v1/series?q={q}" for q in ("GDP", "地区生产总值", "生产总值", "gross", "2025")]
     paths += ["/api/v1/series?limit=1000", "/api/v1/releases?limit=1000", "/api/v1/calendar?year=2026",
               "/api/v1/calendar?state=confirmed", "/api/v1/series/GDP/observations?format=nope",
@@ -193,9 +207,11 @@ def query_asks(universe: Universe) -> list[Ask]:
                  *(f"/feed/{t}.atom" for t in universe.topics)):
         paths += [feed, f"{feed}?lang=en"]
     chosen = ",".join(series)
-    for fmt in ("csv", "xlsx", "parquet"):
+    for fmt in ("csv", "xlsx", "parquet", "zip"):
         paths += [f"/download/view.{fmt}?series={chosen}", f"/download/view.{fmt}?series={chosen}&transform=pc1",
                   f"/download/view.{fmt}?series=GDP&transform=single&start=2025-Q1"]
+    paths += [f"/download/view.csv?series={chosen}&last_n=4", f"/embed/explorer?series={chosen}",
+              f"/embed/explorer?series={chosen}&transform=pc1&lang=en", f"/download/chart.svg?series={chosen}&last_n=8"]
     return [Ask("GET", p) for p in paths]
 
 
