@@ -170,12 +170,13 @@ def sdmx_paths() -> dict:
                  "OBSERVATIONS (or AGENCY,OBSERVATIONS,1.0)", "OBSERVATIONS")
     key = _path("key", r"^(all|[A-Z0-9_+]*\.[A-Z0-9_+]*\.[A-Z0-9_+]*)$",
                 "FREQ.INDICATOR.TRANSFORMATION, + for alternatives, empty for all (e.g. Q.GDP.LIN) or all", "Q.GDP.LIN")
-    structure = {SDMX_STRUCTURE: {"schema": {"type": "string"}}}
+    structure = {SDMX_STRUCTURE: {"schema": {"type": "string"}},
+                 "application/vnd.sdmx.structure+json": {"schema": {"type": "object"}}}
     data = {SDMX_ML: {"schema": {"type": "string"}}, SDMX_CSV: {"schema": {"type": "string"}}}
     return {
         "/api/v1/sdmx/": _op("SDMX: ids and paths", P.NO_PARAMS, {JSON: {"schema": {"type": "object"}}},
                              codes=("400", "429")),
-        "/api/v1/sdmx/structure": _op("Every SDMX structure (dataflows, DSDs, concepts, code lists)", P.NO_PARAMS,
+        "/api/v1/sdmx/structure": _op("Every SDMX structure (dataflows, DSDs, concepts, code lists)", P.SDMX_EVERYTHING,
                                       structure, codes=("400", "429")),
         "/api/v1/sdmx/{resource}/{agency}/{artefact}/{version}": _op(
             "One SDMX structure (SDMX-REST)", P.SDMX_STRUCTURE, structure, (resource, agency, artefact, version)),

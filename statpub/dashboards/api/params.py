@@ -203,7 +203,13 @@ CHANGES_FEED = (
 )
 
 # SDMX-REST 1.5 query parameters (their names are the standard's, camel case).
+STRUCTURE_FORMAT = Param("format", choice("sdmx-ml", "sdmx-json"), None,
+                         "sdmx-ml (SDMX-ML 2.1) or sdmx-json (SDMX-JSON 2.0); without it the Accept header decides "
+                         "(application/vnd.sdmx.structure+json for JSON), SDMX-ML otherwise.",
+                         {"type": "string", "enum": ["sdmx-ml", "sdmx-json"]})
+SDMX_EVERYTHING = (STRUCTURE_FORMAT,)
 SDMX_STRUCTURE = (
+    STRUCTURE_FORMAT,
     Param("references", choice("none", "children", "descendants", "all", "parents", "parentsandsiblings"), "none",
           "What to include besides the artefact: children/descendants/all add the DSD, concepts and code lists.",
           {"type": "string", "enum": ["none", "children", "descendants", "all", "parents", "parentsandsiblings"],

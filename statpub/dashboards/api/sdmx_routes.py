@@ -70,13 +70,18 @@ def _prepared(gate: Gate, view: PublicView) -> datetime:
     return gate.snapshot.releases[view.latest_release].instant
 
 
-def _structure_answer(gate: Gate, view: PublicView, structs: S.Structures, parts: list[str], name: str) -> Response:
-    key = fingerprint("sdmx-structure", view.key, parts, shapes.publisher())
+def _structure_answer(gate: Gate, view: PublicView, structs: S.Structures, parts: list[str], name: str,
+                      fmt: str | None) -> Response:
+    """SDMX-ML 2.1, or SDMX-JSON 2.0 (`format=sdmx-json`, or an Accept header asking for it)."""
+    as_json = fmt == "sdmx-json" or (fmt is None and "structure+json" in request.headers.get("Accept", ""))
+    key = fingerprint("sdmx-structure", view.key, parts, shapes.publisher(), as_json)
 
     def build(path) -> None:
-        path.write_bytes(S.to_xml(S.message(structs, parts, _prepared(gate, view))))
-    return file_answer(key, ".xml", build, mimetype=M.MEDIA_STRUCTURE, download_name=f"{name}.xml",
-                       immutable=False)
+        message = S.message(structs, parts, _prepared(gate, view))
+        path.write_bytes(S.to_json(message, structs) if as_json else S.to_xml(message))
+    suffix = ".json" if as_json else ".xml"
+    return file_answer(key, suffix, build, mimetype=M.MEDIA_STRUCTURE_JSON if as_json else M.MEDIA_STRUCTURE,
+                       download_name=f"{name}{suffix}", immutable=False)
 
 
 @sdmx_bp.get("/")
@@ -101,10 +106,10 @@ def index() -> Response:
 
 @sdmx_bp.get("/structure")
 def everything() -> Response:
-    P.parse_params(request.args, P.NO_PARAMS)
+    p = P.parse_params(request.args, P.SDMX_EVERYTHING)
     gate, view = current_gate()
     structs = structures(gate, view)
-    return _structure_answer(gate, view, structs, S.everything(structs), "structure")
+    return _structure_answer(gate, view, structs, S.everything(structs), "structure", p["format"])
 
 
 def _artefacts(structs: S.Structures, resource: str) -> dict[str, object]:
@@ -132,7 +137,7 @@ def artefacts(resource: str, agency: str = "all", artefact: str = "all", version
     for item in chosen:
         wanted = S.children(structs, item) if p["references"] in ("children", "descendants", "all") else [item]
         parts += [x for x in wanted if x not in parts]
-    return _structure_answer(gate, view, structs, parts, f"{resource}-{artefact}")
+    return _structure_answer(gate, view, structs, parts, f"{resource}-{artefact}", p["format"])
 
 
 @sdmx_bp.get("/data/<flow>")

@@ -139,7 +139,6 @@ def keep_periods(rows: pa.Table, *, first_n: int | None = None, last_n: int | No
     `last_n=8` always shows the latest eight periods whatever was published since."""
     if (first_n is None and last_n is None) or not rows.num_rows:
         return rows
-    keep = []
     codes = rows.column("series_code").to_pylist()
     periods = rows.column("period").to_pylist()
     by_series: dict[str, list[str]] = {}

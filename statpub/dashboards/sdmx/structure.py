@@ -6,6 +6,7 @@ embargoed does not exist yet); the rest depends on nothing public."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -100,6 +101,9 @@ def _dsd(agency: common.Agency, dsd_id: str, name: tuple[str, str], concepts: co
     TIME_PERIOD), so every vintage of a period is an observation of its own."""
     dsd = m.DataStructureDefinition(id=dsd_id, maintainer=agency, version=M.VERSION, is_final=True,
                                     is_external_reference=False, name=_name(*name))
+    # SDMX 2.1's schema wants the component lists' fixed ids (sdmx1 leaves them empty).
+    dsd.dimensions.id, dsd.attributes.id, dsd.measures.id = "DimensionDescriptor", "AttributeDescriptor", \
+        "MeasureDescriptor"
     for dim_id, cl_id in (("FREQ", "CL_FREQ"), ("INDICATOR", "CL_INDICATOR"), ("TRANSFORMATION", "CL_TRANSFORMATION")):
         dsd.dimensions.getdefault(dim_id, concept_identity=concepts[dim_id],
                                   local_representation=common.Representation(enumerated=lists[cl_id]))
@@ -173,3 +177,49 @@ def children(structures: Structures, artefact: str) -> list[str]:
 
 def to_xml(msg: StructureMessage) -> bytes:
     return sdmx.to_xml(msg, pretty_print=True, xml_declaration=True, encoding="utf-8")
+
+
+def to_json(msg: StructureMessage, structures: Structures) -> bytes:
+    """The same structures as an SDMX-JSON 2.0 structure message: the SDMX-ML read by pysdmx
+    (which checks it against SDMX 2.1's XML schema) and written by its SDMX-JSON writer, then
+    completed where that writer falls short of the SDMX-JSON schema (full URNs of the dataflows'
+    DSDs, no empty group list) and given the names in both languages (`names`), the sender and
+    the message's own instant. pysdmx's reader checks the result against the SDMX-JSON schema."""
+    from pysdmx.io import read_sdmx
+    from pysdmx.io.format import Format
+    from pysdmx.io.writer import write_sdmx
+
+    read = read_sdmx(to_xml(msg).decode("utf-8"))
+    body = json.loads(write_sdmx(read.structures, Format.STRUCTURE_SDMX_JSON_2_0_0))
+    names = _names(structures)
+    for kind, artefacts in body["data"].items():
+        for artefact in artefacts:
+            artefact.update(names.get(artefact["id"], {}))
+            for item in artefact.get("codes", artefact.get("concepts", [])):
+                item.update(names.get(f"{artefact['id']}.{item['id']}", {}))
+            if kind == "dataStructures":
+                artefact["dataStructureComponents"].pop("groups", None)
+            if kind == "dataflows" and not artefact["structure"].startswith("urn:"):
+                artefact["structure"] = f"urn:sdmx:org.sdmx.infomodel.datastructure.{artefact['structure']}"
+    prepared = msg.header.prepared
+    body["meta"].update(id=msg.header.id, prepared=prepared.isoformat().replace("+00:00", "Z"),
+                        sender={"id": structures.agency.id}, contentLanguages=["zh", "en"])
+    return json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _names(structures: Structures) -> dict[str, dict]:
+    """`names` (and `descriptions`) in both languages, by artefact id and by `artefact.item`."""
+    def both(text) -> dict:
+        return {lang: str(value) for lang, value in text.localizations.items()} if text else {}
+
+    out: dict[str, dict] = {}
+    artefacts = [*structures.codelists.values(), structures.concepts, *structures.dsds.values(),
+                 *structures.dataflows.values()]
+    for artefact in artefacts:
+        out[artefact.id] = {"names": both(artefact.name)}
+        for item in getattr(artefact, "items", {}).values():
+            entry = {"names": both(item.name)}
+            if item.description and item.description.localizations:
+                entry["descriptions"] = both(item.description)
+            out[f"{artefact.id}.{item.id}"] = entry
+    return out

@@ -122,3 +122,25 @@ def test_files_beside_the_parquet_ones(server, dsd, gate_at):
     assert not history.duplicated(["INDICATOR", "TRANSFORMATION", "RELEASE_ID", "TIME_PERIOD"]).any()
     series_file = server.get("/api/v1/files/latest/series/GDP.sdmx.xml")
     assert series_file.status_code == 200 and series_file.headers.get("Link")
+
+
+def test_pysdmx_checks_the_structures_against_the_sdmx_schemas(server, gate_at):
+    """pysdmx validates SDMX-ML against SDMX 2.1's XML schema and SDMX-JSON against the SDMX-JSON
+    2.0 structure schema while reading; both carry the same artefacts, the JSON with both languages."""
+    from pysdmx.io import read_sdmx
+
+    xml = server.get("/api/v1/sdmx/structure")
+    as_json = server.get("/api/v1/sdmx/structure", headers={"Accept": "application/vnd.sdmx.structure+json"})
+    assert as_json.headers["Content-Type"].startswith("application/vnd.sdmx.structure+json")
+    from_xml, from_json = read_sdmx(xml.text), read_sdmx(as_json.text)
+    ids = sorted(s.id for s in from_xml.structures)
+    assert ids == sorted(s.id for s in from_json.structures)
+    assert {"OBSERVATIONS", "HISTORY", "DSD_OBSERVATIONS", "CL_INDICATOR", "CL_OBS_STATUS"} <= set(ids)
+    body = as_json.json()
+    indicators = next(c for c in body["data"]["codelists"] if c["id"] == "CL_INDICATOR")
+    gdp = next(c for c in indicators["codes"] if c["id"] == "GDP")
+    assert gdp["names"] == {"zh": "地区生产总值", "en": "Gross domestic product (GDP) of the region"}
+    assert [c["id"] for c in indicators["codes"]] == [s.code for s in gate_at(AFTER).series()]
+    data = read_sdmx(server.get("/api/v1/series/GDP/observations?format=sdmx-ml").text)
+    frame = data.data[0].data
+    assert len(frame) == gate_at(AFTER).observations(["GDP"]).num_rows
