@@ -53,7 +53,8 @@ def index() -> Response:
         "next_instant": shapes.iso(view.valid_until),
         "links": {"series": f"{shapes.API}/series", "releases": f"{shapes.API}/releases",
                   "calendar": f"{shapes.API}/calendar", "topics": f"{shapes.API}/topics",
-                  "datapackage": f"{shapes.FILES}/latest/datapackage.json"},
+                  "datapackage": f"{shapes.FILES}/latest/datapackage.json", "sdmx": f"{shapes.API}/sdmx/",
+                  "changes_feed": f"{shapes.API}/changes.atom", "catalog": "/catalog.ttl"},
     })
 
 
