@@ -61,7 +61,7 @@ def test_the_explorer_offers_pictures_citation_and_embed_code(after_client):
     body = json.dumps(after_client.post(UPDATE, json=router_body(app, "/explorer", "?series=GDP&last_n=8"))
                       .get_json(), ensure_ascii=False)
     assert "/download/chart.png?series=GDP" in body and "/download/chart.svg?" in body
-    assert '<iframe src=\\"http://localhost/embed/explorer?series=GDP&amp;last_n=8\\"' in body
+    assert '<iframe src=\\"https://stats.example.gov.cn/embed/explorer?series=GDP&amp;last_n=8\\"' in body
     assert "https://stats.example.gov.cn/explorer?series=GDP&last_n=8" in body  # the citation's address
     release = json.dumps(after_client.post(UPDATE, json=router_body(app, f"/release/{FINAL}")).get_json(),
                          ensure_ascii=False)

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import dash
@@ -265,7 +265,7 @@ def pinned_before(cutoff: datetime, instants: dict[str, datetime]) -> Callable[[
         if parts.path.startswith(heavy) and segments & old:
             return True
         for key, value in parse_qsl(parts.query):
-            if key == "vintage" and value in old:
+            if key == "vintage" and (value in old or _vintage_code_before(value, cutoff)):
                 return True
             if key == "as_of":
                 try:
@@ -275,6 +275,15 @@ def pinned_before(cutoff: datetime, instants: dict[str, datetime]) -> Callable[[
                     return False
         return False
     return pinned
+
+
+def _vintage_code_before(value: str, cutoff: datetime) -> bool:
+    """A download's vintage code (20241021T020000Z) naming a state older than `cutoff` (release
+    pages link their chart pictures pinned so; each is drawn on first request)."""
+    try:
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) < cutoff
+    except ValueError:
+        return False
 
 
 # -- asking --------------------------------------------------------------------------------------

@@ -154,14 +154,14 @@ def download_links(view: ExplorerView, lang: str) -> list:
 
 
 def take_away(view: ExplorerView, lang: str, data_query: dict) -> list:
-    from flask import request
-
+    # Imported here: the take-away routes draw with this page's chart (takeaway imports explorer).
     from statpub.dashboards.components.publisher import publisher
     from statpub.dashboards.takeaway import citation_line, embed_code, view_query
 
     pictures = view_query(view.state, lang, vintage=vintage_code(view.vintage))
-    host = request.host_url if request else "/"
-    embed = f"{host}embed/explorer?{urlencode(view_query(view.state, lang))}"
+    # The office's address, not the one this request came by: embed codes are pasted elsewhere,
+    # and the page is rendered once per public state for every visitor.
+    embed = f"{publisher().base_url}/embed/explorer?{urlencode(view_query(view.state, lang))}"
     page = f"{publisher().base_url}{href(PATH, lang, **view.state.query())}"
     title = "、".join(s.info.name(lang) for s in view.series) if lang == "zh" else \
         "; ".join(s.info.name(lang) for s in view.series)

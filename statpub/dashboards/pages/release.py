@@ -86,14 +86,13 @@ def chart_take_away(gate: Gate, release: ReleaseInfo, code: str, lang: str) -> l
     vintage: the explorer's addresses for the same view (once public; not in a pre-release window)."""
     if not gate.is_public(release):
         return []
-    from flask import request
-
+    from statpub.dashboards.components.publisher import publisher
     from statpub.dashboards.takeaway import embed_code, view_query
 
     state = ExplorerState(series=(code,), chart="bar", last_n=CHART_POINTS)
     pinned = view_query(state, lang, vintage=vintage_code(release.instant))
     data = {k: v for k, v in pinned.items() if k not in ("chart", "lang")}
-    embed = f"{request.host_url if request else '/'}embed/explorer?{urlencode(pinned)}"
+    embed = f"{publisher().base_url}/embed/explorer?{urlencode(pinned)}"
     return [html.Div([
         *(html.A(t(f"download_{fmt}", lang), href=f"/download/chart.{fmt}?{urlencode(pinned)}", className="button",
                  download="") for fmt in ("png", "svg")),
