@@ -19,7 +19,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pyarrow as pa
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SKOS, XSD
 
@@ -47,6 +47,7 @@ SERIES_FILES = (("csv", "text/csv", "CSV", "CSV (UTF-8)"), ("parquet", "applicat
                 ("jsonstat.json", "application/json", "JSON", "JSON-stat 2.0"),
                 ("sdmx.csv", "application/vnd.sdmx.data+csv", "CSV", "SDMX-CSV 2.0"),
                 ("sdmx.xml", "application/vnd.sdmx.structurespecificdata+xml", "XML", "SDMX-ML 2.1"))
+GRAPH_MEMO = "statpub.catalog.graph"
 SERIALISATIONS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json"),
                   "rdf": ("pretty-xml", "application/rdf+xml")}
 
@@ -268,6 +269,16 @@ def build_catalog(gate: Gate, pub: Publisher) -> Graph:
     return CatalogBuilder(gate, pub).build()
 
 
+def graph_for(view_key: str, gate: Gate, pub: Publisher) -> Graph:
+    """The graph of this public state, built once for its three serialisations (per process)."""
+    memo = current_app.extensions.setdefault(GRAPH_MEMO, {})
+    found = memo.get((view_key, pub))
+    if found is None:
+        memo.clear()  # one public state at a time
+        found = memo[(view_key, pub)] = build_catalog(gate, pub)
+    return found
+
+
 @blueprint.get("/catalog.<any(ttl, jsonld, rdf):ext>")
 def catalog(ext: str) -> Response:
     gate, view = current_gate()
@@ -276,8 +287,7 @@ def catalog(ext: str) -> Response:
     key = fingerprint("catalog", ext, view.key, pub)
 
     def build(path) -> None:
-        graph = build_catalog(gate, pub)
-        path.write_bytes(graph.serialize(format=serialisation, encoding="utf-8"))
+        path.write_bytes(graph_for(view.key, gate, pub).serialize(format=serialisation, encoding="utf-8"))
     return file_answer(key, f".{ext}", build, mimetype=mimetype, download_name=f"catalog.{ext}", immutable=False)
 
 

@@ -346,6 +346,10 @@ class Sweep:
             return []  # another site; the office's canonical address (feeds, files) is asked here
         if not path.startswith("/") or path.startswith(STATIC):
             return []
+        if path.startswith("/download/chart."):
+            # Pictures show no figure as text (and each is drawn on first request): the ones the
+            # query asks name are enough; their embargo is proven in tests/dashboards/test_takeaway.py.
+            return []
         full = path + (f"?{parts.query}" if parts.query else "")
         asks = [Ask("GET", full)]
         if is_page_path(path):
