@@ -16,6 +16,7 @@ Nothing of a release appears before it is public: the graph is built through the
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import pyarrow as pa
@@ -48,8 +49,9 @@ SERIES_FILES = (("csv", "text/csv", "CSV", "CSV (UTF-8)"), ("parquet", "applicat
                 ("sdmx.csv", "application/vnd.sdmx.data+csv", "CSV", "SDMX-CSV 2.0"),
                 ("sdmx.xml", "application/vnd.sdmx.structurespecificdata+xml", "XML", "SDMX-ML 2.1"))
 GRAPH_MEMO = "statpub.catalog.graph"
+_graph_lock = threading.Lock()
 SERIALISATIONS = {"ttl": ("turtle", "text/turtle"), "jsonld": ("json-ld", "application/ld+json"),
-                  "rdf": ("pretty-xml", "application/rdf+xml")}
+                  "rdf": ("xml", "application/rdf+xml")}
 
 
 def _both(graph: Graph, subject, predicate, zh: str | None, en: str | None) -> None:
@@ -272,10 +274,11 @@ def build_catalog(gate: Gate, pub: Publisher) -> Graph:
 def graph_for(view_key: str, gate: Gate, pub: Publisher) -> Graph:
     """The graph of this public state, built once for its three serialisations (per process)."""
     memo = current_app.extensions.setdefault(GRAPH_MEMO, {})
-    found = memo.get((view_key, pub))
-    if found is None:
-        memo.clear()  # one public state at a time
-        found = memo[(view_key, pub)] = build_catalog(gate, pub)
+    with _graph_lock:  # concurrent requests for the three formats wait for one build
+        found = memo.get((view_key, pub))
+        if found is None:
+            memo.clear()  # one public state at a time
+            found = memo[(view_key, pub)] = build_catalog(gate, pub)
     return found
 
 
