@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: serve test test-fast bench lint install system-deps serve-deps demo-content clean
+.PHONY: serve test test-fast test-cluster cluster bench lint install system-deps serve-deps demo-content clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

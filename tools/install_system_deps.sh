@@ -2,7 +2,9 @@
 # Install the Debian packages statpub's tests and exports need, if they are missing:
 # Chromium (browser tests, chart images via kaleido), Noto CJK fonts (Chinese in charts and PDFs) and
 # LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs), and
-# npm (the site's plotly.js bundle; axe-core, the accessibility checker the browser tests inject).
+# npm (the site's plotly.js bundle; axe-core, the accessibility checker the browser tests inject),
+# PostgreSQL (the shared operational store's tests start a throwaway cluster) and nginx (the cache
+# in front of the cluster topology's app nodes).
 # `--serve`: only what the running site needs (Chromium and fonts for chart images and packs, npm
 # for the site's plotly.js bundle).
 set -euo pipefail
@@ -14,6 +16,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || need+=(npm)
 if ! $serve_only; then
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
 for part in writer impress calc; do
   # the -nogui builds are enough headless; an existing full install (libreoffice-<part>) is fine too
   dpkg-query -W -f='${Status}' "libreoffice-$part" 2>/dev/null | grep -q "ok installed" ||

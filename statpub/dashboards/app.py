@@ -25,24 +25,39 @@ from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
 from statpub.dashboards.i18n import HTML_LANG, lang_or_default
-from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series
+from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
 from statpub.dashboards.hooks import plugin_manager
 from statpub.dashboards.services import Services, services
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings, resolve_settings
+from statpub.warehouse.objectstore import FOLLOWER_KEY, follower_for
+
+FOLLOW_STORE = "STATPUB_FOLLOW_STORE"  # server.config: False for an app built only to fetch files
 from statpub.warehouse.reader import WarehouseReader
 
 # Page modules, each with `register(app)`; their order is the order of the navigation.
-PAGES = (home, explorer, release, calendar, series, catalogue, not_found)
+PAGES = (home, explorer, release, calendar, series, catalogue, topic, not_found)
 
 
 def register_health(server: Flask) -> None:
+    # With an object store configured (STATPUB_OBJECT_STORE_URL), this node follows its snapshots.
+    follower = None
+    if server.config.get(FOLLOW_STORE, True):
+        follower = follower_for(server.extensions[request_services.EXTENSION_KEY].settings.warehouse_dir)
+    server.extensions[FOLLOWER_KEY] = follower
+
     @server.get("/healthz")
     def healthz():
         gate = services().gate()
         nxt = gate.next_instant()
-        return jsonify(status="ok", snapshot=gate.snapshot.name, now=gate.now.isoformat(),
-                       next_instant=nxt.isoformat() if nxt else None)
+        extra = {}
+        status = "ok"
+        if follower is not None:
+            extra["object_store"] = follower.status()
+            if extra["object_store"]["reachable"] is False:
+                status = "degraded"  # still serving the snapshot it has: stays in the balancer
+        return jsonify(status=status, snapshot=gate.snapshot.name, now=gate.now.isoformat(),
+                       next_instant=nxt.isoformat() if nxt else None, **extra)
 
 
 # HTTP routes on the Flask server, each a `register(server)`. Other features add theirs here
@@ -82,15 +97,17 @@ def structured_data_for_request(lang: str) -> str:
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
-               plugins: list[object] | None = None) -> dash.Dash:
+               plugins: list[object] | None = None, *, follow_store: bool = True) -> dash.Dash:
     """The site. `plugins`: the features to plug in (default: every installed one, found through
-    the `statpub.features` entry points)."""
+    the `statpub.features` entry points). `follow_store=False`: do not follow the object store's
+    snapshots (an app built in another process only to fetch files through the gate)."""
     settings = settings or resolve_settings()
     # Pages are registered here, not at import, so a test can build several apps in one process.
     app = StatpubDash(__name__, title="示例市统计数据发布 · Example City statistics", update_title=None,
                       use_pages=True, pages_folder="", suppress_callback_exceptions=True,
                       use_async=False, external_scripts=plotlyjs.external_scripts())
     server = app.server
+    server.config[FOLLOW_STORE] = follow_store
     features = plugin_manager(plugins)
     request_services.install(server, Services(settings, clock or clock_from_env(),
                                               WarehouseReader(settings.warehouse_dir), features))

@@ -12,12 +12,16 @@ from statpub.kernel.errors import UserError
 
 ENV_ROOT = "STATPUB_ROOT"
 ENV_WAREHOUSE = "STATPUB_WAREHOUSE"
+# postgresql://user:password@host:port/db puts the operational store on PostgreSQL (several nodes);
+# unset, it is a SQLite file beside the snapshots (one machine).
+ENV_DATABASE_URL = "STATPUB_DATABASE_URL"
 
 
 @dataclass(frozen=True)
 class Settings:
     root: Path
     warehouse_dir: Path
+    database_url: str | None = None  # None: the SQLite file beside the snapshots
 
     @property
     def content(self) -> ContentRoot:
@@ -56,4 +60,4 @@ def resolve_settings(root: str | os.PathLike | None = None,
         raise UserError(f"{chosen} is not a content root: it has no calendar.yaml "
                         "(create one with `statpub init DIR`)")
     warehouse = Path(env[ENV_WAREHOUSE]).resolve() if env.get(ENV_WAREHOUSE) else chosen / "warehouse" / "data"
-    return Settings(root=chosen, warehouse_dir=warehouse)
+    return Settings(root=chosen, warehouse_dir=warehouse, database_url=env.get(ENV_DATABASE_URL) or None)

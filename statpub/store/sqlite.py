@@ -23,6 +23,8 @@ _LEDGER = ("CREATE TABLE IF NOT EXISTS store_migrations (namespace TEXT NOT NULL
 
 class SQLiteStore:
     dialect = "sqlite"
+    Error = sqlite3.Error
+    IntegrityError = sqlite3.IntegrityError
 
     def __init__(self, path: Path):
         self.path = Path(path)

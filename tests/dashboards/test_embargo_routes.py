@@ -17,9 +17,13 @@ from tests.dashboards.embargo_marks import embargo_marks
 
 # Routes that serve files shipped with packages (JavaScript, CSS, the favicon): no data at all.
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
-SAMPLE_VALUES = {"release_id": EMBARGOED, "fmt": "csv", "code": "GDP"}
+SAMPLE_VALUES = {"release_id": EMBARGOED, "fmt": "csv", "code": "GDP", "kind": "release", "ident": EMBARGOED,
+                 "topic": "national-accounts"}
 PAGES = ["/", "/explorer", f"/release/{EMBARGOED}", "/calendar", "/calendar?year=2026", "/catalogue",
-         "/series/GDP", "/series/GDP_PRIMARY", "/nowhere"]
+         "/series/GDP", "/series/GDP_PRIMARY", "/topic/national-accounts", "/nowhere"]
+# The message board's pages that take a subject: the embargoed release is no subject before its instant.
+BOARD_QUERIES = [f"/messages/new?about=release:{EMBARGOED}", f"/messages?about=release:{EMBARGOED}",
+                 f"/faq/release/{EMBARGOED}", "/messages?q=GDP", "/messages/statistics"]
 SINCE = "2026-12-01T00:00:00%2B08:00"
 # Issue 18's routes and formats, asked with values that show figures (route_samples fills path
 # variables with placeholders only): SDMX, DCAT, changes, ZIPs, pictures, embeds, page shells.
@@ -85,6 +89,7 @@ def every_request(client) -> list[tuple[str, str, object]]:
                  for fmt in ("csv", "xlsx", "parquet")]
     requests += [("/download/view.csv?series=GDP,GDP_PRIMARY", "GET", None)]
     requests += [(url, "GET", None) for url in TAKE_AWAY]
+    requests += [(url, "GET", None) for url in BOARD_QUERIES]
     for page in PAGES + [f"/explorer{q}" for q in EXPLORER_QUERIES] + [p + "?lang=en" for p in PAGES[:3]]:
         path, _, query = page.partition("?")
         requests.append((f"router {page}", "POST", router_body(app, path, "?" + query if query else "")))

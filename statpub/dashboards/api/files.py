@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, Response
+from flask import Blueprint, Response, current_app, redirect
 
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
@@ -35,11 +35,12 @@ from statpub.dashboards.api.respond import (
     parts,
 )
 from statpub.dashboards.api.state import PublicView, releases_identity
-from statpub.dashboards.formats import FORMATS, write_csv_stream
+from statpub.dashboards.formats import FORMATS, PINNED_FORMAT_VERSIONS, write_csv_stream
 from statpub.dashboards.sdmx import data as sdmx_data
 from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
 from statpub.warehouse.gate import Gate
+from statpub.warehouse.objectstore import FOLLOWER_KEY
 from statpub.warehouse.reader import ReleaseInfo
 
 files_bp = Blueprint("api_v1_files", __name__, url_prefix="/api/v1/files")
@@ -99,7 +100,14 @@ def _metadata(vintage: Vintage, what: str, pub: shapes.Publisher) -> dict[str, s
 
 
 def _serve(vintage: Vintage, key: str, suffix: str, build, mimetype: str, rest: str) -> Response:
-    """`rest`: the file's path under the vintage (its pinned twin has the same bytes)."""
+    """`rest`: the file's path under the vintage (its pinned twin has the same bytes). A pinned
+    file already on the object store / CDN (STATPUB_FILES_BASE_URL) is a redirect there."""
+    follower = current_app.extensions.get(FOLLOWER_KEY)
+    target = follower.file_url(vintage.release.id, rest) if follower is not None and vintage.pinned else None
+    if target and current_gate()[0].is_public(vintage.release):  # listed complete and public now
+        response = redirect(target, code=302)
+        response.headers["Cache-Control"] = "public, max-age=86400"
+        return response
     return file_answer(key, suffix, build, mimetype=mimetype, download_name=rest.rsplit("/", 1)[-1],
                        immutable=vintage.pinned, canonical=None if vintage.pinned else vintage.url(rest))
 
@@ -109,7 +117,7 @@ def history(vintage_name: str) -> Response:
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
-    key = fingerprint("history", vintage.key, pub)
+    key = fingerprint("history", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-parquet"])
 
     def build(path: Path) -> None:
         gate.copy_history(path, as_of=vintage.as_of, metadata=_metadata(vintage, "every vintage of every series", pub))
@@ -124,7 +132,7 @@ def values(vintage_name: str, ext: str) -> Response:
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
     fmt = FORMATS[VALUES_EXT[ext]]
-    key = fingerprint("values", ext, vintage.key, pub)
+    key = fingerprint("values", ext, vintage.key, pub, PINNED_FORMAT_VERSIONS[f"values-{ext}"])
 
     def build(path: Path) -> None:
         if ext == "parquet":
@@ -146,7 +154,7 @@ def history_sdmx(vintage_name: str) -> Response:
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
-    key = fingerprint("history-sdmx-csv", vintage.key, pub)
+    key = fingerprint("history-sdmx-csv", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-sdmx-csv"])
 
     def build(path: Path) -> None:
         message = replace(_sdmx_message(vintage, pub, "history"), dataflow=sdmx_model.HISTORY_DATAFLOW_ID)
@@ -186,7 +194,7 @@ def series_file(vintage_name: str, name: str) -> Response:
             citation_text=shapes.citation(pub, info, release, url),
             metadata={"vintage": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
         fmt.write(table, path)
-    key = fingerprint("series", code, fmt.name, vintage.key, pub)
+    key = fingerprint("series", code, fmt.name, vintage.key, pub, PINNED_FORMAT_VERSIONS[fmt.name])
     return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"series/{name}")
 
 
@@ -222,7 +230,8 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
                           f"{pub.base_url}{shapes.FILES}/{release.id}/releases/{name}",
             metadata={"release_id": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
         fmt.write(table, path)
-    key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub)
+    key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub,
+                      PINNED_FORMAT_VERSIONS.get(fmt.name, 1))
     return file_answer(key, fmt.suffix, build, mimetype=fmt.mimetype, download_name=name, immutable=immutable,
                        canonical=canonical)
 
@@ -232,9 +241,23 @@ def datapackage(vintage_name: str) -> Response:
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
-    key = fingerprint("datapackage", vintage.key, pub)
+    key = fingerprint("datapackage", vintage.key, pub, PINNED_FORMAT_VERSIONS["datapackage"])
 
     def build(path: Path) -> None:
         body = build_datapackage(gate, vintage.release, vintage.releases, pub)
         path.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
     return _serve(vintage, key, ".json", build, "application/json", "datapackage.json")
+
+
+def pinned_files(release: ReleaseInfo) -> list[tuple[str, str]]:
+    """(address, format) of every pinned file of the vintage a release opened: the data package,
+    the history, the values, the release's own figures, and each series it carries — what a
+    manifest records at publication. Other releases' partitions are pinned by their own vintages."""
+    base = f"{shapes.FILES}/{release.id}"
+    out = [(f"{base}/datapackage.json", "datapackage"), (f"{base}/history.parquet", "history-parquet"),
+           (f"{base}/values.parquet", "values-parquet"), (f"{base}/values.csv", "values-csv")]
+    for ext, kind in EXT_FORMAT.items():
+        out.append((f"{base}/releases/{release.id}.{ext}", kind))
+    for code in release.series:
+        out += [(f"{base}/series/{code}.{ext}", kind) for ext, kind in EXT_FORMAT.items()]
+    return out

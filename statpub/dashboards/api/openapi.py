@@ -186,7 +186,8 @@ def sdmx_paths() -> dict:
     }
 
 
-def document() -> dict:
+def document(extensions: list[dict] | None = None) -> dict:
+    """The document, with what features add (`api_paths` hook: their paths and schemas)."""
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
                             **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML, ZIP)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
@@ -256,6 +257,7 @@ def document() -> dict:
             "server process (default 1200 per 60 s, header RateLimit-Policy) and answered 429 with Retry-After "
             "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET."),
             "license": {"name": "CC-BY-4.0 (data)", "identifier": "CC-BY-4.0"}},
-        "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "paths": {**paths, **{p: op for ext in extensions or () for p, op in ext.get("paths", {}).items()}},
+        "components": {"schemas": {**SCHEMAS, **{n: sc for ext in extensions or ()
+                                                 for n, sc in ext.get("schemas", {}).items()}}},
     }

@@ -117,7 +117,8 @@ class Memo(BytesLRU[Answer]):
 
 class RateLimiter:
     """A token bucket per client address: `burst` requests, refilled at `burst / window` per
-    second. Kept per server process (documented: with N workers a client may get up to N times)."""
+    second, kept per server process; with `shared` (ratelimit.SharedCounts) the same limit also
+    holds across every worker of every node, from counts synced in batches through the store."""
 
     def __init__(self, burst: int, window: float, max_clients: int = 10_000):
         self.burst = burst
@@ -126,6 +127,7 @@ class RateLimiter:
         self.max_clients = max_clients
         self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+        self.shared = None  # SharedCounts, set by register_api
 
     @classmethod
     def from_setting(cls, text: str | None) -> RateLimiter | None:
@@ -159,6 +161,11 @@ class RateLimiter:
             while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)
         retry = 0 if allowed else max(1, math.ceil((1 - tokens) / self.rate))
+        if allowed and self.shared is not None:
+            shared_allowed, shared_remaining = self.shared.take(client)
+            if not shared_allowed:
+                return False, 0, self.shared.retry_after(client)
+            return True, min(int(tokens), shared_remaining), 0
         return allowed, int(tokens), retry
 
 

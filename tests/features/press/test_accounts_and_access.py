@@ -1,12 +1,11 @@
-"""The operational store on a real SQLite file: accounts, hashed passwords, sessions, throttling,
-and the append-only access log (also with several processes writing at once)."""
+"""The operational store on both engines (a real SQLite file, a real PostgreSQL server): accounts,
+hashed passwords, sessions, throttling, and the append-only access log (also with several processes
+writing at once)."""
 
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
@@ -15,41 +14,42 @@ from statpub.features.press.accounts import LOCK_AFTER, SESSION_LIFETIME, SLOW_A
 from statpub.features.press.service import MIGRATIONS
 from statpub.kernel.clock import parse_instant
 from statpub.kernel.errors import NotFound, UserError
-from statpub.store.sqlite import SQLiteStore
+from statpub.store import Store
 from statpub.warehouse.gate import PUBLIC, Gate, Reader
 from statpub.warehouse.reader import WarehouseReader
+from tests.fixtures.store import open_address, store_address
 
 NOW = parse_instant("2026-12-10T09:00:00+08:00")
 SECRET = "a-long-enough-secret"
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SQLiteStore:
-    return press_store(tmp_path / "operational.sqlite")
+def store(any_store: Store) -> Store:
+    any_store.migrate("press", MIGRATIONS)
+    return any_store
 
 
-def press_store(path: Path) -> SQLiteStore:
-    store = SQLiteStore(path)
-    store.migrate("press", MIGRATIONS)
-    return store
-
-
-def test_store_is_in_wal_mode_with_its_schema(store: SQLiteStore):
+def test_store_has_its_schema(store: Store):
     with store.connect() as con:
-        assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if store.dialect == "sqlite":
+            assert con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        else:
+            tables = {r["table_name"] for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")}
     assert {"users", "sessions", "login_failures", "access_log"} <= tables
 
 
-def test_password_is_hashed_with_argon2_and_never_stored_in_clear(store: SQLiteStore):
+def test_password_is_hashed_with_argon2_and_never_stored_in_clear(store: Store):
     accounts = Accounts(store)
     account = accounts.add("alice", "press", SECRET, NOW)
     assert (account.name, account.role, account.disabled) == ("alice", "press", False)
     with store.connect() as con:
         stored = con.execute("SELECT password_hash FROM users").fetchone()[0]
     assert stored.startswith("$argon2id$") and SECRET not in stored
-    for path in store.path.parent.iterdir():  # the database, its WAL and shared memory
-        assert SECRET.encode() not in path.read_bytes()
+    if store.dialect == "sqlite":
+        for path in store.path.parent.iterdir():  # the database, its WAL and shared memory
+            assert SECRET.encode() not in path.read_bytes()
     assert accounts.authenticate("alice", SECRET).name == "alice"
     assert accounts.authenticate("alice", SECRET + "x") is None
     assert accounts.authenticate("nobody", SECRET) is None
@@ -132,9 +132,9 @@ def test_access_log_is_append_only(store):
     alice = Reader("alice", "press")
     log.record(alice, "r1", "pack", NOW, file_name="f.zip", sha256="ab" * 32)
     with store.connect() as con:
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(store.IntegrityError, match="append-only"):
             con.execute("UPDATE access_log SET user_name = 'mallory'")
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(store.IntegrityError, match="append-only"):
             con.execute("DELETE FROM access_log")
     with pytest.raises(ValueError):
         log.record(PUBLIC, "r1", "page", NOW)
@@ -145,8 +145,10 @@ def test_access_log_is_append_only(store):
     assert parse_instant(entry.at) == NOW
 
 
-def _append_many(path: str, who: str, count: int) -> None:
-    log = AccessLog(press_store(Path(path)))
+def _append_many(address: tuple[str, str], who: str, count: int) -> None:
+    store = open_address(address)
+    store.migrate("press", MIGRATIONS)
+    log = AccessLog(store)
     for _ in range(count):
         log.record(Reader(who, "press"), "r1", "page", NOW)
 
@@ -154,7 +156,7 @@ def _append_many(path: str, who: str, count: int) -> None:
 def test_several_processes_append_without_losing_entries(store):
     AccessLog(store).entries("r1")  # create the schema first, as the server does
     ctx = multiprocessing.get_context("spawn")
-    workers = [ctx.Process(target=_append_many, args=(str(store.path), f"user{i}", 40)) for i in range(3)]
+    workers = [ctx.Process(target=_append_many, args=(store_address(store), f"user{i}", 40)) for i in range(3)]
     for w in workers:
         w.start()
     for w in workers:
