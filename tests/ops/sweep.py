@@ -22,6 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 import dash
 import pyarrow.parquet as pq
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from statpub.dashboards import plotlyjs
 from statpub.dashboards.page_paths import is_page_path
@@ -37,7 +39,8 @@ from tests.dashboards.dash_payloads import (
 )
 
 STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
-MAX_REQUESTS = 6000
+MAX_REQUESTS = 10000  # issue 18 added SDMX, DCAT, ZIP, picture and embed addresses
+MAX_QUERIES_PER_PATH = 200  # links followed per path with distinct queries (see Sweep._followed)
 SITE_PREFIXES = ("/api/", "/release/", "/series/", "/download/", "/calendar", "/feed", "/packs/", "/explorer",
                  "/catalogue", "/catalog", "/embed/")
 FILE_EXTS = ("csv", "parquet", "jsonstat.json", "sdmx.csv", "sdmx.xml", "zip")
@@ -295,11 +298,18 @@ class Sweep:
         self.workers = workers
         self.skip = skip or (lambda ask: False)
         self._local = threading.local()
+        self._per_path: dict[str, int] = {}
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            # A kept-alive connection the server closed while idle (gunicorn closes them after 2 s; on
+            # a loaded machine the sweep's threads idle longer) is reset on reuse: ask again once on a
+            # fresh one. Timeouts are not retried.
+            retry = Retry(total=2, connect=2, read=1, status=0, other=0, allowed_methods=None,
+                          raise_on_status=False, backoff_factor=0.1)
+            session.mount("http://", HTTPAdapter(max_retries=retry))
         return session
 
     def fetch(self, ask: Ask) -> list[Seen]:
@@ -322,6 +332,7 @@ class Sweep:
         """Ask everything, then every new same-origin link found, until nothing new."""
         done: set[Ask] = set()
         found: list[Seen] = []
+        self._per_path = {}
         pending = [a for a in dict.fromkeys(asks) if not self.skip(a)]
         with ThreadPoolExecutor(self.workers) as pool:
             while pending:
@@ -334,9 +345,19 @@ class Sweep:
                 if follow:
                     for link in (link for s in batch for link in s.links):
                         for ask in self.asks_for_link(link):
-                            if ask not in done and ask not in pending and not self.skip(ask):
+                            if ask not in done and ask not in pending and not self.skip(ask) \
+                                    and self._followed(ask, done):
                                 pending.append(ask)
         return found
+
+    def _followed(self, ask: Ask, done: set[Ask]) -> bool:
+        """A page linking to itself with ever new queries (previous/next year…) is followed at most
+        MAX_QUERIES_PER_PATH times: the crawl ends, and every kind of answer is still asked."""
+        if ask.method != "GET" or "?" not in ask.path:
+            return True
+        path = ask.path.split("?")[0]
+        self._per_path[path] = self._per_path.get(path, 0) + 1
+        return self._per_path[path] <= MAX_QUERIES_PER_PATH
 
     def asks_for_link(self, link: str) -> list[Ask]:
         parts = urlsplit(link)
