@@ -27,8 +27,7 @@ def readme(table) -> str:
     units_en = "\n".join(f"- {s.code} {s.name_en}: {s.unit_en} ({s.decimals} decimals)" for s in series)
     flags_zh = "\n".join(f"- {k}：{v['zh']}" for k, v in FLAGS.items())
     flags_en = "\n".join(f"- {k}: {v['en']}" for k, v in FLAGS.items())
-    licence_zh = table.licence_zh or table.extra_metadata.get("licence", "")
-    licence_en = table.licence_en or table.extra_metadata.get("licence", "")
+    licence_zh = licence_en = table.licence or table.extra_metadata.get("licence", "")
     return f"""# {table.title_zh}
 # {table.title_en}
 
@@ -80,7 +79,9 @@ def datapackage(table, name: str) -> dict:
 
     return {
         "name": name, "profile": "data-package", "title": table.title_en, "description": table.title_zh,
-        "licenses": [{"name": "licence", "title": table.licence_en or table.extra_metadata.get("licence", "")}],
+        "licenses": [{"name": "licence", "title": table.licence or table.extra_metadata.get("licence", ""),
+                      **({"path": table.extra_metadata["licence_url"]} if table.extra_metadata.get("licence_url")
+                         else {})}],
         "sources": [{"title": table.source_en}], "citation": table.citation,
         "resources": [
             {"name": "data", "path": "data.csv", "format": "csv", "encoding": "utf-8-sig", "mediatype": "text/csv",

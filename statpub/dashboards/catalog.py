@@ -88,7 +88,7 @@ class CatalogBuilder:
             self.graph.bind(prefix, ns)
         self.catalog = URIRef(f"{self.base}/catalog")
         self.agent = URIRef(f"{self.base}/#office")
-        self.licence = URIRef(f"{self.base}/#licence")
+        self.licence = URIRef(pub.licence.url or f"{self.base}/#licence")
         self.contact = URIRef(f"{self.base}/#contact")
 
     def uri(self, path: str) -> URIRef:
@@ -127,7 +127,10 @@ class CatalogBuilder:
         g.add((self.contact, RDF.type, VCARD.Kind))
         g.add((self.contact, RDF.type, VCARD.Organization))
         _both(g, self.contact, VCARD.fn, pub.office_zh, pub.office_en)
-        g.add((self.contact, VCARD.hasURL, self.uri("/")))
+        g.add((self.contact, VCARD.hasURL, URIRef(pub.contact.url) if pub.contact and pub.contact.url
+               else self.uri("/")))
+        if pub.contact and pub.contact.email:
+            g.add((self.contact, VCARD.hasEmail, URIRef(f"mailto:{pub.contact.email}")))
         self._services()
 
     def _services(self) -> None:

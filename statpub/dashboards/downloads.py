@@ -15,7 +15,7 @@ from tempfile import NamedTemporaryFile
 
 from flask import Flask, Response, current_app, redirect, request
 
-from statpub.dashboards.components.publisher import publisher
+from statpub.dashboards.components.publisher import agency_of, licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
 from statpub.dashboards.http import immutable_file
@@ -75,9 +75,10 @@ def view_export(view: ExplorerView, url: str) -> ExportTable:
         title_en="; ".join(s.name_en for s in infos) + f" ({label['en']})",
         source_zh=source_zh, source_en=source_en,
         citation=_citation(pub.office_en, ", ".join(s.code for s in infos), vintage, pub.base_url + url),
-        agency=pub.agency, licence_zh=pub.licence_zh, licence_en=pub.licence_en, transform=view.state.transform,
+        agency=agency_of(pub), transform=view.state.transform,
         extra_metadata={"transform": view.state.transform, "vintage": vintage,
-                        "start": view.state.start or "", "end": view.state.end or ""})
+                        "start": view.state.start or "", "end": view.state.end or ""},
+        licence=licence_line(pub))
 
 
 def view_download(fmt: str) -> Response:
@@ -126,7 +127,7 @@ def release_download(release_id: str, fmt: str) -> Response:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id):
         raise NotFound("no published release with this id")
-    vintage = vintage_code(release.instant)
+    vintage = vintage_code(gate.public_since(release) or release.instant)
 
     def build(path):
         rows = gate.release_observations(release_id)
@@ -139,8 +140,7 @@ def release_download(release_id: str, fmt: str) -> Response:
                                        citation=_citation(pub.office_en, release.title_en, vintage,
                                                           pub.base_url + f"/release/{release_id}"),
                                        extra_metadata={"release_id": release_id, "vintage": vintage},
-                                       agency=pub.agency, licence_zh=pub.licence_zh,
-                                       licence_en=pub.licence_en), path)
+                                       licence=licence_line(pub), agency=agency_of(pub)), path)
 
     if not gate.is_public(release):
         # Seen inside a pre-release window: never cached anywhere, never written to the shared cache,

@@ -35,12 +35,11 @@ class ExportTable:
     source_en: str
     citation: str
     extra_metadata: dict[str, str] = field(default_factory=dict)
+    licence: str = ""  # the office's licence, as one line (name in both languages and its address)
     # For SDMX: the transform the figures went through (lin: as published) and who maintains the
     # structure they follow (the office, from the content root).
     transform: str = "lin"
     agency: sdmx_model.Agency | None = None
-    licence_zh: str = ""
-    licence_en: str = ""
 
     def records(self) -> list[dict]:
         """Rows with the series' names, units and flags spelled out in both languages."""
@@ -92,6 +91,7 @@ def write_csv(table: ExportTable, path: Path) -> None:
 def write_json(table: ExportTable, path: Path) -> None:
     body = {"title": {"zh": table.title_zh, "en": table.title_en},
             "source": {"zh": table.source_zh, "en": table.source_en}, "citation": table.citation,
+            **({"licence": table.licence} if table.licence else {}),
             **({"metadata": table.extra_metadata} if table.extra_metadata else {}),
             "observations": table.records()}
     path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -113,6 +113,7 @@ def write_parquet(table: ExportTable, path: Path) -> None:
     metadata = {b"statpub.title": json.dumps({"zh": table.title_zh, "en": table.title_en}, ensure_ascii=False).encode(),
                 b"statpub.source": json.dumps({"zh": table.source_zh, "en": table.source_en}, ensure_ascii=False).encode(),
                 b"statpub.citation": table.citation.encode(),
+                **({b"statpub.licence_text": table.licence.encode()} if table.licence else {}),
                 b"statpub.series": json.dumps(series_meta, ensure_ascii=False).encode()}
     metadata.update({f"statpub.{k}".encode(): v.encode() for k, v in table.extra_metadata.items()})
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **metadata})
@@ -155,6 +156,8 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
     ws.append([f"数据来源：{table.source_zh}"])
     ws.append([f"Source: {table.source_en}"])
     ws.append([f"引用 Citation: {table.citation}"])
+    if table.licence:
+        ws.append([f"许可 Licence: {table.licence}"])
     for letter, width in zip("ABCDEFGHIJKLM", (22, 26, 40, 12, 14, 12, 20, 8, 14, 20, 30, 26, 28), strict=True):
         ws.column_dimensions[letter].width = width
     wb.save(path)
@@ -199,7 +202,7 @@ def write_jsonstat(table: ExportTable, path: Path) -> None:
         **({"updated": max(vintages).isoformat()} if vintages else {}),
         "id": dims, "size": sizes, "role": {"time": ["period"], "metric": ["series"]},
         "dimension": dimension, "value": values, **({"status": status} if status else {}),
-        "note": [table.citation],
+        "note": [table.citation, *([table.licence] if table.licence else [])],
         "extension": {"zh": {"label": table.title_zh, "source": table.source_zh,
                              "series": {c: s.name_zh for c, s in info.items() if s},
                              "unit": {c: s.unit_zh for c, s in info.items() if s}},

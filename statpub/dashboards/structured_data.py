@@ -45,7 +45,8 @@ def _common(pub: Publisher, lang: str, url: str) -> dict:
     return {"@context": "https://schema.org", "@type": "Dataset", "url": url, "inLanguage": ["zh-CN", "en"],
             "isAccessibleForFree": True, "creator": _organisation(pub, lang),
             "publisher": _organisation(pub, lang),
-            "license": {"@type": "CreativeWork", "name": pub.licence(lang), "url": f"{pub.base_url}/#licence"}}
+            "license": pub.licence.url or {"@type": "CreativeWork", "name": pub.licence_text(lang),
+                                           "url": f"{pub.base_url}/#licence"}}
 
 
 def _downloads(pub: Publisher, paths: list[tuple[str, str]]) -> list[dict]:

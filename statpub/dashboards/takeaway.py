@@ -59,9 +59,9 @@ def attribution(pub: Publisher, view: ExplorerView, lang: str, separator: str = 
         "; ".join(dict.fromkeys(s.info.source_en for s in view.series))
     when = format_instant(view.vintage, lang) if view.vintage else ""
     if lang == "zh":
-        lines = [f"数据来源：{sources or pub.office_zh}。", f"{pub.office_zh}，{when}发布版本。", pub.licence_zh]
+        lines = [f"数据来源：{sources or pub.office_zh}。", f"{pub.office_zh}，{when}发布版本。", pub.licence_text('zh')]
     else:
-        lines = [f"Source: {sources or pub.office_en}.", f"{pub.office_en}, vintage of {when}.", pub.licence_en]
+        lines = [f"Source: {sources or pub.office_en}.", f"{pub.office_en}, vintage of {when}.", pub.licence_text('en')]
     return separator.join(lines)
 
 

@@ -1,5 +1,5 @@
 """Files for researchers, under `/api/v1/files/<vintage>/...`, where `<vintage>` is either the id
-of a published release (pinned: the state of publication right after that release; immutable,
+of a published release (pinned: what statpub had shown once that release was out; immutable,
 cached for a year) or `latest` (follows new releases; short max-age bounded by the next release
 instant, `Link: rel=canonical` to the pinned URL holding the same bytes).
 
@@ -25,6 +25,7 @@ from flask import Blueprint, Response, current_app, redirect
 
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
+from statpub.dashboards.components.publisher import agency_of
 from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.respond import (
     bad_parameter,
@@ -39,6 +40,7 @@ from statpub.dashboards.formats import FORMATS, PINNED_FORMAT_VERSIONS, write_cs
 from statpub.dashboards.sdmx import data as sdmx_data
 from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
+from statpub.warehouse import publication
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.objectstore import FOLLOWER_KEY
 from statpub.warehouse.reader import ReleaseInfo
@@ -55,11 +57,12 @@ VALUES_EXT = {"parquet": "parquet", "csv": "csv", "sdmx.csv": "sdmx-csv", "sdmx.
 
 @dataclass(frozen=True)
 class Vintage:
-    """A state of publication: everything public right after `release`."""
+    """A state of publication: everything statpub had made public once `release` was out
+    (`Gate.shown_by`), so a pinned vintage never changes, not even when older history is imported."""
 
     name: str  # "latest" or the release id
     release: ReleaseInfo
-    releases: tuple[ReleaseInfo, ...]
+    releases: tuple[ReleaseInfo, ...]  # in the order of publication
     key: str
 
     @property
@@ -68,7 +71,8 @@ class Vintage:
 
     @property
     def as_of(self) -> datetime:
-        return self.release.instant
+        """When the release became public (publication.public_since): its figures' vintage."""
+        return publication.public_since(self.release) or self.release.instant
 
     def url(self, rest: str) -> str:
         return f"{shapes.FILES}/{self.release.id}/{rest}"
@@ -81,7 +85,7 @@ def resolve_vintage(gate: Gate, view: PublicView, name: str) -> Vintage:
     release = gate.calendar_entry(rid) if rid else None
     if release is None or not gate.can_see(rid) or not release.observation_count:
         raise not_found()
-    releases = gate.published_releases(release.instant)
+    releases = gate.shown_by(release)
     return Vintage(name, release, releases, releases_identity(releases, parts().state.catalogue(gate)))
 
 
@@ -93,7 +97,8 @@ def _metadata(vintage: Vintage, what: str, pub: shapes.Publisher) -> dict[str, s
     return {
         "title": json.dumps({"zh": f"{pub.office_zh}：{what}", "en": f"{pub.office_en}: {what}"}, ensure_ascii=False),
         "vintage": vintage.release.id, "vintage_instant": shapes.iso(vintage.as_of) or "",
-        "licence": pub.licence_en, "source": pub.office_en,
+        "licence": pub.licence_en, "licence_url": pub.licence.url or "", "source": pub.office_en,
+        "publisher": json.dumps({"zh": pub.office_zh, "en": pub.office_en}, ensure_ascii=False),
         "citation": f"{pub.office_en}. {what}. Vintage {vintage.release.id}, released "
                     f"{format_beijing(vintage.as_of, 'en')}. {pub.base_url}{vintage.url('')}",
     }
@@ -120,7 +125,8 @@ def history(vintage_name: str) -> Response:
     key = fingerprint("history", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-parquet"])
 
     def build(path: Path) -> None:
-        gate.copy_history(path, as_of=vintage.as_of, metadata=_metadata(vintage, "every vintage of every series", pub))
+        gate.copy_history(path, within=vintage.releases,
+                          metadata=_metadata(vintage, "every vintage of every series", pub))
     return _serve(vintage, key, ".parquet", build, FORMATS["parquet"].mimetype, "history.parquet")
 
 
@@ -136,13 +142,13 @@ def values(vintage_name: str, ext: str) -> Response:
 
     def build(path: Path) -> None:
         if ext == "parquet":
-            gate.copy_history(path, as_of=vintage.as_of, latest_only=True,
+            gate.copy_history(path, within=vintage.releases, latest_only=True,
                               metadata=_metadata(vintage, "values of every series", pub))
         elif ext == "csv":
-            write_csv_stream(gate.history(as_of=vintage.as_of, latest_only=True), path)
+            write_csv_stream(gate.history(within=vintage.releases, latest_only=True), path)
         else:
             writer = sdmx_data.write_sdmx_csv if ext == "sdmx.csv" else sdmx_data.write_sdmx_ml
-            writer(gate.history(as_of=vintage.as_of, latest_only=True), path, _lookup(gate, vintage),
+            writer(gate.history(within=vintage.releases, latest_only=True), path, _lookup(gate, vintage),
                    _sdmx_message(vintage, pub, "values"))
     return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"values.{ext}")
 
@@ -158,7 +164,7 @@ def history_sdmx(vintage_name: str) -> Response:
 
     def build(path: Path) -> None:
         message = replace(_sdmx_message(vintage, pub, "history"), dataflow=sdmx_model.HISTORY_DATAFLOW_ID)
-        sdmx_data.write_sdmx_csv(gate.history(as_of=vintage.as_of), path, _lookup(gate, vintage), message)
+        sdmx_data.write_sdmx_csv(gate.history(within=vintage.releases), path, _lookup(gate, vintage), message)
     return _serve(vintage, key, ".sdmx.csv", build, FORMATS["sdmx-csv"].mimetype, "history.sdmx.csv")
 
 
@@ -168,7 +174,7 @@ def _lookup(gate: Gate, vintage: Vintage) -> sdmx_data.SeriesLookup:
 
 
 def _sdmx_message(vintage: Vintage, pub: shapes.Publisher, what: str) -> sdmx_data.Message:
-    return sdmx_data.Message(pub.agency, "lin", vintage.as_of, f"statpub-{what}-{vintage.release.id}")
+    return sdmx_data.Message(agency_of(pub), "lin", vintage.as_of, f"statpub-{what}-{vintage.release.id}")
 
 
 @files_bp.get("/<vintage_name>/series/<name>")
@@ -180,7 +186,7 @@ def series_file(vintage_name: str, name: str) -> Response:
     vintage = resolve_vintage(gate, view, vintage_name)
     code, fmt = match["id"], FORMATS[EXT_FORMAT[match["ext"]]]
     info = gate.series_info(code)
-    rows = gate.observations([code], as_of=vintage.as_of) if info else None
+    rows = gate.observations([code], within=vintage.releases) if info else None
     if info is None or not rows.num_rows:
         raise not_found()
     pub = _publisher()
@@ -192,7 +198,7 @@ def series_file(vintage_name: str, name: str) -> Response:
             rows, {code: info}, pub, title_zh=f"{info.name_zh}（{release.id}版）",
             title_en=f"{info.name_en} (vintage {release.id})",
             citation_text=shapes.citation(pub, info, release, url),
-            metadata={"vintage": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
+            metadata={"vintage": release.id, "vintage_instant": shapes.iso(vintage.as_of) or ""})
         fmt.write(table, path)
     key = fingerprint("series", code, fmt.name, vintage.key, pub, PINNED_FORMAT_VERSIONS[fmt.name])
     return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"series/{name}")
@@ -222,13 +228,14 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
     series = {c: gate.snapshot.series[c] for c in dict.fromkeys(rows.column("series_code").to_pylist())
               if c in gate.snapshot.series}
     name = f"{release.id}{fmt.suffix}"
+    since = publication.public_since(release) or release.instant
 
     def build(path: Path) -> None:
         table = shapes.export_table(
             rows, series, pub, title_zh=release.title_zh, title_en=release.title_en,
-            citation_text=f"{pub.office_en}. {release.title_en}. Released {format_beijing(release.instant, 'en')}. "
+            citation_text=f"{pub.office_en}. {release.title_en}. Released {format_beijing(since, 'en')}. "
                           f"{pub.base_url}{shapes.FILES}/{release.id}/releases/{name}",
-            metadata={"release_id": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
+            metadata={"release_id": release.id, "vintage_instant": shapes.iso(since) or ""})
         fmt.write(table, path)
     key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub,
                       PINNED_FORMAT_VERSIONS.get(fmt.name, 1))

@@ -4,6 +4,7 @@ so the documentation cannot drift from what is accepted."""
 from __future__ import annotations
 
 from statpub.dashboards.api import params as P
+from statpub.kernel.office import Office
 
 JSON = "application/json"
 PARQUET = "application/vnd.apache.parquet"
@@ -26,6 +27,10 @@ STR = {"type": "string"}
 NSTR = {"type": ["string", "null"]}
 INSTANT = {"type": "string", "format": "date-time"}
 NINSTANT = {"type": ["string", "null"], "format": "date-time"}
+# When figures became public: the release instant, or a late approval's time; history imported keeps
+# its original instant. Every observation's `vintage` and every `as_of` compare against it.
+PUBLIC_SINCE = {"type": "string", "format": "date-time",
+                "description": "When the release became public (the vintage of its figures; as_of compares with it)"}
 BILINGUAL = {"type": "object", "required": ["zh", "en"], "properties": {"zh": NSTR, "en": NSTR}}
 
 SCHEMAS: dict[str, dict] = {
@@ -43,8 +48,9 @@ SCHEMAS: dict[str, dict] = {
                                                                                "vintages"], "properties": {
         "definition": _ref("Bilingual"), "source": _ref("Bilingual"),
         "transforms": {"type": "array", "items": STR},
-        "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant"],
-                                                "properties": {"release_id": STR, "instant": INSTANT}}}}}]},
+        "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant", "public_since"],
+                                                "properties": {"release_id": STR, "instant": INSTANT,
+                                                               "public_since": PUBLIC_SINCE}}}}}]},
     "SeriesList": {"type": "object", "required": ["total", "limit", "offset", "series", "next"], "properties": {
         "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
         "series": {"type": "array", "items": _ref("SeriesBrief")}, "next": NSTR}},
@@ -69,7 +75,8 @@ SCHEMAS: dict[str, dict] = {
     "Release": {"type": "object", "required": ["id", "title", "kind", "instant", "state", "public", "series",
                                                "revision"], "properties": {
         "id": STR, "title": _ref("Bilingual"), "kind": STR, "instant": INSTANT, "state": STR,
-        "public": {"type": "boolean"}, "series": {"type": "array", "items": STR},
+        "public": {"type": "boolean"}, "public_since": {**NINSTANT, "description": PUBLIC_SINCE["description"]},
+        "series": {"type": "array", "items": STR},
         "revision": _nullable({"type": "object", "properties": {"stage": STR, "reason": _ref("Bilingual")}}),
         "links": {"type": "object", "additionalProperties": STR}}},
     "ReleaseDetail": {"allOf": [_ref("Release"), {"type": "object", "required": ["observation_count", "revisions"],
@@ -91,11 +98,13 @@ SCHEMAS: dict[str, dict] = {
     "Topics": {"type": "object", "required": ["topics"], "properties": {"topics": {"type": "array", "items": {
         "type": "object", "required": ["code", "name"], "properties": {"code": STR, "name": _ref("Bilingual")}}}}},
     "Vintages": {"type": "object", "required": ["series", "vintages"], "properties": {
-        "series": STR, "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant"],
-                                                               "properties": {"release_id": STR, "instant": INSTANT,
-                                                                              "title": _ref("Bilingual")}}}}},
+        "series": STR, "vintages": {"type": "array", "items": {"type": "object", "required": [
+            "release_id", "instant", "public_since"], "properties": {"release_id": STR, "instant": INSTANT,
+                                                                     "public_since": PUBLIC_SINCE,
+                                                                     "title": _ref("Bilingual")}}}}},
     "Citation": {"type": "object", "required": ["series", "vintage", "instant", "url", "citation"], "properties": {
-        "series": STR, "vintage": STR, "instant": INSTANT, "url": STR, "citation": _ref("Bilingual")}},
+        "series": STR, "vintage": STR, "instant": {**INSTANT, "description": PUBLIC_SINCE["description"]},
+        "url": STR, "citation": _ref("Bilingual")}},
     "Changes": {"type": "object", "required": ["since", "count", "series", "changes"], "properties": {
         "since": INSTANT, "count": {"type": "integer"},
         "series": {"type": "array", "items": {"type": "object", "required": ["code", "releases", "periods"],
@@ -186,8 +195,25 @@ def sdmx_paths() -> dict:
     }
 
 
-def document(extensions: list[dict] | None = None) -> dict:
-    """The document, with what features add (`api_paths` hook: their paths and schemas)."""
+def _info(pub: Office) -> dict:
+    """Who publishes the API and under which licence (office.yaml): OpenAPI's info object."""
+    licence: dict = {"name": pub.licence.name.en}
+    if pub.licence.spdx:
+        licence["identifier"] = pub.licence.spdx
+    elif pub.licence.url:
+        licence["url"] = pub.licence.url
+    contact: dict = {"name": pub.office_en, "url": (pub.contact.url if pub.contact and pub.contact.url
+                                                     else pub.base_url)}
+    if pub.contact and pub.contact.email:
+        contact["email"] = pub.contact.email
+    notice = f" {pub.notice.en}." if pub.notice else ""
+    return {"title": f"{pub.site_title('en')} API", "version": "1.0.0", "contact": contact, "license": licence,
+            "summary": f"Statistics published by {pub.office_en} ({pub.office_zh}).{notice}"}
+
+
+def document(pub: Office, extensions: list[dict] | None = None) -> dict:
+    """The document, with who publishes (office.yaml) and what features add (`api_paths` hook: their
+    paths and schemas)."""
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
                             **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML, ZIP)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
@@ -249,14 +275,13 @@ def document(extensions: list[dict] | None = None) -> dict:
             files)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "statpub API", "version": "1.0.0", "description": (
+        "info": {**_info(pub), "description": (
             "Published official statistics: series, every vintage, releases, calendar, bulk files. Everything "
             "passes the embargo gate: an embargoed release or figure is indistinguishable from a missing one. "
             f"Limits: at most {P.MAX_ROWS} rows per observations answer (413 beyond; bulk files have no limit), "
             f"lists paged with limit <= {P.MAX_LIST_LIMIT}; requests per client address are rate limited per "
             "server process (default 1200 per 60 s, header RateLimit-Policy) and answered 429 with Retry-After "
-            "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET."),
-            "license": {"name": "CC-BY-4.0 (data)", "identifier": "CC-BY-4.0"}},
+            "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET.")},
         "paths": {**paths, **{p: op for ext in extensions or () for p, op in ext.get("paths", {}).items()}},
         "components": {"schemas": {**SCHEMAS, **{n: sc for ext in extensions or ()
                                                  for n, sc in ext.get("schemas", {}).items()}}},

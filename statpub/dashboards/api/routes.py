@@ -63,7 +63,7 @@ def openapi() -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
     from statpub.dashboards.services import services
 
-    return json_answer(document(services().hooks.api_paths()))
+    return json_answer(document(_publisher(), services().hooks.api_paths()))
 
 
 @bp.get("/topics")
@@ -108,7 +108,9 @@ def series_one(code: str) -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
     gate, view = current_gate()
     info = _series(gate, code)
-    return json_answer(shapes.series_full(info, gate.vintages(code)), view=view)
+    releases = gate.snapshot.releases
+    vintages = [(rid, releases[rid].instant, at) for rid, at in gate.vintages(code)]
+    return json_answer(shapes.series_full(info, vintages), view=view)
 
 
 @bp.get("/series/<code>/vintages")
@@ -117,7 +119,7 @@ def series_vintages(code: str) -> Response:
     gate, view = current_gate()
     _series(gate, code)
     releases = gate.snapshot.releases
-    items = [{"release_id": rid, "instant": shapes.iso(at),
+    items = [{"release_id": rid, "instant": shapes.iso(releases[rid].instant), "public_since": shapes.iso(at),
               "title": shapes.bilingual(releases[rid].title_zh, releases[rid].title_en),
               "links": {"observations": f"{shapes.API}/series/{code}/observations?as_of={shapes.iso(at)}",
                         "parquet": f"{shapes.FILES}/{rid}/series/{code}.parquet",
@@ -210,7 +212,7 @@ def series_citation(code: str) -> Response:
     url = f"{pub.base_url}{shapes.FILES}/{rid}/series/{code}.csv"
     text = {"en": shapes.citation(pub, info, release, url, "en"), "zh": shapes.citation(pub, info, release, url, "zh")}
     if p["format"] == "json":
-        return json_answer({"series": code, "vintage": rid, "instant": shapes.iso(release.instant), "url": url,
+        return json_answer({"series": code, "vintage": rid, "instant": shapes.iso(vintages[rid]), "url": url,
                             "citation": text}, view=view)
     response = Response(f"{text['en']}\n{text['zh']}\n", mimetype="text/plain")
     response.headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"

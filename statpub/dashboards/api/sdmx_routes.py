@@ -33,6 +33,7 @@ from statpub.dashboards.api.respond import (
     not_found,
 )
 from statpub.dashboards.api.state import PublicView
+from statpub.dashboards.components.publisher import agency_of
 from statpub.dashboards.formats import FORMATS
 from statpub.dashboards.pages.explorer_model import in_range, shown_info
 from statpub.dashboards.sdmx import model as M
@@ -58,7 +59,7 @@ def structures(gate: Gate, view: PublicView) -> S.Structures:
     if found is None:
         if len(memo) > 4:
             memo.clear()
-        found = memo[view.key] = S.build(shapes.publisher().agency, gate.series(), gate.topics())
+        found = memo[view.key] = S.build(agency_of(shapes.publisher()), gate.series(), gate.topics())
     return found
 
 
@@ -88,7 +89,7 @@ def _structure_answer(gate: Gate, view: PublicView, structs: S.Structures, parts
 def index() -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
     gate, view = current_gate()
-    agency = shapes.publisher().agency
+    agency = agency_of(shapes.publisher())
     base = f"{shapes.API}/sdmx"
     return json_answer({
         "agency": agency.id, "version": M.VERSION,
@@ -146,7 +147,7 @@ def artefacts(resource: str, agency: str = "all", artefact: str = "all", version
 def data(flow: str, key: str = "all", provider: str = "all") -> Response:
     p = P.parse_params(request.args, P.SDMX_DATA)
     gate, view = current_gate()
-    agency = shapes.publisher().agency
+    agency = agency_of(shapes.publisher())
     found = FLOW.match(flow)
     if not found or found["id"] != M.DATAFLOW_ID or found["agency"] not in (None, "all", agency.id) \
             or found["version"] not in (None, "latest", M.VERSION) or provider not in ("all", agency.id):

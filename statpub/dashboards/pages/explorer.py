@@ -13,7 +13,8 @@ from dash import Input, Output, State, dcc, html
 from statpub.dashboards.components.charts import GRAPH_CONFIG, Trace, series_chart
 from statpub.dashboards.components.shell import LANG_SWITCH_ID, page, switch_href
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
-from statpub.dashboards.i18n import href, lang_or_default, period_label, t
+from statpub.dashboards.i18n import LABELS, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.pages.explorer_model import (
     CHOICES,
     LAST_N_CHOICES,
@@ -27,7 +28,7 @@ from statpub.dashboards.pages.explorer_model import (
 )
 from statpub.dashboards.services import current_gate
 from statpub.kernel import transforms
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, with_unit
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
 
@@ -99,7 +100,7 @@ def named_with_unit(info: SeriesInfo, lang: str) -> str:
 def chart_figure(view: ExplorerView, lang: str):
     traces = []
     for s in view.series:
-        hover = [f"{format_number(p.value, s.info.decimals, lang)} {s.info.unit(lang)}"
+        hover = [with_unit(format_number(p.value, s.info.decimals, lang), s.info.unit(lang), lang)
                  + (f" [{p.status}]" if p.status else "") for p in s.points]
         traces.append(Trace(named_with_unit(s.info, lang), [p.period for p in s.points],
                             [p.value for p in s.points], hover))
@@ -250,7 +251,7 @@ def layout(lang: object = None, **query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("explorer", path=PATH, layout=layout, title="数据查询 · Explorer")
+    dash.register_page("explorer", path=PATH, layout=layout, title=titled(LABELS["nav_explorer"]))
 
     @app.callback(Output(SERIES, "options"), Input(TOPIC, "value"), Input(SEARCH, "value"),
                   State(SERIES, "value"), State(LANG, "data"), prevent_initial_call=True)

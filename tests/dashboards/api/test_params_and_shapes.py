@@ -113,8 +113,15 @@ def test_openapi_document_is_valid():
     from openapi_spec_validator import validate
 
     from statpub.dashboards.api.openapi import document
+    from statpub.kernel.office import Licence, Office
 
-    validate(json.loads(json.dumps(document())))
+    office = Office(name={"zh": "某局", "en": "Some office"}, short_name={"zh": "某局数据", "en": "Some data"},
+                    base_url="https://data.example.org",
+                    licence=Licence(name={"zh": "公共领域", "en": "Public domain"},
+                                    url="https://creativecommons.org/publicdomain/zero/1.0/", spdx="CC0-1.0"))
+    body = document(office)
+    validate(json.loads(json.dumps(body)))
+    assert body["info"]["title"] == "Some data API" and body["info"]["license"]["identifier"] == "CC0-1.0"
 
 
 def test_public_state_changes_exactly_at_the_instant(demo_settings):
