@@ -91,7 +91,8 @@ def install(server: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:  # embeds set their own
+            headers.setdefault("X-Frame-Options", "DENY")
         if "Cache-Control" not in headers and response.status_code < 400:
             try:
                 headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"
