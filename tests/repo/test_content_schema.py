@@ -102,5 +102,5 @@ def test_a_content_problem_points_to_the_reference(tmp_path: Path):
     (tmp_path / "calendar.yaml").write_text("releases: []\n", encoding="utf-8")
     done = run_cli("load", "--root", str(tmp_path))
     assert done.returncode == 1
-    assert "found a list (`- item` lines); expected a mapping with the fields office" in done.stderr
+    assert "found a list (`- item` lines); expected a mapping with the fields topics, series" in done.stderr
     assert "statpub schema --reference" in done.stderr and "Traceback" not in done.stderr
