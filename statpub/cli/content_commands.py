@@ -53,7 +53,8 @@ def init_cmd(args: argparse.Namespace) -> int:
     from statpub.review.scaffold import OfficeNames, init_office
 
     folder = Path(args.dir)
-    names = OfficeNames(args.name, args.name_en, args.licence, args.licence_en, args.base_url)
+    names = OfficeNames(args.name, args.name_en, args.licence, args.licence_en, args.base_url, args.licence_url,
+                        args.short_name, args.short_name_en)
     written = init_office(folder, names, clock_from_env().now())
     out = console()
     out.print(f"wrote {len(written)} files into {folder}/")
@@ -69,6 +70,10 @@ def _init_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--licence", default="知识共享署名 4.0（CC BY 4.0）", help="licence of the data, in Chinese")
     p.add_argument("--licence-en", default="Creative Commons Attribution 4.0 (CC BY 4.0)",
                    help="licence of the data, in English")
+    p.add_argument("--short-name", help="the site's name in Chinese (default: the office's name)")
+    p.add_argument("--short-name-en", help="the site's name in English (default: the office's name)")
+    p.add_argument("--licence-url", default="https://creativecommons.org/licenses/by/4.0/",
+                   help="address of the licence's text")
     p.add_argument("--base-url", default="http://127.0.0.1:8050", help="the site's public address")
 
 
