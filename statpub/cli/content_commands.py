@@ -67,13 +67,14 @@ def _init_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("dir", metavar="DIR", help="the folder to create (must not hold content yet)")
     p.add_argument("--name", required=True, help="the office's name in Chinese, e.g. 某市统计局")
     p.add_argument("--name-en", required=True, help="the office's name in English")
-    p.add_argument("--licence", default="知识共享署名 4.0（CC BY 4.0）", help="licence of the data, in Chinese")
-    p.add_argument("--licence-en", default="Creative Commons Attribution 4.0 (CC BY 4.0)",
-                   help="licence of the data, in English")
+    p.add_argument("--licence", default="知识共享 CC0 1.0 公共领域贡献",
+                   help="the licence you publish under, in Chinese (default: a public domain dedication)")
+    p.add_argument("--licence-en", default="CC0 1.0 public domain dedication",
+                   help="the licence, in English")
+    p.add_argument("--licence-url", default="https://creativecommons.org/publicdomain/zero/1.0/",
+                   help="address of the licence's text")
     p.add_argument("--short-name", help="the site's name in Chinese (default: the office's name)")
     p.add_argument("--short-name-en", help="the site's name in English (default: the office's name)")
-    p.add_argument("--licence-url", default="https://creativecommons.org/licenses/by/4.0/",
-                   help="address of the licence's text")
     p.add_argument("--base-url", default="http://127.0.0.1:8050", help="the site's public address")
 
 

@@ -9,10 +9,11 @@ from collections.abc import Callable
 from html import escape
 
 import dash
-from flask import Flask, jsonify, request
+from flask import Flask, has_request_context, jsonify, request
 
 from statpub.dashboards import (
     callback_guard,
+    catalog,
     downloads,
     feeds,
     http,
@@ -20,6 +21,7 @@ from statpub.dashboards import (
     page_paths,
     pagememo,
     plotlyjs,
+    takeaway,
 )
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
@@ -68,7 +70,8 @@ def register_feeds(server: Flask) -> None:
 
 
 ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
-                                          plotlyjs.register, office_site.register]
+                                          plotlyjs.register, office_site.register, catalog.register,
+                                          takeaway.register]
 
 
 def register_routes(server: Flask) -> None:
@@ -88,7 +91,19 @@ class StatpubDash(dash.Dash):
         kwargs["metas"] = kwargs.get("metas", "") + "\n      " + office_site.meta_tags(office, lang, title)
         kwargs["css"] = kwargs.get("css", "") + f'\n      <link rel="stylesheet" href="{office_site.css_url(office)}">'
         page = super().interpolate_index(**kwargs)
-        return page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+        page = page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+        return page.replace("</head>", structured_data_for_request(lang) + "</head>", 1)
+
+
+def structured_data_for_request(lang: str) -> str:
+    """The schema.org Dataset of a series or release page, for crawlers (empty elsewhere)."""
+    if not has_request_context() or not request.path.startswith(("/series/", "/release/")):
+        return ""
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.structured_data import dataset_for_path, script_tag
+
+    data = dataset_for_path(request_services.current_gate(), publisher(), request.path, lang)
+    return script_tag(data) if data else ""
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,

@@ -110,10 +110,10 @@ class Catalogue(Strict):
         {"zh": "某市统计局", "en": "Some City Statistics Bureau"}))
     licence: Bilingual | None = Field(default=None, **doc(
         "数据使用许可（旧写法，现写在 office.yaml）", "Licence of the published data (older place: now office.yaml)",
-        {"zh": "知识共享署名 4.0", "en": "Creative Commons Attribution 4.0"}))
+        {"zh": "知识共享 CC0 1.0 公共领域贡献", "en": "CC0 1.0 public domain dedication"}))
     base_url: str | None = Field(default=None, **doc(
         "网站的公开地址（旧写法，现写在 office.yaml）", "The site's public address (older place: now office.yaml)",
-        "https://stats.example.gov.cn"))
+        "https://stats.example.org"))
     topics: tuple[Topic, ...] = Field(**doc("专题列表", "The topics", [{"code": "national-accounts", "name": {
         "zh": "国民经济核算", "en": "National accounts"}}]))
     series: tuple[Series, ...] = Field(**doc("指标列表", "The series", []))

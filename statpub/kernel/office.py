@@ -57,15 +57,15 @@ def _web_address(value: str, what: str) -> str:
 
 
 class Licence(Strict):
-    """The licence of the published data."""
+    """The licence under which the office publishes its data."""
 
-    name: Bilingual = Field(**doc("许可名称（读者所见）", "Name of the licence, as readers see it",
-                                  {"zh": "知识共享署名 4.0", "en": "Creative Commons Attribution 4.0"}))
+    name: Bilingual = Field(**doc("许可名称（读者所见）", "The licence's name as readers see it",
+                                  {"zh": "知识共享 CC0 1.0 公共领域贡献", "en": "CC0 1.0 public domain dedication"}))
     # Where its text is: required in office.yaml; only an older catalogue's bare licence lacks it.
-    url: str | None = Field(default=None, **doc("许可文本的网址（office.yaml 中必填）", "Address of the "
-                            "licence's text (required in office.yaml)", "https://creativecommons.org/licenses/by/4.0/"))
-    spdx: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.+-]{2,64}$", **doc(  # e.g. PDDL-1.0, CC0-1.0
-        "SPDX 标识（供机器读取）", "SPDX identifier, for machine readers", "CC-BY-4.0"))
+    url: str | None = Field(default=None, **doc("许可全文的网址", "Address of the licence's text",
+                                                "https://creativecommons.org/publicdomain/zero/1.0/"))
+    spdx: str | None = Field(default=None, pattern=r"^[A-Za-z0-9.+-]{2,64}$", **doc(
+        "SPDX 许可标识符（可选）", "SPDX identifier of the licence (optional)", "CC0-1.0"))
 
     @field_validator("url")
     @classmethod
@@ -74,14 +74,14 @@ class Licence(Strict):
 
 
 class Contact(Strict):
-    """How readers reach the office."""
+    """How readers reach the office (shown on the site and in files)."""
 
     email: str | None = Field(default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", **doc(
-        "电子邮箱", "E-mail address", "data@stats.example.org"))
-    phone: str | None = Field(default=None, **doc("电话", "Telephone", "+86 10 0000 0000"))
-    address: Bilingual | None = Field(default=None, **doc("地址", "Postal address", {"zh": "人民路1号",
-                                                                                 "en": "1 Renmin Road"}))
-    url: str | None = Field(default=None, **doc("联系页面的网址", "Address of a contact page",  # a contact page
+        "联系邮箱", "Contact e-mail address", "data@stats.example.org"))
+    phone: str | None = Field(default=None, **doc("联系电话", "Contact telephone", "+86 21 0000 0000"))
+    address: Bilingual | None = Field(default=None, **doc("通信地址", "Postal address",
+                                                          {"zh": "某市某路 1 号", "en": "1 Some Road, Some City"}))
+    url: str | None = Field(default=None, **doc("联系页面网址", "Address of a contact page",
                                                 "https://stats.example.org/contact"))
 
     @field_validator("url")
@@ -91,12 +91,12 @@ class Contact(Strict):
 
 
 class Colours(Strict):
-    """The site's accent colours (they must read on white: contrast at least 4.5:1)."""
+    """The site's colours (checked for contrast on white: WCAG AA)."""
 
-    accent: str = Field(default="#1f4e9c", pattern=_HEX, **doc(  # links, rules, buttons
-        "强调色：链接、分隔线、按钮", "Accent: links, rules, buttons", "#1f4e9c"))
-    accent_dark: str = Field(default="#163a75", pattern=_HEX, **doc(  # hover, highlighted figures
-        "深强调色：悬停、突出显示的数字", "Dark accent: hover, highlighted figures", "#163a75"))
+    accent: str = Field(default="#1f4e9c", pattern=_HEX, **doc(
+        "主色：链接、分隔线、按钮", "Accent: links, rules, buttons", "#1f4e9c"))
+    accent_dark: str = Field(default="#163a75", pattern=_HEX, **doc(
+        "深色：悬停、突出的数字", "Dark accent: hover, highlighted figures", "#163a75"))
 
     @model_validator(mode="after")
     def _readable(self) -> Colours:
@@ -112,23 +112,25 @@ class Colours(Strict):
 class Office(Strict):
     """Who publishes (`releases/office.yaml`): names, address, licence, contact, logo, colours."""
 
-    name: Bilingual = Field(**doc("机构全称", "The office's full name", {"zh": "某市统计局",
-                                                                        "en": "Statistics Bureau of Some City"}))
-    short_name: Bilingual = Field(**doc("网站名称（页眉、标题、订阅）", "The site's name (header, titles, feeds)",
-                                        {"zh": "某市统计数据", "en": "Some City Statistics"}))
-    base_url: str = Field(**doc("网站的公开地址（不含路径）", "The site's public address, without a path",
+    name: Bilingual = Field(**doc("发布机构全称", "Full name of the publishing office",
+                                  {"zh": "某市统计局", "en": "Some City Statistics Bureau"}))
+    short_name: Bilingual = Field(**doc("网站名称（页眉、标题）", "The site's name (page header and titles)",
+                                        {"zh": "某市统计数据发布", "en": "Some City statistics"}))
+    base_url: str = Field(**doc("网站的公开地址（不含路径）：引用、链接和订阅都用它",
+                                "The site's public address, without a path: citations, links and feeds use it",
                                 "https://stats.example.org"))
-    licence: Licence = Field(**doc("数据许可", "Licence of the data", {"name": {"zh": "知识共享署名 4.0", "en": "CC BY 4.0"},
-                                                                     "url": "https://creativecommons.org/licenses/by/4.0/"}))
+    licence: Licence = Field(**doc("数据使用许可", "Licence of the published data",
+                                   {"name": {"zh": "知识共享 CC0 1.0 公共领域贡献", "en": "CC0 1.0 public domain dedication"},
+                                    "url": "https://creativecommons.org/publicdomain/zero/1.0/"}))
     contact: Contact | None = Field(default=None, **doc("联系方式", "Contact", {"email": "data@stats.example.org"}))
-    logo: str | None = Field(default=None, **doc("标志文件（office.yaml 旁的 .svg .png .jpg .webp）", "Logo file "
-                                                 "beside office.yaml (.svg .png .jpg .webp)", "logo.svg"))
-    colours: Colours = Field(default=Colours(), **doc("强调色", "Accent colours", {"accent": "#1f4e9c"}))
-    demo: bool = Field(default=False, **doc("是否为演示数据（为 true 时必须有 notice）", "Whether the figures are "
-                                            "invented (then `notice` is required)", False))
-    notice: Bilingual | None = Field(default=None, **doc("每页名称下方显示的说明", "A notice shown under the "
-                                                         "name on every page", {"zh": "演示数据，非官方统计",
-                                                                               "en": "Illustrative data"}))
+    logo: str | None = Field(default=None, **doc("标志文件（与 office.yaml 同在 releases/）",
+                                                 "Logo file, beside office.yaml in releases/", "logo.svg"))
+    colours: Colours = Field(default=Colours(), **doc("网站配色", "The site's colours", {"accent": "#1f4e9c"}))
+    demo: bool = Field(default=False, **doc("内容是否仅供演示（是则须有 notice）",
+                                            "Whether the content is a demo (then `notice` is required)", False))
+    notice: Bilingual | None = Field(default=None, **doc(
+        "每页显示的提示（演示内容必填）", "A notice shown on every page (required for a demo)",
+        {"zh": "本站数字为虚构，仅供试用", "en": "The figures here are invented, for trying the site"}))
 
     @field_validator("base_url")
     @classmethod

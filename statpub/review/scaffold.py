@@ -45,7 +45,7 @@ class OfficeNames:
     licence_zh: str
     licence_en: str
     base_url: str
-    licence_url: str = "https://creativecommons.org/licenses/by/4.0/"
+    licence_url: str = "https://creativecommons.org/publicdomain/zero/1.0/"
     short_zh: str | None = None  # the site's name; the office's name when not given
     short_en: str | None = None
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,9 +25,9 @@ from flask import Blueprint, Response, current_app, redirect
 
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
+from statpub.dashboards.components.publisher import agency_of
 from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.respond import (
-    bad_parameter,
     current_gate,
     file_answer,
     fingerprint,
@@ -36,6 +36,8 @@ from statpub.dashboards.api.respond import (
 )
 from statpub.dashboards.api.state import PublicView, releases_identity
 from statpub.dashboards.formats import FORMATS, PINNED_FORMAT_VERSIONS, write_csv_stream
+from statpub.dashboards.sdmx import data as sdmx_data
+from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
 from statpub.warehouse import publication
 from statpub.warehouse.gate import Gate
@@ -43,11 +45,12 @@ from statpub.warehouse.objectstore import FOLLOWER_KEY
 from statpub.warehouse.reader import ReleaseInfo
 
 files_bp = Blueprint("api_v1_files", __name__, url_prefix="/api/v1/files")
-files_bp.register_error_handler(BadParameter, bad_parameter)
 
 VINTAGE = re.compile(r"^(latest|[a-z0-9][a-z0-9-]{1,63})$")
-ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json)$")
-EXT_FORMAT = {"parquet": "parquet", "csv": "csv", "jsonstat.json": "jsonstat"}
+ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml|zip)$")
+EXT_FORMAT = {"parquet": "parquet", "csv": "csv", "jsonstat.json": "jsonstat", "sdmx.csv": "sdmx-csv",
+              "sdmx.xml": "sdmx-ml", "zip": "zip"}
+VALUES_EXT = {"parquet": "parquet", "csv": "csv", "sdmx.csv": "sdmx-csv", "sdmx.xml": "sdmx-ml"}
 
 
 @dataclass(frozen=True)
@@ -127,20 +130,49 @@ def history(vintage_name: str) -> Response:
 
 @files_bp.get("/<vintage_name>/values.<ext>")
 def values(vintage_name: str, ext: str) -> Response:
-    if ext not in ("parquet", "csv"):
+    if ext not in VALUES_EXT:
         raise not_found()
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
+    fmt = FORMATS[VALUES_EXT[ext]]
     key = fingerprint("values", ext, vintage.key, pub, PINNED_FORMAT_VERSIONS[f"values-{ext}"])
 
     def build(path: Path) -> None:
         if ext == "parquet":
             gate.copy_history(path, within=vintage.releases, latest_only=True,
                               metadata=_metadata(vintage, "values of every series", pub))
-        else:
+        elif ext == "csv":
             write_csv_stream(gate.history(within=vintage.releases, latest_only=True), path)
-    return _serve(vintage, key, f".{ext}", build, FORMATS[ext].mimetype, f"values.{ext}")
+        else:
+            writer = sdmx_data.write_sdmx_csv if ext == "sdmx.csv" else sdmx_data.write_sdmx_ml
+            writer(gate.history(within=vintage.releases, latest_only=True), path, _lookup(gate, vintage),
+                   _sdmx_message(vintage, pub, "values"))
+    return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"values.{ext}")
+
+
+@files_bp.get("/<vintage_name>/history.sdmx.csv")
+def history_sdmx(vintage_name: str) -> Response:
+    """Every vintage of every series as SDMX-CSV against the HISTORY dataflow (the release is a
+    dimension there, so the vintages of one period are distinct observations)."""
+    gate, view = current_gate()
+    vintage = resolve_vintage(gate, view, vintage_name)
+    pub = _publisher()
+    key = fingerprint("history-sdmx-csv", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-sdmx-csv"])
+
+    def build(path: Path) -> None:
+        message = replace(_sdmx_message(vintage, pub, "history"), dataflow=sdmx_model.HISTORY_DATAFLOW_ID)
+        sdmx_data.write_sdmx_csv(gate.history(within=vintage.releases), path, _lookup(gate, vintage), message)
+    return _serve(vintage, key, ".sdmx.csv", build, FORMATS["sdmx-csv"].mimetype, "history.sdmx.csv")
+
+
+def _lookup(gate: Gate, vintage: Vintage) -> sdmx_data.SeriesLookup:
+    codes = {c for r in vintage.releases if r.observation_count for c in r.series}
+    return sdmx_data.SeriesLookup.of(s for s in gate.snapshot.series.values() if s.code in codes)
+
+
+def _sdmx_message(vintage: Vintage, pub: shapes.Publisher, what: str) -> sdmx_data.Message:
+    return sdmx_data.Message(agency_of(pub), "lin", vintage.as_of, f"statpub-{what}-{vintage.release.id}")
 
 
 @files_bp.get("/<vintage_name>/series/<name>")
@@ -156,7 +188,7 @@ def series_file(vintage_name: str, name: str) -> Response:
     if info is None or not rows.num_rows:
         raise not_found()
     pub = _publisher()
-    url = f"{pub.base_url}{vintage.url(name)}"
+    url = f"{pub.base_url}{vintage.url(f'series/{name}')}"
     release = vintage.release
 
     def build(path: Path) -> None:

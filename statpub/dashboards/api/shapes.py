@@ -8,7 +8,12 @@ from datetime import datetime
 
 import pyarrow as pa
 
-from statpub.dashboards.components.publisher import Publisher, licence_line, publisher  # noqa: F401 - one source
+from statpub.dashboards.components.publisher import (  # noqa: F401 - one source
+    Publisher,
+    agency_of,
+    licence_line,
+    publisher,
+)
 from statpub.dashboards.formats import ExportTable
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.transforms import LABELS, Point, allowed, apply
@@ -132,8 +137,25 @@ def citation(pub: Publisher, info: SeriesInfo, vintage: ReleaseInfo | None, url:
 
 
 def export_table(rows: pa.Table, series: dict[str, SeriesInfo], pub: Publisher, *, title_zh: str, title_en: str,
-                 citation_text: str, metadata: dict[str, str] | None = None) -> ExportTable:
+                 citation_text: str, metadata: dict[str, str] | None = None, transform: str = "lin") -> ExportTable:
     return ExportTable(rows=rows, series=series, title_zh=title_zh, title_en=title_en, source_zh=pub.office_zh,
                        source_en=pub.office_en, citation=citation_text, licence=licence_line(pub),
                        extra_metadata={"licence": pub.licence_en, "licence_url": pub.licence.url or "",
-                                       **(metadata or {})})
+                                       **(metadata or {})}, transform=transform, agency=agency_of(pub))
+
+
+def keep_periods(rows: pa.Table, *, first_n: int | None = None, last_n: int | None = None) -> pa.Table:
+    """Only the first or last N periods of each series (every vintage of a period kept), so
+    `last_n=8` always shows the latest eight periods whatever was published since."""
+    if (first_n is None and last_n is None) or not rows.num_rows:
+        return rows
+    codes = rows.column("series_code").to_pylist()
+    periods = rows.column("period").to_pylist()
+    by_series: dict[str, list[str]] = {}
+    for code, period in zip(codes, periods, strict=True):
+        seen = by_series.setdefault(code, [])
+        if not seen or seen[-1] != period:
+            seen.append(period)
+    chosen = {code: set(ps[:first_n] if first_n is not None else ps[-last_n:]) for code, ps in by_series.items()}
+    keep = [period in chosen[code] for code, period in zip(codes, periods, strict=True)]
+    return rows.filter(pa.array(keep, pa.bool_()))

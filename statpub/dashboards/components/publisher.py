@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from statpub.dashboards.i18n import format_instant
+from statpub.dashboards.sdmx.model import Agency, agency_id
 from statpub.dashboards.services import services
 from statpub.kernel.office import Office, published_office
 
@@ -21,6 +22,11 @@ def base_url() -> str:
     """The site's public address, without a trailing slash: every absolute link starts here
     (STATPUB_BASE_URL, else office.yaml's `base_url`), never with a name a client sent."""
     return publisher().base_url
+
+
+def agency_of(pub: Office) -> Agency:
+    """The office as the maintenance agency of its SDMX structures (id from its address)."""
+    return Agency(agency_id(pub.base_url), pub.office_zh, pub.office_en)
 
 
 def licence_line(pub: Office) -> str:

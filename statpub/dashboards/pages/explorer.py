@@ -4,6 +4,8 @@ Parquet. Every choice lives in the URL, so a link reproduces the view exactly.""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
@@ -15,6 +17,7 @@ from statpub.dashboards.i18n import LABELS, href, lang_or_default, period_label,
 from statpub.dashboards.office_site import titled
 from statpub.dashboards.pages.explorer_model import (
     CHOICES,
+    LAST_N_CHOICES,
     BadChoice,
     ExplorerState,
     ExplorerView,
@@ -37,6 +40,8 @@ TRANSFORM = "explorer-transform"
 START = "explorer-start"
 END = "explorer-end"
 CHART = "explorer-chart"
+LAST_N = "explorer-last-n"
+EMBED = "explorer-embed-code"
 GRAPH = "explorer-graph"
 TABLE = "explorer-table"
 MESSAGES = "explorer-messages"
@@ -77,6 +82,11 @@ def transform_options(lang: str) -> list[dict]:
 
 def period_options(view: ExplorerView, lang: str) -> list[dict]:
     return [{"label": "—", "value": ""}] + [{"label": period_label(p, lang), "value": p} for p in view.available]
+
+
+def last_n_options(state: ExplorerState, lang: str) -> list[dict]:
+    choices = sorted({*LAST_N_CHOICES, *([state.last_n] if state.last_n else [])})
+    return [{"label": t("all_periods", lang), "value": ""}] + [{"label": str(n), "value": str(n)} for n in choices]
 
 
 def named_with_unit(info: SeriesInfo, lang: str) -> str:
@@ -133,13 +143,38 @@ def messages(view: ExplorerView, lang: str) -> list:
 
 
 def download_links(view: ExplorerView, lang: str) -> list:
+    """The data (CSV, Excel, Parquet, ZIP) and the chart (PNG, SVG, citation, embed code)."""
     if view.vintage is None or view.empty:
         return []
     query = {**view.state.query(), "vintage": vintage_code(view.vintage)}
     query.pop("chart", None)
     query.pop("topic", None)
-    return [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
-                   className="button", download="") for fmt in ("csv", "xlsx", "parquet")]
+    data = [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
+                   className="button", download="") for fmt in ("csv", "xlsx", "parquet", "zip")]
+    return [*data, *take_away(view, lang, query)]
+
+
+def take_away(view: ExplorerView, lang: str, data_query: dict) -> list:
+    # Imported here: the take-away routes draw with this page's chart (takeaway imports explorer).
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.takeaway import citation_line, embed_code, view_query
+
+    pictures = view_query(view.state, lang, vintage=vintage_code(view.vintage))
+    # The office's address, not the one this request came by: embed codes are pasted elsewhere,
+    # and the page is rendered once per public state for every visitor.
+    embed = f"{publisher().base_url}/embed/explorer?{urlencode(view_query(view.state, lang))}"
+    page = f"{publisher().base_url}{href(PATH, lang, **view.state.query())}"
+    title = "、".join(s.info.name(lang) for s in view.series) if lang == "zh" else \
+        "; ".join(s.info.name(lang) for s in view.series)
+    return [
+        *(html.A(t(f"download_{fmt}", lang), href=f"/download/chart.{fmt}?{urlencode(pictures)}",
+                 className="button", download="") for fmt in ("png", "svg")),
+        html.P([html.Strong(t("citation", lang) + ": "), citation_line(publisher(), view, lang, page)],
+               className="citation"),
+        html.Label(t("embed_code", lang), htmlFor=EMBED),
+        dcc.Textarea(id=EMBED, value=embed_code(embed, title), readOnly=True, rows=3, className="embed-code",
+                     style={"width": "100%"}),
+    ]
 
 
 def outputs(gate: Gate, state: ExplorerState, lang: str) -> dict:
@@ -191,6 +226,8 @@ def layout(lang: object = None, **query: object) -> html.Div:
         dbc.Select(id=START, options=out["periods"], value=state.start or ""),
         html.Label(t("end", lang), htmlFor=END),
         dbc.Select(id=END, options=out["periods"], value=state.end or ""),
+        html.Label(t("last_n", lang), htmlFor=LAST_N),
+        dbc.Select(id=LAST_N, options=last_n_options(state, lang), value=str(state.last_n or "")),
         html.Fieldset([html.Legend(t("chart_type", lang)),
                        dbc.RadioItems(id=CHART, options=[{"label": t("line", lang), "value": "line"},
                                                          {"label": t("bar", lang), "value": "bar"}],
@@ -228,9 +265,11 @@ def register(app: dash.Dash) -> None:
         Output(DOWNLOADS, "children"), Output(QUERY, "data"), Output(LANG_SWITCH_ID, "href"),
         Output(START, "options"), Output(END, "options"),
         Input(SERIES, "value"), Input(TRANSFORM, "value"), Input(START, "value"), Input(END, "value"),
-        Input(CHART, "value"), State(TOPIC, "value"), State(LANG, "data"), prevent_initial_call=True)
-    def _view_changed(series, transform, start, end, chart, topic, lang):
-        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic)
+        Input(CHART, "value"), Input(LAST_N, "value"), State(TOPIC, "value"), State(LANG, "data"),
+        prevent_initial_call=True)
+    def _view_changed(series, transform, start, end, chart, last_n, topic, lang):
+        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic,
+                                  last_n)
         out = outputs(current_gate(), state, lang_or_default(lang))
         return (out["figure"], out["table"], out["messages"], out["downloads"], out["search"],
                 out["switch"], out["periods"], out["periods"])

@@ -38,7 +38,11 @@ def test_bad_values_name_their_parameter(name, value):
 def test_defaults_and_bounds():
     values = P.parse_params(MultiDict(), P.OBSERVATIONS)
     assert values == {"start": None, "end": None, "as_of": None, "vintages": "latest", "units": "lin",
-                      "format": "json"}
+                      "first_n": None, "last_n": None, "format": "json"}
+    assert P.parse_params(MultiDict({"last_n": "8"}), P.OBSERVATIONS)["last_n"] == 8
+    for bad in ("0", "-1", "x", "10001"):
+        with pytest.raises(P.BadParameter):
+            P.parse_params(MultiDict({"last_n": bad}), P.OBSERVATIONS)
     assert P.parse_params(MultiDict({"limit": "1000"}), P.SERIES_LIST)["limit"] == 1000
     for bad in ("0", "1001", "-1", "1e3"):
         with pytest.raises(P.BadParameter):
