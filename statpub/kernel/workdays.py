@@ -28,6 +28,7 @@ from statpub.kernel.yamlfile import load_model
 
 FILE_NAME = "workdays.yaml"
 SATURDAY = 5
+BASE_YEAR = 1990  # where day ordinals start (differences are all that matter)
 MAX_SPAN = 3660  # working days one question may count (ten years): anything beyond is a typo
 
 # The statutory holidays by their name in chinesecalendar (national names, not an office's words).
@@ -113,6 +114,8 @@ class WorkCalendar:
     def __init__(self, rules: WorkdayRules | None = None, source: str = ""):
         self.rules = rules or WorkdayRules()
         self.source = source
+        self._prefix: dict[int, list[int]] = {}
+        self._year_start: dict[int, int] = {}
 
     @cached_property
     def _off(self) -> frozenset[date]:
@@ -163,10 +166,41 @@ class WorkCalendar:
         return Deadline(day, provisional)
 
     def count(self, start: date, end: date) -> int:
-        """Working days after `start` up to and including `end` (0 when `end` <= `start`)."""
+        """Working days after `start` up to and including `end` (0 when `end` <= `start`).
+        Constant time: statistics count this for every message of a year."""
+        if end <= start:
+            return 0
         if (end - start).days > MAX_SPAN * 2:
             raise UserError(f"working days between {start} and {end}: too far apart")
-        return sum(1 for i in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=i)))
+        return self._ordinal(end) - self._ordinal(start)
+
+    def _ordinal(self, day: date) -> int:
+        """Working days from 1 January BASE_YEAR up to and including `day` (per-year prefix sums)."""
+        prefix = self._prefix.get(day.year)
+        if prefix is None:
+            first = date(day.year, 1, 1)
+            days = (date(day.year + 1, 1, 1) - first).days
+            running, prefix = 0, []
+            for i in range(days):
+                running += self.is_workday(first + timedelta(days=i))
+                prefix.append(running)
+            self._prefix[day.year] = prefix
+        before = self._year_start.get(day.year)
+        if before is None:
+            before = (sum(self._year_total(y) for y in range(BASE_YEAR, day.year)) if day.year >= BASE_YEAR
+                      else -sum(self._year_total(y) for y in range(day.year, BASE_YEAR)))
+            self._year_start[day.year] = before
+        return before + prefix[day.timetuple().tm_yday - 1]
+
+    def _year_total(self, year: int) -> int:
+        if year in self._prefix:
+            return self._prefix[year][-1]
+        if not self.announced(year):  # weekdays only: no need to walk the days one by one
+            import numpy
+
+            return int(numpy.busday_count(date(year, 1, 1), date(year + 1, 1, 1)))
+        self._ordinal(date(year, 1, 1))
+        return self._prefix[year][-1]
 
     def first_workday_from(self, day: date) -> date:
         """`day` if it is a working day, else the next one."""

@@ -34,7 +34,7 @@ from statpub.kernel.errors import UserError
 from statpub.warehouse import publication
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
-ROLES = ("public", "press", "reviewer")
+ROLES = ("public", "press", "reviewer", "responder")
 log = logging.getLogger("statpub.gate")
 
 
