@@ -88,7 +88,10 @@ def main(argv: list[str] | None = None) -> int:
         shared_pg = served(pg_settings, {"STATPUB_API_RATE_SYNC": "1"}, args.clients, args.seconds)
         from statpub.store.postgresql import PostgreSQLStore
 
-        costs = (take_cost(None), take_cost(SQLiteStore(DATA / "ratelimit-bench.sqlite")), take_cost(PostgreSQLStore(url)))
+        pg_store = PostgreSQLStore(url)
+        costs = (take_cost(None), take_cost(SQLiteStore(DATA / "ratelimit-bench.sqlite")), take_cost(pg_store))
+        time.sleep(1.5)  # let the sync threads send their batches
+        pg_store.close()
     finally:
         postgres.stop()
     print(f"\n{time.strftime('%Y-%m-%d')} · {machine()}")

@@ -66,12 +66,16 @@ def _public_paths() -> list[str]:
             f"/download/release/{RELEASE}.csv", "/feed.atom", "/api/v1/releases"]
 
 
-def _sweep(url: str, marks: list[str]) -> dict[str, list[str]]:
+def _sweep(url: str, marks: list[str], callback: bytes) -> dict[str, list[str]]:
+    """What each public path (and the release page's callback, a POST the cache keeps too) shows."""
     found = {}
     for path in _public_paths():
         response = requests.get(url + path, timeout=30)
-        text = response.text
-        found[path] = [m for m in marks if m in text] if response.status_code == 200 else []
+        found[path] = [m for m in marks if m in response.text] if response.status_code == 200 else []
+    response = requests.post(url + "/_dash-update-component", data=callback, timeout=30,
+                             headers={"Content-Type": "application/json"})
+    text = json.dumps(response.json(), ensure_ascii=False) if response.status_code == 200 else ""
+    found[f"callback /release/{RELEASE}"] = [m for m in marks if m in text]
     return found
 
 
@@ -124,17 +128,19 @@ def test_the_instant_through_the_cache_with_a_node_killed(cluster: Topology):
     instant = wall_at_instant(cluster)
     assert time.time() < instant - 6, "the topology started too late for the instant; raise LEAD"
     wait_until(instant - 5)
-    warmed = _sweep(cluster.proxy.url, marks)  # the cache now holds pre-release answers
+    warmed = _sweep(cluster.proxy.url, marks, body)  # the cache now holds pre-release answers
     with Hammer(cluster.proxy.url, body) as hammer:
         wait_until(instant - 1)
-        before = _sweep(cluster.proxy.url, marks)
+        before = _sweep(cluster.proxy.url, marks, body)
         wait_until(instant)
         cluster.kill_node(0)
         wait_until(instant + 1)
-        after = _sweep(cluster.proxy.url, marks)
+        after = _sweep(cluster.proxy.url, marks, body)
         wait_until(instant + 4)
     assert not any(warmed.values()) and not any(before.values()), f"leak before the instant: {before}"
     release_paths = [p for p in after if RELEASE in p or "/files/latest/" in p]
+    assert requests.post(cluster.proxy.url + "/_dash-update-component", data=body, timeout=30,
+                         headers={"Content-Type": "application/json"}).headers["X-Cache-Status"] == "HIT"
     assert all(after[p] for p in release_paths), f"not shown after the instant: {after}"
     assert hammer.failures == [], f"{len(hammer.failures)} of {hammer.count} requests failed: {hammer.failures[:5]}"
     print(f"{hammer.count} requests through the cache around the instant, node A killed at it: none lost")
