@@ -75,7 +75,7 @@ def bench_gate() -> None:
         print(f"open a snapshot with review state: {open_time * 1000:.1f} ms (once per snapshot); "
               f"gate per request: {per_gate * 1e6:.0f} µs")
         for snap in opened:
-            snap.con.close()
+            snap.close()
 
 
 def bench_suppression(sectors: int = 30, regions: int = 16) -> None:

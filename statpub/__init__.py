@@ -4,4 +4,4 @@ Layers, each importing only those below it (enforced by import-linter, see pypro
 `kernel` → `warehouse` | `store` → `etl` → `review` → `dashboards` (the site) → `features` → `cli`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

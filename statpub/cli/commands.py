@@ -127,9 +127,11 @@ def status_cmd(args: argparse.Namespace) -> int:
     awaiting = [r for r in gate.calendar() if not r.observation_count]
     nxt = gate.next_instant()
     from statpub.review.status import review_rows
+    from statpub.warehouse.diskuse import measure
 
     review = review_rows(gate)
-    info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public),
+    disk = measure(settings.warehouse_dir, snapshot.path)
+    info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public), "disk": disk.as_json(),
             "embargoed": [r.id for r in embargoed], "awaiting_data": [r.id for r in awaiting],
             "next_instant": nxt.isoformat() if nxt else None,
             "latest_public": public[-1].id if public else None, "review": review}
@@ -154,6 +156,9 @@ def status_cmd(args: argparse.Namespace) -> int:
     if awaiting:
         out.print("awaiting data: " + ", ".join(r.id for r in awaiting))
     out.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")
+    out.print(f"disk: {disk.summary()}")
+    for warning in disk.warnings():
+        out.print(f"[yellow]warning:[/] {warning}")
     return 0
 
 
@@ -266,12 +271,19 @@ def watch_cmd(args: argparse.Namespace) -> int:
                      else f"NOT visible within {args.limit:g} s ({sighting.detail})")
             print(f"{release.id}: {state}")
             failures += not sighting.visible
+            if sighting.visible and args.manifests:
+                from statpub.cli.verify import record
+
+                # Published: record what went out (until the scheduler runs this at each instant).
+                print(f"manifests recorded: {', '.join(record(settings, clock)) or 'none new'}")
         if args.release or args.once:
             return 1 if failures else 0
 
 
 def _watch_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default="http://127.0.0.1:8050", help="the public site's base URL")
+    p.add_argument("--manifests", action="store_true",
+                   help="record the manifest of each release seen published (warehouse on this machine)")
     p.add_argument("--limit", type=float, default=60.0, help="seconds after the instant before raising the alarm")
     p.add_argument("--release", help="check this release only (waits for its instant if it is still ahead)")
     p.add_argument("--once", action="store_true", help="watch the next instant only, then exit")

@@ -25,8 +25,8 @@ class Finding:
 
 
 def run_checks(settings: Settings, clock: Clock) -> list[Finding]:
-    findings = [_content(settings), *_warehouse(settings, clock), _clock(clock), _disk(settings),
-                _chromium(), _fonts(), _plotlyjs()]
+    findings = [_content(settings), *_warehouse(settings, clock), _verify_sample(settings, clock), _clock(clock),
+                _disk(settings), _chromium(), _fonts(), _plotlyjs()]
     return findings
 
 
@@ -72,6 +72,27 @@ def _warehouse(settings: Settings, clock: Clock) -> list[Finding]:
     return findings
 
 
+def _verify_sample(settings: Settings, clock: Clock) -> Finding:
+    """A quick sample of `statpub verify`: the newest published release and two others, rows and
+    texts against their manifests (`statpub verify --all` checks everything, files too)."""
+    from statpub.cli.verify import verify
+
+    try:
+        report = verify(settings, clock, files=False)
+    except StatpubError as exc:
+        return Finding("verify", WARN, exc.message)
+    except Exception as exc:
+        return Finding("verify", FAIL, f"{type(exc).__name__}: {exc}")
+    if report.drift:
+        return Finding("verify", FAIL, f"{len(report.drift)} difference(s) from what was published, e.g. "
+                                       f"{report.drift[0]} (`statpub verify --all`)")
+    if report.unrecorded:
+        return Finding("verify", WARN, "published without a manifest: " + ", ".join(report.unrecorded[:5])
+                       + " (`statpub manifests record`)")
+    return Finding("verify", OK, f"sample of {len(report.checked)} release(s) reads as published: "
+                                 + ", ".join(report.checked))
+
+
 def _clock(clock: Clock) -> Finding:
     now = clock.now()
     if clock.injected:
@@ -85,10 +106,18 @@ def _clock(clock: Clock) -> Finding:
 
 
 def _disk(settings: Settings) -> Finding:
-    folder = settings.warehouse_dir if settings.warehouse_dir.exists() else settings.root
-    free = shutil.disk_usage(folder).free
-    level = OK if free >= MIN_FREE_BYTES else WARN
-    return Finding("disk", level, f"{free / 1024**3:.1f} GiB free in {folder}")
+    from statpub.warehouse.diskuse import measure
+    from statpub.warehouse.snapshots import SnapshotStore
+
+    try:
+        current = SnapshotStore(settings.warehouse_dir).current()
+    except StatpubError:
+        current = None
+    use = measure(settings.warehouse_dir, current)
+    warnings = use.warnings()
+    if use.fs_free < MIN_FREE_BYTES:
+        warnings.append(f"less than {MIN_FREE_BYTES // 1024**3} GiB free")
+    return Finding("disk", WARN if warnings else OK, "; ".join([use.summary(), *warnings]))
 
 
 def _chromium() -> Finding:

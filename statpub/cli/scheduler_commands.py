@@ -15,8 +15,10 @@ from statpub.cli.registry import command, console, settings_of
 from statpub.kernel.clock import clock_from_env
 
 # Modules of the layers below the features that implement `scheduled_jobs` (statpub.kernel.jobs):
-# the scheduler's own housekeeping; the warehouse's retention and verification join here.
-BUILTIN_JOB_MODULES = ("statpub.store.scheduler", "statpub.dashboards.objectfiles")
+# the scheduler's own housekeeping, the public files uploaded to the object store at instants, the
+# warehouse's retention, the manifests recorded at each publication and the verification sample
+# (cli/durable_jobs.py: manifests fetch pinned files through the site, so they live in the top layer).
+BUILTIN_JOB_MODULES = ("statpub.store.scheduler", "statpub.dashboards.objectfiles", "statpub.cli.durable_jobs")
 ENV_PARENT = "STATPUB_SCHEDULER_PARENT"
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.hashing import sha256_file
 
 
@@ -52,13 +53,15 @@ class FileCache:
                 return CachedFile(path, digest.read_text().strip())
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+            tmp_digest = digest.with_name(f".{digest.name}.{os.getpid()}.tmp")
             try:
-                build(tmp)
-                sha = sha256_file(tmp)
-                os.replace(tmp, path)
-                tmp_digest = digest.with_name(f".{digest.name}.{os.getpid()}.tmp")
-                tmp_digest.write_text(sha)
-                os.replace(tmp_digest, digest)
+                with disk_full_said("building a download", self.folder, "Files already built are still served."):
+                    build(tmp)
+                    sha = sha256_file(tmp)
+                    os.replace(tmp, path)
+                    tmp_digest.write_text(sha)
+                    os.replace(tmp_digest, digest)
             finally:
                 tmp.unlink(missing_ok=True)
+                tmp_digest.unlink(missing_ok=True)
             return CachedFile(path, sha)

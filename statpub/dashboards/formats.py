@@ -228,6 +228,16 @@ def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
     return rows
 
 
+# Pinned files (a published vintage's files under /api/v1/files/<release>/) keep their bytes within
+# a format version. A change to what a writer puts in such a file (a security fix, a new citation
+# line) bumps its version here: the file cache builds the new bytes under a new key, and
+# `statpub manifests record` appends the new version's sha256 to the manifest, once it has checked
+# that the data inside did not change.
+PINNED_FORMAT_VERSIONS: dict[str, int] = {
+    "datapackage": 1, "history-parquet": 1, "values-parquet": 1, "values-csv": 1,
+    "parquet": 1, "csv": 1, "jsonstat": 1,
+}
+
 FORMATS: dict[str, Format] = {
     "csv": Format("csv", ".csv", "text/csv; charset=utf-8", write_csv),
     "xlsx": Format("xlsx", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", write_xlsx),

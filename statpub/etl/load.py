@@ -8,6 +8,7 @@ release that has gone public can never be overwritten (a later release revises i
 from __future__ import annotations
 
 import getpass
+import logging
 import hashlib
 import json
 import socket
@@ -125,6 +126,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     say = _reporter(progress, result)
     try:
         with store.writer_lock():
+            store.collect_garbage()  # what killed loads left, even when this load has nothing to do
             previous = _previous_state(store.current(), now)
             plan = _plan(content, calendar, release_ids, previous, result)
             if plan.unchanged:
@@ -318,6 +320,10 @@ def _drop_stage(con: duckdb.DuckDBPyConnection, contexts: list[SourceContext]) -
 
 
 def _append_log(store: SnapshotStore, entry: dict) -> None:
-    store.data_dir.mkdir(parents=True, exist_ok=True)
-    with open(store.data_dir / "load_log.jsonl", "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+    """Best effort: on a full disk the log line is lost, not the load's own error (or result)."""
+    try:
+        store.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(store.data_dir / "load_log.jsonl", "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(entry, ensure_ascii=False, default=str) + "\n")
+    except OSError as exc:
+        logging.getLogger("statpub.load").warning("load_log.jsonl not written: %s", exc)

@@ -41,7 +41,7 @@ def previously_public(path: Path | None, now: datetime) -> dict[str, tuple[datet
                 out[r.id] = (r.instant, r.state, since)
         return out
     finally:
-        snapshot.con.close()
+        snapshot.close()
 
 
 def state_entries(content: ContentRoot) -> dict[str, str]:

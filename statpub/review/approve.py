@@ -1,27 +1,31 @@
 """`statpub approve`: a named reviewer approves exactly the content that is loaded now.
 
 Refused while the checks find an error. The approval records the reviewer, the instant and the
-content hash the loader computed for the release; it is appended to releases/approvals.yaml and
-the warehouse is reloaded so the gate sees it. Any later change to the data rows, the
+content hash the loader computed for the release; it is appended to releases/approvals.yaml (the
+record kept for ever) and put in effect beside the current snapshot (warehouse/approval_overlay.py)
+without copying the warehouse; the next load carries it into its snapshot. Any later change to the data rows, the
 interpretation texts or the calendar entry changes the hash, and the approval is void.
 """
 
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable
 from datetime import datetime
 
-from statpub.etl.approvals import Approval, append_approval
+from statpub.etl.approvals import Approval, append_approval, read_approvals
 from statpub.etl.review_config import approvals_path
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
-from statpub.kernel.errors import UserError
+from statpub.kernel.diskfull import disk_full_said
+from statpub.kernel.errors import UserError, ValidationFailed
 from statpub.review import checks
 from statpub.review.findings import Finding
 from statpub.review.links import SiteFactory
-from statpub.warehouse import publication
+from statpub.warehouse import approval_overlay, publication
 from statpub.warehouse.reader import ReleaseInfo, WarehouseReader
+from statpub.warehouse.snapshots import SnapshotStore
 
 
 class ApprovalRefused(UserError):
@@ -43,8 +47,6 @@ def approve_many(settings: Settings, release_ids: list[str], reviewer: str, cloc
                  external_links: bool = False) -> list[Approval]:
     """Check, then approve each release (all or none). `when` dates each approval (the demo
     generator dates them before each release's instant); by default, the clock's now."""
-    from statpub.etl.load import load
-
     reviewer = reviewer.strip()
     if not reviewer:
         raise UserError("--reviewer must name the person approving")
@@ -76,7 +78,41 @@ def approve_many(settings: Settings, release_ids: list[str], reviewer: str, cloc
     finally:
         cur.close()
     path = approvals_path(settings.content)
-    for approval in approvals:
-        append_approval(path, approval)
-    load(settings, clock=clock)
+    size_before = path.stat().st_size if path.is_file() else None
+    try:
+        for approval in approvals:
+            append_approval(path, approval)
+        _record_beside_snapshot(settings, snapshot)
+    except BaseException:
+        # Not in effect, so not recorded: the file goes back to what it was (a truncation needs no
+        # free space, so this works on a full disk too) and the previous snapshot keeps serving.
+        if size_before is None:
+            path.unlink(missing_ok=True)
+        else:
+            os.truncate(path, size_before)
+        raise
     return approvals
+
+
+def _record_beside_snapshot(settings: Settings, snapshot) -> None:
+    """Put the approvals in effect without copying the warehouse: every record of approvals.yaml
+    goes to the overlay beside the snapshot (warehouse/approval_overlay.py), which readers merge
+    at their next request. Refused if the file no longer continues the snapshot's approvals."""
+    path = approvals_path(settings.content)
+    found, problems = read_approvals(path)
+    if problems:
+        raise ValidationFailed(problems, context="approvals")
+    rows = [(a.release, a.reviewer, a.approved_at, a.content_hash, a.data, a.texts, a.entry, a.record())
+            for a in found]
+    cur = snapshot.cursor()
+    try:
+        held = [record for (record,) in cur.execute("SELECT record FROM approvals ORDER BY position").fetchall()]
+    finally:
+        cur.close()
+    if [row[7] for row in rows[:len(held)]] != held:
+        raise UserError(f"{path} no longer continues the approvals of {snapshot.name}; run `statpub load` "
+                        "to see what changed")
+    store = SnapshotStore(settings.warehouse_dir)
+    unchanged = f"Nothing was approved: {snapshot.name} still serves as before."
+    with store.writer_lock(), disk_full_said("recording the approval", settings.warehouse_dir, unchanged):
+        approval_overlay.write(settings.warehouse_dir, rows)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import threading
+import weakref
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ import duckdb
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import StatpubError
 from statpub.kernel.lang import Paired
+from statpub.warehouse import approval_overlay, holds
 from statpub.warehouse.review_state import ReviewState, read_detected_changes, read_review
 from statpub.warehouse.snapshots import SnapshotStore
 
@@ -127,8 +129,10 @@ class Snapshot:
     def __init__(self, path: Path, con: duckdb.DuckDBPyConnection):
         self.path = path
         self.con = con
+        # Approvals recorded beside the snapshot since it was built (warehouse/approval_overlay.py).
+        self.overlay_stamp = approval_overlay.stamp(path.parent)
         cur = con.cursor()
-        self.releases = _read_releases(cur)
+        self.releases = _read_releases(cur, approval_overlay.read(path.parent))
         self.series = _read_series(cur)
         self.topics = [TopicInfo(*row) for row in cur.execute(
             "SELECT code, name_zh, name_en, position FROM topics ORDER BY position").fetchall()]
@@ -139,6 +143,7 @@ class Snapshot:
         # The releases this process has seen public (the gate logs each one going public once);
         # None until the first gate, which sets the baseline. Carried over to the next snapshot.
         self.public_seen: tuple[tuple[str, ...], frozenset[str]] | None = None
+        self.release_hold: weakref.finalize | None = None  # set by open_snapshot
 
     def series_carried_by(self, release_ids: tuple[str, ...]) -> tuple[tuple[SeriesInfo, ...], frozenset[str]]:
         """The series these releases carry (catalogue order) and their codes. Cached: the gate asks
@@ -155,6 +160,13 @@ class Snapshot:
     @property
     def name(self) -> str:
         return self.path.name
+
+    def close(self) -> None:
+        """Close the connection and let retention have the file (when nothing else uses it)."""
+        self.con.close()
+        release = getattr(self, "release_hold", None)
+        if release is not None:
+            release()
 
     def first_time(self, key: str) -> bool:
         """True once per key for this opened snapshot: operator log lines are said once, not
@@ -174,8 +186,16 @@ class Snapshot:
 
 
 def open_snapshot(path: Path) -> Snapshot:
-    con = duckdb.connect(str(path), read_only=True)
-    snapshot = Snapshot(path, con)
+    """Open `path` read-only, holding it (warehouse/holds.py) until the Snapshot is closed or
+    garbage: retention never removes a snapshot this process still reads."""
+    fd = holds.hold(path)
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+        snapshot = Snapshot(path, con)
+    except BaseException:
+        holds.release(fd)
+        raise
+    snapshot.release_hold = weakref.finalize(snapshot, holds.release, fd)
     # The snapshot's metadata (every release with its series) stays for the life of the process:
     # move it out of the garbage collector's full scans, which otherwise pause a busy server
     # for tens of milliseconds each time they walk these millions of references.
@@ -197,20 +217,33 @@ class WarehouseReader:
             raise WarehouseUnavailable(
                 f"no warehouse snapshot in {self.store.data_dir}; run `statpub load` first")
         snap = self._snapshot
-        if snap is not None and snap.path == target and self._pid == os.getpid():
+        overlay = approval_overlay.stamp(self.store.data_dir)
+        if snap is not None and snap.path == target and self._pid == os.getpid() and snap.overlay_stamp == overlay:
             return snap
         with self._lock:
             snap = self._snapshot
-            if snap is None or snap.path != target or self._pid != os.getpid():
+            if (snap is None or snap.path != target or self._pid != os.getpid()
+                    or snap.overlay_stamp != overlay):
                 previous = snap if self._pid == os.getpid() else None
-                snap = open_snapshot(target)
+                snap = self._open_current(target)
                 if previous is not None:  # a release approved late goes public with a new snapshot
                     snap.public_seen = previous.public_seen
                 self._snapshot, self._pid = snap, os.getpid()
             return snap
 
 
-def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
+    def _open_current(self, target: Path) -> Snapshot:
+        """Open `target`; if retention removed it meanwhile (this reader looked at `current` long
+        ago), `current` has moved on: follow it."""
+        for _attempt in range(5):
+            try:
+                return open_snapshot(target)
+            except holds.SnapshotGone:
+                target = self.store.current() or target
+        return open_snapshot(target)
+
+
+def _read_releases(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> dict[str, ReleaseInfo]:
     history: dict[str, list[HistoryItem]] = {}
     for rid, day, change, rzh, ren, prev in cur.execute(
         "SELECT release_id, date, change, reason_zh, reason_en, previous_instant "
@@ -223,7 +256,7 @@ def _read_releases(cur: duckdb.DuckDBPyConnection) -> dict[str, ReleaseInfo]:
         unexplained = [HistoryItem(c.detected_at.astimezone(BEIJING).date(), c.change, None, None,
                                    c.previous_instant, detected=True) for c in changes if not c.explained]
         history[rid] = [*history.get(rid, []), *unexplained]
-    review = read_review(cur)
+    review = read_review(cur, overlay)
     out = {}
     for row in cur.execute(
         "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, series, "

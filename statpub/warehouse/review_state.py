@@ -63,8 +63,11 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
-def read_review(cur: duckdb.DuckDBPyConnection) -> dict[str, ReviewState]:
-    """Release id → review state. A snapshot without the review tables has nothing approved."""
+def read_review(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> dict[str, ReviewState]:
+    """Release id → review state. A snapshot without the review tables has nothing approved.
+    `overlay`: approvals recorded beside the snapshot since it was built (approval_overlay.py)."""
+    from statpub.warehouse.approval_overlay import merged
+
     if not has_table(cur, "release_content"):
         return {}
     content = {rid: (h, {"data": d, "texts": t, "entry": e}, _utc(since)) for rid, h, d, t, e, since in
@@ -72,10 +75,11 @@ def read_review(cur: duckdb.DuckDBPyConnection) -> dict[str, ReviewState]:
                            "FROM release_content").fetchall()}
     latest: dict[str, tuple] = {}
     counts: dict[str, int] = {}
-    for row in cur.execute(
-        "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash "
-        "FROM approvals ORDER BY position"
-    ).fetchall():
+    held = cur.execute(
+        "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash, record "
+        "FROM approvals ORDER BY position").fetchall()
+    for full in merged(held, overlay or []):
+        row = full[:7]
         latest[row[0]] = row
         counts[row[0]] = counts.get(row[0], 0) + 1
     out = {}

@@ -19,12 +19,13 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.errors import UserError
+from statpub.warehouse import retention
 from statpub.warehouse.schema import migrate
 
 SNAPSHOT_RE = re.compile(r"^statpub_v(\d{6})\.duckdb$")
 CURRENT = "current"
-KEEP_SNAPSHOTS = 3
 
 
 class SnapshotStore:
@@ -74,27 +75,44 @@ class SnapshotStore:
         """Yield a read-write connection on a new snapshot that starts as a copy of the current one.
 
         On normal exit the snapshot is checkpointed, closed, synced and swapped in; on an exception
-        it is deleted and `current` is untouched. Hold `writer_lock()` around this."""
+        it is deleted and `current` is untouched. Hold `writer_lock()` around this. What killed
+        loads left behind is removed first: the copy may need that room."""
+        self.collect_garbage()
         new_path = self.path_for(max(self.versions(), default=0) + 1)
         previous = self.current()
-        if previous is not None:
-            shutil.copyfile(previous, new_path)
-        con = duckdb.connect(str(new_path))
-        try:
-            con.execute("SET temp_directory = ?", [str(self.data_dir / "tmp")])
-            con.execute("SET enable_progress_bar = false")
-            migrate(con)
-            yield con, new_path
-            con.execute("CHECKPOINT")
-            con.close()
-        except BaseException:
-            con.close()
-            _remove(new_path)
-            _remove(new_path.with_name(new_path.name + ".wal"))
-            raise
-        _fsync(new_path)
-        self.publish(new_path)
+        unchanged = f"Nothing was changed: {previous.name if previous else 'no snapshot'} still serves."
+        with disk_full_said(f"writing snapshot {new_path.name}", self.data_dir, unchanged):
+            try:
+                if previous is not None:
+                    shutil.copyfile(previous, new_path)
+                con = duckdb.connect(str(new_path))
+            except BaseException:
+                self._discard(new_path)
+                raise
+            try:
+                con.execute("SET temp_directory = ?", [str(self.data_dir / "tmp")])
+                con.execute("SET enable_progress_bar = false")
+                migrate(con)
+                yield con, new_path
+                con.execute("CHECKPOINT")
+                con.close()
+                _fsync(new_path)
+            except BaseException:
+                con.close()
+                self._discard(new_path)
+                raise
+            try:
+                self.publish(new_path)
+            except BaseException:
+                self._discard(new_path)
+                raise
         self.collect_garbage()
+
+    def _discard(self, snapshot: Path) -> None:
+        """Remove a snapshot that was never swapped in, with its WAL and the loader's scratch files."""
+        _remove(snapshot)
+        _remove(snapshot.with_name(snapshot.name + ".wal"))
+        shutil.rmtree(self.data_dir / "tmp", ignore_errors=True)
 
     def publish(self, snapshot: Path) -> None:
         tmp_link = self.data_dir / f".{CURRENT}.{os.getpid()}"
@@ -103,21 +121,11 @@ class SnapshotStore:
         os.replace(tmp_link, self.current_link)
         _fsync_dir(self.data_dir)
 
-    def collect_garbage(self, keep: int = KEEP_SNAPSHOTS) -> None:
-        """Drop old snapshots and orphans of killed loads (numbers above `current`). Call only
-        under `writer_lock()`. Readers that still hold an old file keep its open inode; each new
-        snapshot carries every vintage, so nothing published is lost."""
-        current = self.current()
-        if current is None or not SNAPSHOT_RE.match(current.name):
-            return
-        current_version = int(SNAPSHOT_RE.match(current.name).group(1))
-        older = [v for v in self.versions() if v < current_version]
-        doomed = older[: max(0, len(older) - (keep - 1))]
-        doomed += [v for v in self.versions() if v > current_version]
-        for version in doomed:
-            path = self.path_for(version)
-            _remove(path)
-            _remove(path.with_name(path.name + ".wal"))
+    def collect_garbage(self, keep: int | None = None) -> retention.Collected:
+        """Apply retention (`warehouse/retention.py`): keep `current`, the `keep` newest before it
+        (STATPUB_KEEP_SNAPSHOTS) and any a reader holds; remove the rest and the orphans of killed
+        loads. Call only under `writer_lock()`."""
+        return retention.collect(self.data_dir, self.current(), keep)
 
 
 def _remove(path: Path) -> None:

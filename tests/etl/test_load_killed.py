@@ -30,7 +30,7 @@ def answer(path: Path) -> list[dict]:
     try:
         return Gate(snapshot, LATER).observations(["S00042", "S00299"]).to_pylist()
     finally:
-        snapshot.con.close()
+        snapshot.close()
 
 
 @pytest.mark.slow

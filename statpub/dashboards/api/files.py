@@ -35,7 +35,7 @@ from statpub.dashboards.api.respond import (
     parts,
 )
 from statpub.dashboards.api.state import PublicView, releases_identity
-from statpub.dashboards.formats import FORMATS, write_csv_stream
+from statpub.dashboards.formats import FORMATS, PINNED_FORMAT_VERSIONS, write_csv_stream
 from statpub.kernel.clock import format_beijing
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.objectstore import FOLLOWER_KEY
@@ -113,7 +113,7 @@ def history(vintage_name: str) -> Response:
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
-    key = fingerprint("history", vintage.key, pub)
+    key = fingerprint("history", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-parquet"])
 
     def build(path: Path) -> None:
         gate.copy_history(path, as_of=vintage.as_of, metadata=_metadata(vintage, "every vintage of every series", pub))
@@ -127,7 +127,7 @@ def values(vintage_name: str, ext: str) -> Response:
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
-    key = fingerprint("values", ext, vintage.key, pub)
+    key = fingerprint("values", ext, vintage.key, pub, PINNED_FORMAT_VERSIONS[f"values-{ext}"])
 
     def build(path: Path) -> None:
         if ext == "parquet":
@@ -161,7 +161,7 @@ def series_file(vintage_name: str, name: str) -> Response:
             citation_text=shapes.citation(pub, info, release, url),
             metadata={"vintage": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
         fmt.write(table, path)
-    key = fingerprint("series", code, fmt.name, vintage.key, pub)
+    key = fingerprint("series", code, fmt.name, vintage.key, pub, PINNED_FORMAT_VERSIONS[fmt.name])
     return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"series/{name}")
 
 
@@ -197,7 +197,8 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
                           f"{pub.base_url}{shapes.FILES}/{release.id}/releases/{name}",
             metadata={"release_id": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
         fmt.write(table, path)
-    key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub)
+    key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub,
+                      PINNED_FORMAT_VERSIONS.get(fmt.name, 1))
     return file_answer(key, fmt.suffix, build, mimetype=fmt.mimetype, download_name=name, immutable=immutable,
                        canonical=canonical)
 
@@ -207,9 +208,23 @@ def datapackage(vintage_name: str) -> Response:
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
-    key = fingerprint("datapackage", vintage.key, pub)
+    key = fingerprint("datapackage", vintage.key, pub, PINNED_FORMAT_VERSIONS["datapackage"])
 
     def build(path: Path) -> None:
         body = build_datapackage(gate, vintage.release, vintage.releases, pub)
         path.write_text(json.dumps(body, ensure_ascii=False, indent=1), encoding="utf-8")
     return _serve(vintage, key, ".json", build, "application/json", "datapackage.json")
+
+
+def pinned_files(release: ReleaseInfo) -> list[tuple[str, str]]:
+    """(address, format) of every pinned file of the vintage a release opened: the data package,
+    the history, the values, the release's own figures, and each series it carries — what a
+    manifest records at publication. Other releases' partitions are pinned by their own vintages."""
+    base = f"{shapes.FILES}/{release.id}"
+    out = [(f"{base}/datapackage.json", "datapackage"), (f"{base}/history.parquet", "history-parquet"),
+           (f"{base}/values.parquet", "values-parquet"), (f"{base}/values.csv", "values-csv")]
+    for ext, kind in EXT_FORMAT.items():
+        out.append((f"{base}/releases/{release.id}.{ext}", kind))
+    for code in release.series:
+        out += [(f"{base}/series/{code}.{ext}", kind) for ext, kind in EXT_FORMAT.items()]
+    return out

@@ -14,6 +14,7 @@ from flask import Response, current_app, request, send_file
 from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.state import IMMUTABLE, MEMO_ENVIRON_KEY, PublicState, PublicView
 from statpub.dashboards.filecache import FileCache
+from statpub.kernel.diskfull import DiskFull
 from statpub.dashboards.http import DEFAULT_MAX_AGE, IMMUTABLE_MAX_AGE, bounded_max_age, error_response
 from statpub.dashboards.services import services
 from statpub.kernel.errors import NotFound
@@ -67,9 +68,17 @@ def json_answer(body: object, *, immutable: bool = False, max_age: int = DEFAULT
 def cached_json(key: str, compute: Callable[[], object], *, view: PublicView) -> Response:
     """A JSON answer computed once per public state for all server processes (kept on disk by
     the file cache), then kept in each process's memory by the fast path."""
-    cached = parts().files.get_or_build(key, ".json", lambda path: path.write_bytes(
-        json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode()))
-    data = cached.path.read_bytes()
+    computed: list[bytes] = []
+
+    def build(path: Path) -> None:
+        computed.append(json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode())
+        path.write_bytes(computed[0])
+    try:
+        data = parts().files.get_or_build(key, ".json", build).path.read_bytes()
+    except DiskFull:
+        if not computed:
+            raise
+        data = computed[0]  # the disk is only a shared memo: answer from memory while it is full
     return _json_bytes(data, hashlib.sha256(data).hexdigest()[:32], immutable=False, max_age=DEFAULT_MAX_AGE,
                        view=view)
 

@@ -22,6 +22,7 @@ from statpub.features.press.pack.docx_writer import write_docx
 from statpub.features.press.pack.pptx_writer import write_pptx
 from statpub.features.press.pack.xlsx_writer import write_xlsx
 from statpub.kernel.clock import format_beijing
+from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.hashing import sha256_file
 from statpub.warehouse.gate import Gate
 
@@ -91,6 +92,13 @@ def build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache,
                office: tuple[str, str] = ("", ""), generated_for: dict | None = None) -> Pack:
     """Build the pack for this gate's reader into `out_dir`. Raises NotFound when the reader may
     not see the release now (exactly as for a release that does not exist)."""
+    with disk_full_said(f"building the briefing pack of {release_id}", out_dir,
+                        "No pack was written and the site is unchanged."):
+        return _build_pack(gate, release_id, out_dir, cache=cache, office=office, generated_for=generated_for)
+
+
+def _build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache, office: tuple[str, str],
+                generated_for: dict | None) -> Pack:
     content = gather(gate, release_id, office)
     if generated_for is None:
         generated_for = {"name": gate.reader.name, "role": gate.reader.role}
