@@ -7,8 +7,10 @@ and is not uploaded. Embargoed bytes therefore never sit under `public/`.
 
 - pinned vintages (`api/v1/files/<release-id>/…`): uploaded once, after the release's instant,
   `immutable`; a `.complete` marker written last says the vintage is whole.
-- `latest` (`api/v1/files/latest/…`): re-uploaded whenever the latest public release changes, with
-  the site's max-age, which is bounded by the next release instant.
+- `latest` (`api/v1/files/latest/…`): re-uploaded whenever the latest public release or the next
+  instant changes. An object's max-age would count from whenever a CDN fetches it, so it could
+  reach past the instant; these carry their bound as an absolute `Expires` at the next release
+  instant instead (with `Cache-Control: public` and no max-age, so the Expires is what counts).
 
 `publish_files` is called by `statpub sync` and by the scheduler at every release instant (job
 `objectstore.files`), so each vintage appears within moments of its instant.
@@ -20,6 +22,7 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings
@@ -58,15 +61,18 @@ def _exists(client, store: ObjectStore, key: str) -> bool:
         raise
 
 
-def _upload(client, store: ObjectStore, site, path: str, report: PublishReport) -> bool:
+def _upload(client, store: ObjectStore, site, path: str, report: PublishReport,
+            expires: datetime | None = None) -> bool:
     response = site.get(f"/{FILES}/{path}")
     if response.status_code != 200:
         return False
     body = response.get_data()
+    timing = {"CacheControl": response.headers.get("Cache-Control", "public, max-age=60")}
+    if expires is not None:  # latest: an absolute bound, whenever the object is fetched
+        timing = {"CacheControl": "public", "Expires": expires}
     client.put_object(Bucket=store.bucket, Key=store.key(f"{PUBLIC}/{FILES}/{path}"), Body=body,
                       ContentType=response.headers.get("Content-Type", "application/octet-stream"),
-                      CacheControl=response.headers.get("Cache-Control", "public, max-age=60"),
-                      Metadata={"sha256": hashlib.sha256(body).hexdigest()})
+                      Metadata={"sha256": hashlib.sha256(body).hexdigest()}, **timing)
     report.uploaded.append(path)
     return True
 
@@ -93,17 +99,20 @@ def publish_files(settings: Settings, clock: Clock, store: ObjectStore, client=N
     if complete != set(read_json(store, client, COMPLETE) or ()):  # nodes redirect to these
         client.put_object(Bucket=store.bucket, Key=store.key(COMPLETE), Body=json.dumps(sorted(complete)).encode(),
                           ContentType="application/json", CacheControl="public, max-age=5")
-    _publish_latest(client, store, site, public[-1].id if public else None, report)
+    _publish_latest(client, store, site, public[-1].id if public else None, gate.next_instant(), report)
     if report.uploaded:
         log.info(json.dumps({"event": "files_published", "count": len(report.uploaded),
                              "vintages": sorted({p.split("/")[0] for p in report.uploaded})}))
     return report
 
 
-def _publish_latest(client, store: ObjectStore, site, latest: str | None, report: PublishReport) -> None:
-    """`latest/…` follows the newest public release; its marker names the release it holds."""
+def _publish_latest(client, store: ObjectStore, site, latest: str | None, next_instant: datetime | None,
+                    report: PublishReport) -> None:
+    """`latest/…` follows the newest public release; its marker names the release it holds and
+    the instant its objects expire at."""
     if latest is None:
         return
+    state = f"{latest} {next_instant.isoformat() if next_instant else '-'}"
     from botocore.exceptions import ClientError
 
     marker = store.key(f"{PUBLIC}/{FILES}/latest/.release")
@@ -111,11 +120,11 @@ def _publish_latest(client, store: ObjectStore, site, latest: str | None, report
         held = client.get_object(Bucket=store.bucket, Key=marker)["Body"].read().decode()
     except ClientError:
         held = None
-    if held == latest:
+    if held == state:
         return
     for name in vintage_files(latest)[:4]:
-        _upload(client, store, site, f"latest/{name}", report)
-    client.put_object(Bucket=store.bucket, Key=marker, Body=latest.encode(), ContentType="text/plain")
+        _upload(client, store, site, f"latest/{name}", report, expires=next_instant)
+    client.put_object(Bucket=store.bucket, Key=marker, Body=state.encode(), ContentType="text/plain")
 
 
 @hookimpl
