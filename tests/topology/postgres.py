@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -78,8 +79,15 @@ class PostgresCluster:
     def stop(self) -> None:
         if self.started:
             try:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
+                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop", timeout=60)
             except (RuntimeError, subprocess.TimeoutExpired):
-                pass
+                self._kill_postmaster()  # a loaded machine: never leave a server behind
             self.started = False
         shutil.rmtree(self.base, ignore_errors=True)
+
+    def _kill_postmaster(self) -> None:
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, signal.SIGQUIT)  # immediate shutdown; the backends follow
+        except (OSError, ValueError, IndexError):
+            pass
