@@ -161,6 +161,25 @@ def test_a_load_on_one_machine_reaches_both_nodes(cluster: Topology):
     assert [node.get("/healthz").json()["snapshot"] for node in cluster.nodes] == [name] * len(cluster.nodes)
 
 
+def test_one_rate_limit_across_both_nodes(cluster: Topology):
+    """The default API limit (1,200 a minute per client) holds for a client spreading its requests
+    over both nodes' four workers, give or take what the workers admit between syncs."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    client = {"X-Forwarded-For": "203.0.113.77"}  # the nodes trust one proxy hop, as behind nginx
+    urls = [node.url + "/api/v1/series/GDP/observations" for node in cluster.nodes]
+
+    def ask(i: int) -> int:
+        return requests.get(urls[i % 2], headers=client, timeout=30).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(ask, range(1800)))
+    admitted = statuses.count(200)
+    assert statuses.count(429) > 0 and set(statuses) <= {200, 429}
+    assert 1200 * 0.9 <= admitted <= 1200 + 300, f"{admitted} admitted of 1800 (limit 1200 a minute)"
+    print(f"{admitted} of 1800 requests admitted across 2 nodes × 2 workers (limit 1200 a minute)")
+
+
 def test_a_node_that_cannot_reach_the_store_keeps_serving_and_says_so(cluster: Topology):
     cluster.s3.stop()
     node = cluster.nodes[1]
