@@ -164,6 +164,8 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
     feed.title(title)
     feed.author({"name": _pick(OFFICE, lang)})
     feed.link(href=self_url, rel="self")
+    for hub in sorted({h for hubs in services().hooks.feed_hubs() for h in hubs or ()}):
+        feed.link(href=hub, rel="hub")  # WebSub: where to subscribe for pushes of this feed
     feed.link(href=request.host_url, rel="alternate")
     feed.language("zh-CN" if lang == "zh" else "en")
     feed.updated(entries[0][0] if entries else _midnight(date(2019, 1, 1)))

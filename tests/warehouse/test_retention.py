@@ -106,7 +106,7 @@ def test_a_live_server_reading_during_gc_loses_nothing_and_keeps_its_snapshot(tm
     from tools.synthetic_approvals import approve_loaded
 
     approve_loaded(settings, Clock(start=parse_instant(EMBARGOED)), "retention test reviewer")
-    server = start_server(settings, now=PUBLIC, workers=2, env={"STATPUB_KEEP_SNAPSHOTS": "0"})
+    server = start_server(settings, now=PUBLIC, workers=2, env={"STATPUB_KEEP_SNAPSHOTS": "0", "STATPUB_API_RATE": "0"})
     try:
         first = SnapshotStore(settings.warehouse_dir).current()
         assert server.get("/api/v1/series/S00003/observations").status_code == 200
@@ -160,11 +160,18 @@ def test_kill_nine_at_several_points_then_the_next_load_cleans_the_orphans(tmp_p
     _load(settings)
     first = SnapshotStore(settings.warehouse_dir).current()
     left_behind = []
-    for step, delay in enumerate((0.6, 1.0, 1.5, 2.0)):
+    for step, delay in enumerate((0.0, 0.2, 0.5, 1.0)):
         write_content(tmp_path, series=300, months=601 + step)
+        before = {p.name for p in settings.warehouse_dir.iterdir()}
         process = subprocess.Popen([sys.executable, "-m", "statpub", "load", "--quiet"],
                                    env=cli_env(settings, EMBARGOED), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
+        # Kill at several points of writing the new snapshot, whatever the machine's speed: wait
+        # for the new file to appear, then a little longer each time.
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline and not any(
+                p.name.startswith("statpub_v") and p.name not in before for p in settings.warehouse_dir.iterdir()):
+            time.sleep(0.02)
         time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
