@@ -21,11 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings
+from statpub.kernel.errors import StatpubError
 from statpub.kernel.jobs import Job, Occurrence, at_instants, hookimpl
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.objectstore import COMPLETE, ObjectStore, read_json
@@ -61,9 +63,23 @@ def _exists(client, store: ObjectStore, key: str) -> bool:
         raise
 
 
+def _fetch(site, path: str):
+    """The site's answer for one file; waits out the API's rate limit (this process is one client
+    asking for many files), and refuses anything but 200 or 404 so a vintage is never marked
+    complete with a file missing."""
+    for _ in range(120):
+        response = site.get(f"/{FILES}/{path}")
+        if response.status_code != 429:
+            break
+        time.sleep(min(5.0, float(response.headers.get("Retry-After", "1"))))
+    if response.status_code not in (200, 404):
+        raise StatpubError(f"{FILES}/{path}: the site answered {response.status_code}; nothing marked complete")
+    return response
+
+
 def _upload(client, store: ObjectStore, site, path: str, report: PublishReport,
             expires: datetime | None = None) -> bool:
-    response = site.get(f"/{FILES}/{path}")
+    response = _fetch(site, path)
     if response.status_code != 200:
         return False
     body = response.get_data()
