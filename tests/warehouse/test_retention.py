@@ -106,7 +106,7 @@ def test_a_live_server_reading_during_gc_loses_nothing_and_keeps_its_snapshot(tm
     from tools.synthetic_approvals import approve_loaded
 
     approve_loaded(settings, Clock(start=parse_instant(EMBARGOED)), "retention test reviewer")
-    server = start_server(settings, now=PUBLIC, workers=2, env={"STATPUB_KEEP_SNAPSHOTS": "0"})
+    server = start_server(settings, now=PUBLIC, workers=2, env={"STATPUB_KEEP_SNAPSHOTS": "0", "STATPUB_API_RATE": "0"})
     try:
         first = SnapshotStore(settings.warehouse_dir).current()
         assert server.get("/api/v1/series/S00003/observations").status_code == 200
@@ -153,6 +153,14 @@ def test_a_live_server_reading_during_gc_loses_nothing_and_keeps_its_snapshot(tm
         server.stop()
 
 
+def _wait_for_new_snapshot(settings: Settings, first: Path, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline and process.poll() is None:
+        if any(p.name > first.name for p in settings.warehouse_dir.glob("statpub_v*.duckdb")):
+            return
+        time.sleep(0.02)
+
+
 @pytest.mark.slow
 def test_kill_nine_at_several_points_then_the_next_load_cleans_the_orphans(tmp_path: Path):
     settings = _settings(tmp_path)
@@ -160,12 +168,15 @@ def test_kill_nine_at_several_points_then_the_next_load_cleans_the_orphans(tmp_p
     _load(settings)
     first = SnapshotStore(settings.warehouse_dir).current()
     left_behind = []
-    for step, delay in enumerate((0.6, 1.0, 1.5, 2.0)):
+    # Kill at several points of the load: as soon as its new snapshot file appears (the copy), and
+    # a little and a lot later (writing, sealing); startup time does not matter on a busy machine.
+    for step, after_start in enumerate((0.0, 0.4, 1.2, 2.5)):
         write_content(tmp_path, series=300, months=601 + step)
         process = subprocess.Popen([sys.executable, "-m", "statpub", "load", "--quiet"],
                                    env=cli_env(settings, EMBARGOED), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        _wait_for_new_snapshot(settings, first, process)
+        time.sleep(after_start)
         process.send_signal(signal.SIGKILL)
         process.wait()
         if SnapshotStore(settings.warehouse_dir).current() != first:
