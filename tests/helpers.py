@@ -65,8 +65,8 @@ class LiveServer:
 
 
 def start_server(settings: Settings, now: str | None = None, workers: int = 1,
-                 env: dict[str, str] | None = None, timeout: float = 60) -> LiveServer:
-    port = free_port()
+                 env: dict[str, str] | None = None, timeout: float = 60, port: int | None = None) -> LiveServer:
+    port = port or free_port()
     log = Path(settings.warehouse_dir).parent / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     handle = open(log, "w")  # noqa: SIM115 - kept open for the child's lifetime

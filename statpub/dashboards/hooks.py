@@ -43,6 +43,10 @@ class SiteHooks:
         instant: record it. Raise to withhold the answer (nothing is handed out unlogged)."""
 
     @hookspec
+    def feed_hubs(self):
+        """WebSub hub URLs the Atom feeds declare (`<link rel="hub">`): a list, maybe empty."""
+
+    @hookspec
     def page_blocks(self, gate, lang, subject):
         """Sections a feature adds to the site page about `subject` — "release:<id>",
         "series:<code>" or "topic:<code>" — for this gate's reader (e.g. questions and answers, a

@@ -131,6 +131,19 @@ def daily_at(clock_time: str | time, tz: ZoneInfo = BEIJING) -> NextDue:
     return next_due
 
 
+def weekly_at(weekday: int, clock_time: str | time, tz: ZoneInfo = BEIJING) -> NextDue:
+    """Due once a week on `weekday` (0 = Monday) at a time of day (Asia/Shanghai unless told)."""
+    daily = daily_at(clock_time, tz)
+
+    def next_due(after: datetime) -> datetime:
+        due = daily(after)
+        while due.astimezone(tz).weekday() != weekday:
+            due = daily(due)
+        return due
+
+    return next_due
+
+
 def every(period: timedelta) -> NextDue:
     """Due every `period`, at multiples of it since the epoch (so every node computes the same
     occurrences)."""

@@ -153,14 +153,6 @@ def test_a_live_server_reading_during_gc_loses_nothing_and_keeps_its_snapshot(tm
         server.stop()
 
 
-def _wait_for_new_snapshot(settings: Settings, first: Path, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline and process.poll() is None:
-        if any(p.name > first.name for p in settings.warehouse_dir.glob("statpub_v*.duckdb")):
-            return
-        time.sleep(0.02)
-
-
 @pytest.mark.slow
 def test_kill_nine_at_several_points_then_the_next_load_cleans_the_orphans(tmp_path: Path):
     settings = _settings(tmp_path)
@@ -168,15 +160,19 @@ def test_kill_nine_at_several_points_then_the_next_load_cleans_the_orphans(tmp_p
     _load(settings)
     first = SnapshotStore(settings.warehouse_dir).current()
     left_behind = []
-    # Kill at several points of the load: as soon as its new snapshot file appears (the copy), and
-    # a little and a lot later (writing, sealing); startup time does not matter on a busy machine.
-    for step, after_start in enumerate((0.0, 0.4, 1.2, 2.5)):
+    for step, delay in enumerate((0.0, 0.2, 0.5, 1.0)):
         write_content(tmp_path, series=300, months=601 + step)
+        before = {p.name for p in settings.warehouse_dir.iterdir()}
         process = subprocess.Popen([sys.executable, "-m", "statpub", "load", "--quiet"],
                                    env=cli_env(settings, EMBARGOED), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
-        _wait_for_new_snapshot(settings, first, process)
-        time.sleep(after_start)
+        # Kill at several points of writing the new snapshot, whatever the machine's speed: wait
+        # for the new file to appear, then a little longer each time.
+        deadline = time.monotonic() + 120
+        while process.poll() is None and time.monotonic() < deadline and not any(
+                p.name.startswith("statpub_v") and p.name not in before for p in settings.warehouse_dir.iterdir()):
+            time.sleep(0.02)
+        time.sleep(delay)
         process.send_signal(signal.SIGKILL)
         process.wait()
         if SnapshotStore(settings.warehouse_dir).current() != first:
