@@ -61,7 +61,7 @@ class ObjectStoreServer:
                 "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
                 "AWS_DEFAULT_REGION": "us-east-1"}
 
-    def start(self, timeout: float = 90, attempts: int = 3) -> ObjectStoreServer:
+    def start(self, timeout: float = 90, attempts: int = 5) -> ObjectStoreServer:
         """Start on free ports; again on new ones if another process took one in between (the
         machine is shared: a port free when chosen may be gone when SeaweedFS binds it)."""
         for attempt in range(attempts):
