@@ -9,7 +9,7 @@ import sys
 from statpub import __version__
 
 # Each module registers its commands with @command when imported.
-from statpub.cli import commands, press_commands, review_commands  # noqa: F401
+from statpub.cli import commands, press_commands, review_commands, staff_commands  # noqa: F401
 from statpub.cli.registry import COMMANDS
 from statpub.kernel.errors import StatpubError, ValidationFailed
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 import dash
 from flask import Flask, jsonify, request
 
-from statpub.dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo, plotlyjs
+from statpub.dashboards import callback_guard, csrf, downloads, feeds, http, page_paths, pagememo, plotlyjs
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
@@ -73,6 +73,7 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     request_services.install(server, Services(settings, clock or clock_from_env(),
                                               WarehouseReader(settings.warehouse_dir), features))
     http.install(server)
+    csrf.install(server)
     page_paths.install(server)
     for module in PAGES:
         module.register(app)

@@ -22,8 +22,9 @@ import bisect
 import json
 import logging
 import os
+import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -34,24 +35,33 @@ from statpub.kernel.errors import UserError
 from statpub.warehouse import publication
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
-ROLES = ("public", "press", "reviewer")
+# Roles are named by the features that grant them (the staff feature keeps the list); the gate only
+# knows which of them widen what a reader sees: press and reviewer accounts, inside a release's
+# pre-release window. Every other role (e.g. `responder` for the message board) sees what the
+# public sees.
+PRERELEASE_ROLES = frozenset({"press", "reviewer"})
+ROLE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 log = logging.getLogger("statpub.gate")
 
 
 @dataclass(frozen=True)
 class Reader:
-    """Who is asking. Only the server sets this, from an authenticated session."""
+    """Who is asking. Only the server sets this, from an authenticated session. The display name
+    and organisation are what may be published about the reader (never the login name); they do
+    not take part in the reader's identity."""
 
     name: str | None = None
     role: str = "public"
+    display_name: str | None = field(default=None, compare=False)
+    organisation: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
+        if self.role != "public" and not ROLE_NAME.match(self.role):
             raise ValueError(f"unknown role {self.role!r}")
 
     @property
     def has_prerelease_rights(self) -> bool:
-        return self.role in ("press", "reviewer") and bool(self.name)
+        return self.role in PRERELEASE_ROLES and bool(self.name)
 
 
 PUBLIC = Reader()
@@ -93,7 +103,7 @@ class Gate:
         self.now = now
         self.reader = reader
         view = publication.public_view(snapshot, now)
-        if reader.role == "public":
+        if not reader.has_prerelease_rights:
             self._visible = view.visible
         else:
             self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))

@@ -56,8 +56,10 @@ def raw_request(base: str, method: str, path: str, body: bytes | None = None,
             pass  # the server refused the body before reading it all; its answer is still there
         response = conn.getresponse()
         data = response.read()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data,
-                      time.perf_counter() - started)
+        headers: dict[str, str] = {}
+        for key, value in response.getheaders():  # repeated headers (Set-Cookie) joined, none lost
+            headers[key.lower()] = f"{headers[key.lower()]}, {value}" if key.lower() in headers else value
+        return Answer(response.status, headers, data, time.perf_counter() - started)
     finally:
         conn.close()
 

@@ -12,7 +12,6 @@ from flask import g, has_request_context
 
 from statpub.dashboards.filecache import FileCache
 from statpub.features.press.access import AccessLog
-from statpub.features.press.accounts import Accounts
 from statpub.features.press.pack import Pack, build_pack
 from statpub.kernel.config import Settings
 from statpub.store import Store, open_store
@@ -22,14 +21,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def store_for(settings: Settings) -> Store:
-    """The operational store with the pre-release tables in place."""
+    """The operational store with the pre-release tables (the access log) in place."""
     store = open_store(settings)
     store.migrate("press", MIGRATIONS)
     return store
-
-
-def accounts_for(settings: Settings) -> Accounts:
-    return Accounts(store_for(settings))
 
 
 def access_log_for(settings: Settings) -> AccessLog:
