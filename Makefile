@@ -10,7 +10,7 @@ PORT ?= 8050
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet --upgrade pip "setuptools>=68" wheel
 
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[test,bench]"
@@ -45,6 +45,7 @@ $(AXE): tests/browser/package-lock.json
 
 test: system-deps install $(AXE)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
 test-fast: install
@@ -55,6 +56,7 @@ bench: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 demo-content: install
 	$(PY) -m tools.make_demo_content

@@ -46,9 +46,9 @@ def ms(seconds: float) -> str:
 
 
 def view_body(series: list[str], transform: str, start: str | None) -> dict:
-    from tests.site.dash_payloads import _outputs
+    from tests.dashboards.dash_payloads import outputs_of
 
-    outputs = _outputs(VIEW_OUTPUT)
+    outputs = outputs_of(VIEW_OUTPUT)
     inputs = [("explorer-series", "value", series), ("explorer-transform", "value", transform),
               ("explorer-start", "value", start or ""), ("explorer-end", "value", ""),
               ("explorer-chart", "value", "line")]

@@ -78,8 +78,8 @@ def targets_and_marks(settings: Settings) -> tuple[dict[str, Target], list[str]]
     from statpub.dashboards.app import create_app
     from statpub.warehouse.gate import Gate
     from statpub.warehouse.reader import WarehouseReader
-    from tests.site.dash_payloads import router_body
-    from tests.site.embargo_marks import embargo_marks
+    from tests.dashboards.dash_payloads import router_body
+    from tests.dashboards.embargo_marks import embargo_marks
 
     instant = parse_instant(INSTANT)
     app = create_app(settings, Clock(start=instant - timedelta(seconds=5)))

@@ -165,7 +165,24 @@ def serve_cmd(args: argparse.Namespace) -> int:
         return 0
     from statpub.dashboards.server import run_gunicorn
 
-    return run_gunicorn(args.host, args.port, args.workers, args.threads)
+    scheduler = _start_scheduler(args) if args.scheduler else None
+    try:
+        return run_gunicorn(args.host, args.port, args.workers, args.threads)
+    finally:
+        if scheduler is not None:
+            scheduler.terminate()
+            scheduler.wait(timeout=30)
+
+
+def _start_scheduler(args: argparse.Namespace):
+    """The scheduler as one child process beside gunicorn's (never one per worker): it sees the
+    same settings and clock anchor, and exits when this process is gone."""
+    import subprocess
+
+    from statpub.cli.scheduler_commands import ENV_PARENT
+
+    env = {**os.environ, ENV_PARENT: str(os.getpid())}
+    return subprocess.Popen([sys.executable, "-m", "statpub", "scheduler"], env=env)
 
 
 def _serve_args(p: argparse.ArgumentParser) -> None:
@@ -174,6 +191,8 @@ def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, default=int(os.environ.get("STATPUB_WORKERS", "2")))
     p.add_argument("--threads", type=int, default=int(os.environ.get("STATPUB_THREADS", "4")))
     p.add_argument("--dev", action="store_true", help="Dash's development server with debug tools")
+    p.add_argument("--scheduler", action="store_true",
+                   help="also run the scheduler (push, charts, retention...) as one process beside the site")
 
 
 serve_cmd.configure = _serve_args

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import sys
 
-from statpub import __version__
-
-# Each module registers its commands with @command when imported.
-from statpub.cli import commands, press_commands, review_commands, staff_commands  # noqa: F401
+from statpub import __version__, cli
 from statpub.cli.registry import COMMANDS
 from statpub.kernel.errors import StatpubError, ValidationFailed
 
@@ -21,7 +20,16 @@ def _common() -> argparse.ArgumentParser:
     return common
 
 
+def load_commands() -> None:
+    """Import every `*commands` module of this package: each registers its commands with @command
+    (a new group of commands is a new module, no list to edit)."""
+    for module in pkgutil.iter_modules(cli.__path__):
+        if module.name.endswith("commands"):
+            importlib.import_module(f"{cli.__name__}.{module.name}")
+
+
 def build_parser() -> argparse.ArgumentParser:
+    load_commands()
     parser = argparse.ArgumentParser(
         prog="statpub",
         description="Publish official statistics on a pre-announced calendar: load releases into the "

@@ -15,7 +15,7 @@ from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
 from statpub.dashboards.i18n import HTML_LANG, lang_or_default
-from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series
+from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
 from statpub.dashboards.hooks import plugin_manager
 from statpub.dashboards.services import Services, services
 from statpub.kernel.clock import Clock, clock_from_env
@@ -23,7 +23,7 @@ from statpub.kernel.config import Settings, resolve_settings
 from statpub.warehouse.reader import WarehouseReader
 
 # Page modules, each with `register(app)`; their order is the order of the navigation.
-PAGES = (home, explorer, release, calendar, series, catalogue, not_found)
+PAGES = (home, explorer, release, calendar, series, catalogue, topic, not_found)
 
 
 def register_health(server: Flask) -> None:

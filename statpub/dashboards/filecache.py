@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from statpub.kernel.hashing import sha256_file
+
 
 @dataclass(frozen=True)
 class CachedFile:
@@ -52,7 +54,7 @@ class FileCache:
             tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
             try:
                 build(tmp)
-                sha = _sha256(tmp)
+                sha = sha256_file(tmp)
                 os.replace(tmp, path)
                 tmp_digest = digest.with_name(f".{digest.name}.{os.getpid()}.tmp")
                 tmp_digest.write_text(sha)
@@ -60,11 +62,3 @@ class FileCache:
             finally:
                 tmp.unlink(missing_ok=True)
             return CachedFile(path, sha)
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()

@@ -42,6 +42,20 @@ class SiteHooks:
         """This answer shows `gate.reader` the figures or texts of `release_ids` before their
         instant: record it. Raise to withhold the answer (nothing is handed out unlogged)."""
 
+    @hookspec
+    def page_blocks(self, gate, lang, subject):
+        """Sections a feature adds to the site page about `subject` — "release:<id>",
+        "series:<code>" or "topic:<code>" — for this gate's reader (e.g. questions and answers, a
+        message form). Called only for subjects the gate shows the public; a list of components."""
+
+    @hookspec
+    def nav_links(self, lang):
+        """Links a feature adds to the site's main navigation: a list of (label, path)."""
+
+    @hookspec
+    def api_paths(self):
+        """What a feature adds to the API's OpenAPI document: {"paths": {...}, "schemas": {...}}."""
+
     @hookspec(firstresult=True)
     def prerelease_access_list(self, gate, release_id):
         """Who had pre-release access to a release, for its page once public: a list of

@@ -16,12 +16,12 @@ from dash.exceptions import DependencyException
 from flask import Flask, Response, request
 from werkzeug.exceptions import NotFound
 
-from statpub.dashboards.api.params import RELEASE_ID, SERIES_CODE
+from statpub.dashboards.api.params import RELEASE_ID, SERIES_CODE, TOPIC_CODE
 from statpub.dashboards.http import error_response
 
 CATCH_ALL = "/<path:path>"
 # What a page's path variable may look like; anything else is not one of our pages.
-VARIABLE_PATTERNS = {"release_id": RELEASE_ID, "code": SERIES_CODE}
+VARIABLE_PATTERNS = {"release_id": RELEASE_ID, "code": SERIES_CODE, "topic": TOPIC_CODE}
 DEFAULT_VARIABLE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _VARIABLE = re.compile(r"<([^<>]+)>")
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
@@ -32,6 +31,7 @@ from flask import Flask, Response, current_app, request
 from statpub.dashboards.api.respond import API_KEY
 from statpub.dashboards.callback_guard import ENDPOINT_SUFFIX, ROUTER_INPUT
 from statpub.dashboards.services import is_private_request, services
+from statpub.kernel.lru import BytesLRU
 from statpub.kernel.clock import beijing
 
 MEMO_KEY = "statpub.pagememo"
@@ -62,39 +62,18 @@ class PageMemo:
     render in flight per key."""
 
     def __init__(self, max_bytes: int = MAX_BYTES, max_age: float = MAX_AGE_SECONDS):
-        self.max_bytes = max_bytes
         self.max_age = max_age
-        self._items: OrderedDict[tuple, Rendered] = OrderedDict()
-        self._size = 0
+        self._items: BytesLRU[Rendered] = BytesLRU(max_bytes, max_bytes // 4, size=lambda r: len(r.body))
         self._lock = threading.Lock()
         self._flights: dict[tuple, _Flight] = {}
         self.renders = 0  # how many times a render ran (for tests and operators)
 
     def _fresh(self, key: tuple) -> Rendered | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            if time.monotonic() - found.stored_at > self.max_age:
-                self._drop(key)
-                return None
-            self._items.move_to_end(key)
-            return found
-
-    def _drop(self, key: tuple) -> None:
-        old = self._items.pop(key, None)
-        if old is not None:
-            self._size -= len(old.body)
-
-    def _store(self, key: tuple, rendered: Rendered) -> None:
-        if len(rendered.body) > self.max_bytes // 4:
-            return
-        with self._lock:
-            self._drop(key)
-            self._items[key] = rendered
-            self._size += len(rendered.body)
-            while self._size > self.max_bytes and self._items:
-                self._drop(next(iter(self._items)))
+        found = self._items.get(key)
+        if found is not None and time.monotonic() - found.stored_at > self.max_age:
+            self._items.pop(key)
+            return None
+        return found
 
     def answer(self, key: tuple, render: Callable[[], Response]) -> Response:
         found = self._fresh(key)
@@ -111,7 +90,7 @@ class PageMemo:
                         if response.status_code != 200 or response.direct_passthrough:
                             return response
                         found = Rendered(200, response.mimetype, response.get_data(), time.monotonic())
-                        self._store(key, found)
+                        self._items.put(key, found)
             finally:
                 with self._lock:
                     flight.users -= 1

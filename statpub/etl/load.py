@@ -24,7 +24,8 @@ from statpub.etl import review_stages as review
 from statpub.etl.interpretations import check_and_load
 from statpub.etl.long_layout import read_long_csv, read_long_xlsx
 from statpub.etl.review_config import load_review_config
-from statpub.etl.sources import read_provenance, sha256_of
+from statpub.etl.sources import read_provenance
+from statpub.kernel.hashing import sha256_of
 from statpub.etl.staging import SourceContext
 from statpub.etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
 from statpub.etl.validate import ReleaseCheck
@@ -115,9 +116,7 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     content = settings.content
     catalogue = content.load_catalogue()
     calendar = content.load_calendar(catalogue)
-    unknown = [r for r in release_ids or [] if r not in calendar.by_id]
-    if unknown:
-        raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
+    calendar.require(release_ids or [])
     store = SnapshotStore(settings.warehouse_dir)
     now = clock.now()
     result = LoadResult(snapshot=None)

@@ -13,7 +13,7 @@ import duckdb
 from statpub.etl import approvals as approval_file
 from statpub.etl import content_hash, disclosure
 from statpub.etl.review_config import ReviewConfig, approvals_path, config_fingerprint
-from statpub.etl.sources import sha256_of
+from statpub.kernel.hashing import sha256_of
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.warehouse.publication import public_since

@@ -10,28 +10,9 @@ from pathlib import Path
 import yaml
 
 from statpub.kernel.errors import Problem
+from statpub.kernel.hashing import sha256_of
 
 CHUNK = 1 << 20
-
-
-_DIGESTS: dict[tuple[str, int, int], str] = {}
-
-
-def sha256_of(path: Path) -> str:
-    """The file's sha256; remembered per (path, size, mtime) so one load hashes each file once."""
-    stat = path.stat()
-    key = (str(path), stat.st_size, stat.st_mtime_ns)
-    if key not in _DIGESTS:
-        _DIGESTS[key] = _hash(path)
-    return _DIGESTS[key]
-
-
-def _hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def provenance_path(path: Path) -> Path:

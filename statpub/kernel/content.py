@@ -16,7 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.lang import in_lang
 from statpub.kernel.yamlfile import load_model
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,63}$"
@@ -33,7 +34,7 @@ class Bilingual(Strict):
     en: str = Field(min_length=1)
 
     def __call__(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+        return in_lang(lang, self.zh, self.en)
 
 
 class Topic(Strict):
@@ -195,6 +196,14 @@ class Calendar(Strict):
 
     def window(self, release: Release) -> timedelta:
         return timedelta(hours=release.prerelease_window_hours or self.prerelease_window_hours)
+
+    def require(self, release_ids: list[str] | tuple[str, ...]) -> list[Release]:
+        """The named releases; a UserError naming every id the calendar does not have."""
+        unknown = [r for r in release_ids if r not in self.by_id]
+        if unknown:
+            raise UserError(f"calendar.yaml has no release {', '.join(map(repr, unknown))} "
+                            "(see `statpub calendar`)")
+        return [self.by_id[r] for r in release_ids]
 
 
 class ContentRoot:

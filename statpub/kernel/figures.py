@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from statpub.kernel.lang import in_lang
 from statpub.kernel.numbers import format_number
 
 FORMATS = ("full", "value", "abs", "absvalue")
@@ -89,7 +90,7 @@ def format_figure(figure: Figure, fmt: str, lang: str) -> str:
     number = format_number(value, figure.decimals, lang)
     if fmt in ("value", "absvalue"):
         return number
-    unit = figure.unit_zh if lang == "zh" else figure.unit_en
+    unit = in_lang(lang, figure.unit_zh, figure.unit_en)
     if unit == "%" or lang == "zh":
         return f"{number}{unit}"
     if unit[:1].isdigit():

@@ -17,7 +17,7 @@ from statpub.etl import disclosure
 from statpub.etl.review_config import ReviewConfig, load_review_config
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
-from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.review import consistency, texts
 from statpub.review.findings import Finding, errors
 from statpub.review.links import LinkResolver, SiteFactory, check_links, extract_links
@@ -58,9 +58,7 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     content = settings.content
     catalogue = content.load_catalogue()
     calendar = content.load_calendar(catalogue)
-    unknown = [r for r in release_ids or [] if r not in calendar.by_id]
-    if unknown:
-        raise UserError(f"unknown release id(s): {', '.join(unknown)} (see `statpub calendar`)")
+    calendar.require(release_ids or [])
     report = Report(list(release_ids or calendar.by_id))
     failed: set[str] = set()
     if load_first:

@@ -90,9 +90,9 @@ def check_release(cur: duckdb.DuckDBPyConnection, release: ReleaseInfo, series: 
         if info is None:
             continue
         if info.cumulative and info.measure == "flow":
-            found += _cumulative(release, info, values, period, rules)
+            found += cumulative_findings(release, info, values, period, rules)
         if info.growth_of:
-            found += _growth(release, info, values, period, rules)
+            found += growth_findings(release, info, values, period, rules)
     return found
 
 
@@ -114,7 +114,7 @@ def _components(release: ReleaseInfo, series: dict[str, SeriesInfo], values: Val
     return found
 
 
-def _cumulative(release: ReleaseInfo, info: SeriesInfo, values: Values, period: str,
+def cumulative_findings(release: ReleaseInfo, info: SeriesInfo, values: Values, period: str,
                 rules: ConsistencyRules) -> list[Finding]:
     now = single(values, info.code, period)
     if now is None:
@@ -134,7 +134,7 @@ def _cumulative(release: ReleaseInfo, info: SeriesInfo, values: Values, period: 
     return []
 
 
-def _growth(release: ReleaseInfo, info: SeriesInfo, values: Values, period: str,
+def growth_findings(release: ReleaseInfo, info: SeriesInfo, values: Values, period: str,
             rules: ConsistencyRules) -> list[Finding]:
     rate = values.get((info.code, period))
     level = values.get((info.growth_of, period))

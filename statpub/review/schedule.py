@@ -128,9 +128,7 @@ def _gone_public(settings: Settings, release_id: str, clock: Clock) -> bool:
 def reschedule(settings: Settings, release_id: str, new_instant: datetime, reason: Reason, clock: Clock,
                load_fn: LoadFn) -> Calendar:
     calendar = settings.content.load_calendar()
-    release = calendar.by_id.get(release_id)
-    if release is None:
-        raise UserError(f"calendar.yaml has no release {release_id!r}")
+    [release] = calendar.require([release_id])
     if _gone_public(settings, release_id, clock):
         raise UserError(f"release {release_id} has gone public; its instant can no longer change "
                         f"(an error in it is corrected with `statpub correct {release_id}`)")
@@ -151,9 +149,7 @@ def reschedule(settings: Settings, release_id: str, new_instant: datetime, reaso
 
 def cancel(settings: Settings, release_id: str, reason: Reason, clock: Clock, load_fn: LoadFn) -> Calendar:
     calendar = settings.content.load_calendar()
-    release = calendar.by_id.get(release_id)
-    if release is None:
-        raise UserError(f"calendar.yaml has no release {release_id!r}")
+    [release] = calendar.require([release_id])
     if _gone_public(settings, release_id, clock):
         raise UserError(f"release {release_id} has gone public and cannot be cancelled "
                         f"(an error in it is corrected with `statpub correct {release_id}`)")
@@ -175,9 +171,7 @@ def correct(settings: Settings, release_id: str, reason: Reason, clock: Clock, l
     to now, so it goes out as soon as it is approved."""
     content = settings.content
     calendar = content.load_calendar()
-    release = calendar.by_id.get(release_id)
-    if release is None:
-        raise UserError(f"calendar.yaml has no release {release_id!r}")
+    [release] = calendar.require([release_id])
     if not _gone_public(settings, release_id, clock):
         raise UserError(f"release {release_id} has not gone public: fix its files, check and approve it again")
     when = instant or clock.now()

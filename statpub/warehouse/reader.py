@@ -18,6 +18,7 @@ import duckdb
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import StatpubError
+from statpub.kernel.lang import Paired
 from statpub.warehouse.review_state import ReviewState, read_detected_changes, read_review
 from statpub.warehouse.snapshots import SnapshotStore
 
@@ -28,7 +29,7 @@ class WarehouseUnavailable(StatpubError):
 
 
 @dataclass(frozen=True)
-class HistoryItem:
+class HistoryItem(Paired):
     date: date
     change: str
     reason_zh: str | None
@@ -38,11 +39,11 @@ class HistoryItem:
     detected: bool = False
 
     def reason(self, lang: str) -> str | None:
-        return self.reason_zh if lang == "zh" else self.reason_en
+        return self.text("reason", lang)
 
 
 @dataclass(frozen=True)
-class ReleaseInfo:
+class ReleaseInfo(Paired):
     """A calendar entry as the snapshot holds it. Its metadata (title, instant, state) is public
     from announcement; its figures and texts only pass the gate at the instant."""
 
@@ -64,7 +65,7 @@ class ReleaseInfo:
     corrects: str | None = None  # for a correction (revision stage `correction`): the release corrected
 
     def title(self, lang: str) -> str:
-        return self.title_zh if lang == "zh" else self.title_en
+        return self.text("title", lang)
 
     @property
     def sequence(self) -> int:
@@ -72,7 +73,7 @@ class ReleaseInfo:
         return sum(1 for item in self.history if item.change != "announced")
 
     def revision_reason(self, lang: str) -> str | None:
-        return self.revision_reason_zh if lang == "zh" else self.revision_reason_en
+        return self.text("revision_reason", lang)
 
     @property
     def publishable_state(self) -> bool:
@@ -80,7 +81,7 @@ class ReleaseInfo:
 
 
 @dataclass(frozen=True)
-class SeriesInfo:
+class SeriesInfo(Paired):
     code: str
     topic: str
     name_zh: str
@@ -103,21 +104,21 @@ class SeriesInfo:
     position: int
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
+        return self.text("name", lang)
 
     def unit(self, lang: str) -> str:
-        return self.unit_zh if lang == "zh" else self.unit_en
+        return self.text("unit", lang)
 
 
 @dataclass(frozen=True)
-class TopicInfo:
+class TopicInfo(Paired):
     code: str
     name_zh: str
     name_en: str
     position: int
 
     def name(self, lang: str) -> str:
-        return self.name_zh if lang == "zh" else self.name_en
+        return self.text("name", lang)
 
 
 class Snapshot:

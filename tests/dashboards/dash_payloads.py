@@ -20,13 +20,13 @@ def body_for(app: dash.Dash, output: str, values: dict[tuple[str, str], object],
                 for d in items]
 
     inputs = deps(spec["inputs"])
-    outputs = _outputs(output)
+    outputs = outputs_of(output)
     return {"output": output, "outputs": outputs if len(outputs) > 1 else outputs[0],
             "inputs": inputs, "state": deps(spec["state"]),
             "changedPropIds": changed if changed is not None else [f"{i['id']}.{i['property']}" for i in inputs[:1]]}
 
 
-def _outputs(output: str) -> list[dict]:
+def outputs_of(output: str) -> list[dict]:
     parts = output[2:-2].split("...") if output.startswith("..") else [output]
     return [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]} for p in parts]
 

@@ -17,9 +17,13 @@ from tests.dashboards.embargo_marks import embargo_marks
 
 # Routes that serve files shipped with packages (JavaScript, CSS, the favicon): no data at all.
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
-SAMPLE_VALUES = {"release_id": EMBARGOED, "fmt": "csv", "code": "GDP"}
+SAMPLE_VALUES = {"release_id": EMBARGOED, "fmt": "csv", "code": "GDP", "kind": "release", "ident": EMBARGOED,
+                 "topic": "national-accounts"}
 PAGES = ["/", "/explorer", f"/release/{EMBARGOED}", "/calendar", "/calendar?year=2026", "/catalogue",
-         "/series/GDP", "/series/GDP_PRIMARY", "/nowhere"]
+         "/series/GDP", "/series/GDP_PRIMARY", "/topic/national-accounts", "/nowhere"]
+# The message board's pages that take a subject: the embargoed release is no subject before its instant.
+BOARD_QUERIES = [f"/messages/new?about=release:{EMBARGOED}", f"/messages?about=release:{EMBARGOED}",
+                 f"/faq/release/{EMBARGOED}", "/messages?q=GDP", "/messages/statistics"]
 EXPLORER_QUERIES = [
     "?series=GDP,GDP_PRIMARY,GDP_SECONDARY,GDP_TERTIARY,GDP_GROWTH",
     "?series=GDP,GDP_PRIMARY&transform=pc1",
@@ -62,6 +66,7 @@ def every_request(client) -> list[tuple[str, str, object]]:
     requests += [(f"/download/view.{fmt}?series=GDP,GDP_PRIMARY&vintage=20261210T020000Z", "GET", None)
                  for fmt in ("csv", "xlsx", "parquet")]
     requests += [("/download/view.csv?series=GDP,GDP_PRIMARY", "GET", None)]
+    requests += [(url, "GET", None) for url in BOARD_QUERIES]
     for page in PAGES + [f"/explorer{q}" for q in EXPLORER_QUERIES] + [p + "?lang=en" for p in PAGES[:3]]:
         path, _, query = page.partition("?")
         requests.append((f"router {page}", "POST", router_body(app, path, "?" + query if query else "")))

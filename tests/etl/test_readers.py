@@ -145,5 +145,5 @@ def test_reload_rules_unpublished_replaced_published_refused(tmp_path: Path):
 
 def test_unknown_release_id_is_a_user_error(tmp_path: Path):
     root = MiniRoot(tmp_path).add("r1", "2024-04-19T10:00:00+08:00", THREE, [{"file": "d.csv", "layout": "long"}])
-    with pytest.raises(Exception, match="unknown release id"):
+    with pytest.raises(Exception, match="calendar.yaml has no release"):
         load(root.settings, ["nope"], clock=LATER)

@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from statpub.etl.review_config import ConsistencyRules
-from statpub.review.consistency import Value, _cumulative, _growth
+from statpub.review.consistency import Value, cumulative_findings, growth_findings
 from statpub.review.links import extract_links
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 from tests.fixtures.content_edits import BEFORE_FINAL, edit_text
@@ -30,11 +30,11 @@ def test_growth_vs_levels_by_hand():
     levels = {("L", "2025-Q2"): Value(110.0, "r"), ("L", "2024-Q2"): Value(100.0, "old")}  # +10.0 % nominal
     nominal = _series("G", growth_of="L", prices="current", measure="rate")
     real = _series("G", growth_of="L", prices="comparable", measure="rate")
-    assert _growth(RELEASE, nominal, {**levels, ("G", "2025-Q2"): Value(10.5, "r")}, "2025-Q2", RULES) == []
-    [finding] = _growth(RELEASE, nominal, {**levels, ("G", "2025-Q2"): Value(8.5, "r")}, "2025-Q2", RULES)
+    assert growth_findings(RELEASE, nominal, {**levels, ("G", "2025-Q2"): Value(10.5, "r")}, "2025-Q2", RULES) == []
+    [finding] = growth_findings(RELEASE, nominal, {**levels, ("G", "2025-Q2"): Value(8.5, "r")}, "2025-Q2", RULES)
     assert finding.severity == "warning" and "-1.5 points" in finding.message
-    assert _growth(RELEASE, real, {**levels, ("G", "2025-Q2"): Value(6.0, "r")}, "2025-Q2", RULES) == []
-    [finding] = _growth(RELEASE, real, {**levels, ("G", "2025-Q2"): Value(2.0, "r")}, "2025-Q2", RULES)
+    assert growth_findings(RELEASE, real, {**levels, ("G", "2025-Q2"): Value(6.0, "r")}, "2025-Q2", RULES) == []
+    [finding] = growth_findings(RELEASE, real, {**levels, ("G", "2025-Q2"): Value(2.0, "r")}, "2025-Q2", RULES)
     assert "real growth 2 % differs by -8.0 points" in finding.message
 
 
@@ -43,12 +43,12 @@ def test_cumulative_vs_single_period_by_hand():
     # Single Q2 = 250 - 100 = 150; a year before 220 - 100 = 120: +25 %, fine.
     values = {("F", "2025-Q1"): Value(100.0, "r"), ("F", "2025-Q2"): Value(250.0, "r"),
               ("F", "2024-Q1"): Value(100.0, "o"), ("F", "2024-Q2"): Value(220.0, "o")}
-    assert _cumulative(RELEASE, flow, values, "2025-Q2", RULES) == []
+    assert cumulative_findings(RELEASE, flow, values, "2025-Q2", RULES) == []
     # 400 - 100 = 300 against 120: +150 %, for a human to confirm.
-    [warning] = _cumulative(RELEASE, flow, {**values, ("F", "2025-Q2"): Value(400.0, "r")}, "2025-Q2", RULES)
+    [warning] = cumulative_findings(RELEASE, flow, {**values, ("F", "2025-Q2"): Value(400.0, "r")}, "2025-Q2", RULES)
     assert warning.severity == "warning" and "+150.0 %" in warning.message
     # A year-to-date total that falls gives a negative single period: an error.
-    [error] = _cumulative(RELEASE, flow, {**values, ("F", "2025-Q2"): Value(90.0, "r")}, "2025-Q2", RULES)
+    [error] = cumulative_findings(RELEASE, flow, {**values, ("F", "2025-Q2"): Value(90.0, "r")}, "2025-Q2", RULES)
     assert error.severity == "error"
 
 

@@ -141,7 +141,8 @@ def _file(*types: str) -> dict:
     return {t: {"schema": {"type": "string", "format": "binary"}} for t in types}
 
 
-def document() -> dict:
+def document(extensions: list[dict] | None = None) -> dict:
+    """The document, with what features add (`api_paths` hook: their paths and schemas)."""
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
                             **_file(CSV, PARQUET)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
@@ -195,6 +196,7 @@ def document() -> dict:
             "server process (default 1200 per 60 s, header RateLimit-Policy) and answered 429 with Retry-After "
             "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET."),
             "license": {"name": "CC-BY-4.0 (data)", "identifier": "CC-BY-4.0"}},
-        "paths": paths,
-        "components": {"schemas": SCHEMAS},
+        "paths": {**paths, **{p: op for ext in extensions or () for p, op in ext.get("paths", {}).items()}},
+        "components": {"schemas": {**SCHEMAS, **{n: sc for ext in extensions or ()
+                                                 for n, sc in ext.get("schemas", {}).items()}}},
     }

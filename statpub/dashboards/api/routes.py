@@ -59,7 +59,9 @@ def index() -> Response:
 @bp.get("/openapi.json")
 def openapi() -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
-    return json_answer(document())
+    from statpub.dashboards.services import services
+
+    return json_answer(document(services().hooks.api_paths()))
 
 
 @bp.get("/topics")

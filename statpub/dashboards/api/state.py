@@ -25,6 +25,7 @@ from pathlib import Path
 from statpub.dashboards.http import CSP, seconds_until
 from statpub.dashboards.services import Services
 from statpub.kernel.errors import StatpubError
+from statpub.kernel.lru import BytesLRU
 from statpub.warehouse.gate import Gate
 
 MEMO_ENVIRON_KEY = "statpub.api.memo"  # set by a view: (public state key, max-age or IMMUTABLE)
@@ -107,38 +108,11 @@ class Answer:
     max_age: int  # wanted max-age in seconds, or IMMUTABLE
 
 
-class Memo:
-    """A least-recently-used map of answers, bounded by their total size in bytes."""
+class Memo(BytesLRU[Answer]):
+    """Answers by key, bounded by their total size in bytes (least recently used go first)."""
 
     def __init__(self, max_bytes: int = 64 << 20, max_item: int = 2 << 20):
-        self.max_bytes = max_bytes
-        self.max_item = max_item
-        self._items: OrderedDict[tuple, Answer] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Answer | None:
-        with self._lock:
-            answer = self._items.get(key)
-            if answer is not None:
-                self._items.move_to_end(key)
-            return answer
-
-    def put(self, key: tuple, answer: Answer) -> None:
-        if len(answer.body) > self.max_item:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._size -= len(old.body)
-            self._items[key] = answer
-            self._size += len(answer.body)
-            while self._size > self.max_bytes and self._items:
-                _, dropped = self._items.popitem(last=False)
-                self._size -= len(dropped.body)
-
-    def __len__(self) -> int:
-        return len(self._items)
+        super().__init__(max_bytes, max_item, size=lambda answer: len(answer.body))
 
 
 class RateLimiter:

@@ -8,6 +8,7 @@ import re
 from dash import dcc, html
 
 from statpub.dashboards.i18n import CHANGES, STATES, format_date, format_instant, href, t, word
+from statpub.dashboards.services import services
 from statpub.kernel.figures import Figure, render
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo
@@ -63,3 +64,11 @@ def interpretation_markdown(gate: Gate, release_id: str, lang: str) -> str | Non
 
     # The page's own title is the h1; the text's headings move one level down.
     return _HEADING.sub(lambda m: "#" + m.group(1) + " ", render(text, lookup, lang))
+
+
+def feature_blocks(subject: str, lang: str) -> list:
+    """What features add to the page about `subject` ("release:<id>", "series:<code>",
+    "topic:<code>"), asked with the public gate: a feature speaks only of what the public sees."""
+    public = services().gate()
+    return [block for found in services().hooks.page_blocks(gate=public, lang=lang, subject=subject)
+            for block in found]

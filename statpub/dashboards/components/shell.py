@@ -30,9 +30,10 @@ def page(lang: str, path: str, children: Sequence, *, query: dict[str, object] |
         banners = [b for found in services().hooks.page_banners(gate=current_gate(), lang=lang) for b in found]
         banner = banners or None
     nav_links = []
-    for key, target in NAV_ITEMS:
+    extra = [item for found in services().hooks.nav_links(lang=lang) for item in found]
+    for label, target in [*((t(key, lang), target) for key, target in NAV_ITEMS), *extra]:
         current = active == target
-        nav_links.append(html.Li(html.A(t(key, lang), href=href(target, lang),
+        nav_links.append(html.Li(html.A(label, href=href(target, lang),
                                         className="nav-link" + (" active" if current else ""),
                                         **({"aria-current": "page"} if current else {}))))
     header = html.Header(className="site-header", children=[

@@ -29,7 +29,7 @@ def layout(lang: object = None, **_query: object) -> html.Div:
         head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col")
                                    for k in ("indicator", "code", "unit", "frequency", "nav_explorer")]))
         sections.append(html.Section([
-            html.H2(topic.name(lang), id=f"topic-{topic.code}"),
+            html.H2(dcc.Link(topic.name(lang), href=href(f"/topic/{topic.code}", lang)), id=f"topic-{topic.code}"),
             html.Div(html.Table([html.Caption(topic.name(lang)), head, html.Tbody(rows)], className="data-table"),
                      className="table-wrap", tabIndex="0", role="region", **{"aria-label": topic.name(lang)}),
         ]))

@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from statpub.dashboards.components.charts import GRAPH_CONFIG, Trace, series_chart
 from statpub.dashboards.components.releases import (
+    feature_blocks,
     interpretation_markdown,
     notices,
     release_status,
@@ -141,6 +142,8 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
                                     else f"{name} ({t('role_' + role, lang)})") for name, role in holders])
                    if holders else html.P(t("no_prerelease_access", lang)))
         body.append(html.Section(id="prerelease-access", children=[html.H2(t("prerelease_access", lang)), listing]))
+    if services().gate().is_public(release):  # questions only about what the public sees
+        body.extend(feature_blocks(f"release:{release.id}", lang))
     return page(lang, path, [*head, *body])
 
 

@@ -7,6 +7,7 @@ import dash
 from dash import dcc, html
 
 from statpub.dashboards.components.publisher import publisher, series_citation
+from statpub.dashboards.components.releases import feature_blocks
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
 from statpub.dashboards.i18n import (
@@ -20,7 +21,7 @@ from statpub.dashboards.i18n import (
     t,
     word,
 )
-from statpub.dashboards.services import current_gate
+from statpub.dashboards.services import current_gate, services
 from statpub.kernel.numbers import format_number
 
 PATH_TEMPLATE = "/series/<code>"
@@ -37,8 +38,8 @@ def layout(code: str = "", lang: object = None, **_query: object) -> html.Div:
     meta = [("code", info.code), ("unit", info.unit(lang)), ("frequency", word(FREQUENCIES, info.frequency, lang)),
             ("measure", word(MEASURES, info.measure, lang)),
             ("cumulative", t("yes", lang) if info.cumulative else t("no", lang)),
-            ("definition", info.definition_zh if lang == "zh" else info.definition_en),
-            ("source", info.source_zh if lang == "zh" else info.source_en)]
+            ("definition", info.text("definition", lang)),
+            ("source", info.text("source", lang))]
     if info.prices:
         meta.insert(4, ("prices", word(PRICES, info.prices, lang)))
     rows = gate.observations([info.code]).to_pylist()[-LATEST:]
@@ -63,6 +64,8 @@ def layout(code: str = "", lang: object = None, **_query: object) -> html.Div:
         html.H2(t("vintages", lang)), html.Ul(vintage_items, className="vintages"),
         html.H2(t("citation", lang)),
         html.Blockquote(series_citation(publisher(), info.code, info.name(lang), newest, lang), className="citation"),
+        html.P(dcc.Link(t("topic_page", lang), href=href(f"/topic/{info.topic}", lang))),
+        *(feature_blocks(f"series:{info.code}", lang) if services().gate().series_info(info.code) else []),
     ])
 
 

@@ -14,8 +14,7 @@ from statpub.features.press.pages import BANNER_CLASS
 from statpub.features.press.service import access_log_for
 from statpub.kernel.clock import Clock
 from tests.dashboards.dash_payloads import router_body
-from tests.features.press.test_web import _target_gdp
-from tests.fixtures.press import PASSWORDS, PUBLISHED, TARGET, add_accounts, at, private_site
+from tests.fixtures.press import PASSWORDS, PUBLISHED, TARGET, add_accounts, at, private_site, target_gdp
 from tests.fixtures.staff import sign_in
 
 
@@ -43,7 +42,7 @@ def render(client, path: str) -> str:
 
 
 def test_release_page_in_the_window_shows_the_release_with_banner_and_is_logged(site):
-    gdp = _target_gdp(site)
+    gdp = target_gdp(site)
     public = client_at(site, "window")
     assert gdp not in render(public, f"/release/{TARGET}")
     alice = client_at(site, "window", "alice")

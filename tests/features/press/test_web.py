@@ -23,6 +23,7 @@ from tests.fixtures.press import (
     add_accounts,
     at,
     private_site,
+    target_gdp,
 )
 from tests.fixtures.staff import sign_in
 
@@ -34,10 +35,6 @@ def site(tmp_path, demo_settings):
     return settings
 
 
-def _target_gdp(settings) -> str:
-    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
-    rows = Gate(snapshot, snapshot.releases[TARGET].instant).release_observations(TARGET).to_pylist()
-    return format_number(next(r["value"] for r in rows if (r["series_code"], r["period"]) == ("GDP", "2025-Q4")), 2)
 
 
 def test_html_shell_never_carries_a_first_readers_figures(site):
@@ -46,7 +43,7 @@ def test_html_shell_never_carries_a_first_readers_figures(site):
     app = create_app(site, Clock(start=at("window")))
     client = app.server.test_client()
     sign_in(client, "alice", PASSWORDS["alice"])
-    gdp = _target_gdp(site)
+    gdp = target_gdp(site)
     first = client.get(f"/prerelease/{TARGET}").get_data(as_text=True)
     assert gdp not in first
     client.delete_cookie(COOKIE)
@@ -82,7 +79,7 @@ def test_prerelease_area_in_a_real_browser(site, live_server, browser, artifacts
     page.screenshot(path=str(artifacts / "press-prerelease-index.png"), full_page=True)
     page.click(f"a[href='/prerelease/{TARGET}']")
     page.locator(f"#{ID_KEY_FIGURES}").wait_for()
-    assert _target_gdp(site) in page.locator(f"#{ID_KEY_FIGURES}").inner_text()
+    assert target_gdp(site) in page.locator(f"#{ID_KEY_FIGURES}").inner_text()
     assert page.locator(f".{BANNER_CLASS}").count() == 2  # above and below
     page.screenshot(path=str(artifacts / "press-prerelease-release.png"), full_page=True)
     with page.expect_download() as download:

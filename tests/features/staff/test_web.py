@@ -12,8 +12,7 @@ import requests
 from statpub.features.staff.service import accounts_for
 from statpub.features.staff.web import COOKIE, DEVICE_COOKIE
 from tests.features.press.test_matrix import render_page
-from tests.features.press.test_web import _target_gdp
-from tests.fixtures.press import PASSWORDS, TARGET, TIMES, add_accounts, at, private_site
+from tests.fixtures.press import PASSWORDS, TARGET, TIMES, add_accounts, at, private_site, target_gdp
 from tests.fixtures.staff import LOGIN, form_token, sign_in, sign_out
 from tests.helpers import run_cli
 
@@ -132,7 +131,7 @@ def test_disabling_an_account_ends_its_session_at_once(site, server):
                            organisation="Example Wire")
     session = requests.Session()
     sign_in(session, "carl", "carl-press-password", base=server.url)
-    gdp = _target_gdp(site)
+    gdp = target_gdp(site)
     assert gdp in render_page(session, server.url, f"/prerelease/{TARGET}")
     result = run_cli("user", "disable", "carl", settings=site)
     assert result.returncode == 0, result.stderr

@@ -7,7 +7,6 @@ every document and every file name carries the embargo mark; after it, the same 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import tempfile
@@ -23,6 +22,7 @@ from statpub.features.press.pack.docx_writer import write_docx
 from statpub.features.press.pack.pptx_writer import write_pptx
 from statpub.features.press.pack.xlsx_writer import write_xlsx
 from statpub.kernel.clock import format_beijing
+from statpub.kernel.hashing import sha256_file
 from statpub.warehouse.gate import Gate
 
 MANIFEST = "manifest.json"
@@ -56,14 +56,6 @@ def download_name(content: PackContent) -> str:
     return file_name(f"{content.release.id}-briefing-pack.zip", content)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _export_table(content: PackContent) -> ExportTable:
     release = content.release
     extra = {"release_id": release.id, "vintage": content.snapshot_name, "instant": release.instant.isoformat()}
@@ -91,7 +83,7 @@ def _manifest(content: PackContent, files: list[tuple[str, Path]], generated_for
         "generated_at": content.now.isoformat(),
         "generated_for": generated_for,
         "figures": len(content.rows),
-        "files": [{"name": name, "bytes": path.stat().st_size, "sha256": _sha256(path)} for name, path in files],
+        "files": [{"name": name, "bytes": path.stat().st_size, "sha256": sha256_file(path)} for name, path in files],
     }
 
 
@@ -139,4 +131,4 @@ def build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache,
                 archive.writestr(info, path.read_bytes())
         target = out_dir / name
         partial.replace(target)
-    return Pack(target, name, _sha256(target), manifest, content)
+    return Pack(target, name, sha256_file(target), manifest, content)

@@ -1,0 +1,160 @@
+"""A message from submission to a reviewed, published reply and an FAQ entry citing it; the
+rules around it (limits, duplicates, rate limits, who may do what, contact data) on two roots."""
+
+from __future__ import annotations
+
+import pytest
+
+from statpub.features.messages.board import Duplicate, Forbidden, Subject, TooMany
+from statpub.kernel.errors import NotFound, UserError
+from tests.features.messages.conftest import PRESS, RESPONDER, RESPONDER_2, REVIEWER, at
+
+RELEASE = Subject("release", "2025-q3-economy", "economy")
+
+
+def submit(office, text="请问地区生产总值增长速度是按可比价格计算的吗？", client="c1", when="2026-02-10T09:00",
+           category="consultation", **extra):
+    values = {"rating": None, "contact": None, "lang": "zh", **extra}
+    return office.board.submit(RELEASE, category, text, client_hash=client, now=at(when), **values)
+
+
+def test_form_to_published_reply_to_faq(office):
+    message = submit(office, contact="citizen@example.org")
+    assert message.status == "received" and message.due_on and len(message.code) == 14
+    board, now = office.board, at("2026-02-11T10:00")
+    board.assign(message.code, RESPONDER, now, assignee="li.responder", department="综合处")
+    board.draft_reply(message.code, RESPONDER, now, question_zh="地区生产总值增速是否按可比价格计算？",
+                      reply_zh="是的，按可比价格计算。", reply_en="Yes, at comparable prices.", publish=True)
+    total, _ = office.lists.published(about=RELEASE.key)
+    assert total == 0  # not before review
+    with pytest.raises(Forbidden):
+        board.review(message.code, RESPONDER_2, now, approve=True)  # a responder cannot approve
+    reviewed = board.review(message.code, REVIEWER, now, approve=True)
+    assert reviewed.status == "answered" and reviewed.published_at and reviewed.contact is None  # reviewer: no contact
+    total, rows = office.lists.published(about=RELEASE.key)
+    assert total == 1 and rows[0]["question_zh"].startswith("地区生产总值增速") and "text" not in rows[0]
+    assert office.lists.published(q="可比价格")[0] == 1 and office.lists.published(q="comparable")[0] == 1
+    assert office.lists.published(q="100%")[0] == 0
+    status = board.get(message.code).public_status()
+    assert status["reply"]["zh"] == "是的，按可比价格计算。" and "contact" not in status
+    entry = office.faq.save(RESPONDER, now, scope="topic:economy", question_zh="增速按什么价格计算？",
+                            answer_zh="按可比价格计算。", sources="统计制度 /release/2025-q3-economy",
+                            cites=[message.code])
+    assert office.faq.entries("topic:economy")[0].citations == [message.code]
+    assert entry.source_lines() == [("统计制度", "/release/2025-q3-economy")]
+    actions = [e["action"] for e in board.get(message.code).events]
+    assert actions == ["received", "assigned", "reply_submitted", "reply_approved", "published"]
+
+
+def test_returned_reply_is_not_published_and_author_cannot_review_own(office):
+    message = submit(office)
+    now = at("2026-02-11T10:00")
+    office.board.draft_reply(message.code, RESPONDER, now, question_zh="问", reply_zh="答", publish=True)
+    returned = office.board.review(message.code, REVIEWER, now, approve=False, note="请补充数据来源")
+    assert returned.reply_state == "draft" and returned.published_at is None and returned.status == "received"
+    with pytest.raises(UserError):
+        office.board.review(message.code, REVIEWER, now, approve=True)  # nothing waiting
+
+
+def test_not_accepted_with_reason_and_unpublished_reply_stays_private(office):
+    one, two = submit(office), submit(office, text="另一条留言：建议增加月度数据。", category="suggestion")
+    now = at("2026-02-11T10:00")
+    office.board.not_accept(one.code, RESPONDER, now, reason_zh="与本机关职责无关")
+    assert office.board.get(one.code).public_status()["reason"]["zh"] == "与本机关职责无关"
+    office.board.draft_reply(two.code, RESPONDER, now, question_zh="", reply_zh="谢谢建议。", publish=False)
+    office.board.review(two.code, REVIEWER, now, approve=True)
+    assert office.board.get(two.code).public_status()["reply"]["zh"] == "谢谢建议。"
+    assert office.lists.published()[0] == 0
+
+
+def test_text_limits_rating_and_contact_are_checked(office):
+    with pytest.raises(UserError):
+        submit(office, text="短")
+    with pytest.raises(UserError):
+        submit(office, text="x" * 2001)
+    with pytest.raises(UserError):
+        submit(office, category="evaluation", text="数据很及时，谢谢。")  # no rating
+    with pytest.raises(UserError):
+        submit(office, category="evaluation", text="数据很及时，谢谢。", rating=6)
+    with pytest.raises(UserError):
+        submit(office, text="数据很及时，谢谢。", rating=3)  # a rating only with an evaluation
+    with pytest.raises(UserError):
+        submit(office, contact="not a contact <script>")
+    assert submit(office, category="evaluation", text="数据很及时，谢谢。", rating=5).rating == 5
+
+
+def test_duplicates_and_rate_limits(office):
+    submit(office)
+    with pytest.raises(Duplicate):
+        submit(office, text="  请问地区生产总值增长速度是按可比价格计算的吗？ ", client="c2", when="2026-02-10T10:00")
+    for i in range(4):
+        submit(office, text=f"第{i}条不同的留言内容。", when=f"2026-02-10T09:1{i}")
+    with pytest.raises(TooMany) as caught:
+        submit(office, text="第五条不同的留言内容。", when="2026-02-10T09:30")
+    assert 0 < caught.value.retry_after <= 3600
+    submit(office, text="另一个地址的留言内容。", client="c2", when="2026-02-10T09:31")  # others unaffected
+    submit(office, text="一小时后再次留言的内容。", when="2026-02-10T10:05")
+
+
+def test_roles_and_contact_matrix(office):
+    message = submit(office, contact="+86 21 5555 0000")
+    assert office.board.for_staff(message.code, RESPONDER).contact == "+86 21 5555 0000"
+    assert office.board.for_staff(message.code, REVIEWER).contact is None
+    with pytest.raises(Forbidden):
+        office.board.for_staff(message.code, PRESS)
+    with pytest.raises(Forbidden):
+        office.board.assign(message.code, REVIEWER, at("2026-02-11T10:00"), assignee="x", department="y")
+    with pytest.raises(NotFound):
+        office.board.get("not-a-code")
+
+
+def test_due_dates_follow_working_days_and_provisional_ones_are_recomputed(demo_office):
+    # received on the Tuesday before Spring Festival 2026: 10 working days skip the festival and
+    # count Saturday 14 February (调休)
+    message = submit(demo_office, when="2026-02-10T09:00")
+    assert message.due_on == "2026-03-02" and not message.due_provisional
+    late = submit(demo_office, text="年底的留言，答复期限跨入下一年。", when="2026-12-28T09:00")
+    assert late.due_provisional
+    path = demo_office.settings.root / "workdays.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + """- year: 2027
+  notice: {zh: 国务院办公厅关于2027年部分节假日安排的通知, en: Notice on 2027}
+  holidays:
+  - name: {zh: 元旦, en: New Year's Day}
+    from: '2027-01-01'
+    to: '2027-01-03'
+""", encoding="utf-8")
+    from statpub.features.messages.service import Office
+
+    fresh = Office(demo_office.settings)
+    assert fresh.lists.refresh_due_dates(at("2027-01-01T08:00")) == 1
+    again = fresh.board.get(late.code)
+    assert not again.due_provisional and again.due_on == "2027-01-12"
+    assert again.events[-1]["action"] == "due_recomputed"
+
+
+def test_overdue_and_due_soon_lists(office):
+    old = submit(office, when="2026-01-05T09:00", category="error", text="表中数据有误，请核实。")
+    new = submit(office, when="2026-02-10T09:00", text="关于新发布的数据的问题。")
+    today = at("2026-01-09T09:00").date()  # due Monday 12 January: within 3 working days
+    _, soon = office.lists.staff_list(REVIEWER, today, due_soon=True)
+    assert [m.code for m in soon] == [old.code]
+    later = at("2026-01-20T09:00").date()
+    _, overdue = office.lists.staff_list(RESPONDER, later, overdue=True)
+    assert [m.code for m in overdue] == [old.code] and overdue[0].overdue
+    assert new.code not in [m.code for m in overdue]
+    with pytest.raises(Forbidden):
+        office.lists.staff_list(PRESS, later)
+
+
+def test_contact_data_is_deleted_after_retention_and_events_are_append_only(office):
+    message = submit(office, contact="citizen@example.org")
+    now = at("2026-02-11T10:00")
+    office.board.draft_reply(message.code, RESPONDER, now, question_zh="问", reply_zh="答")
+    office.board.review(message.code, REVIEWER, now, approve=True)
+    assert office.lists.purge_contacts(at("2026-06-01T10:00"), 730) == 0
+    assert office.lists.purge_contacts(at("2028-06-01T10:00"), 730) == 1
+    assert office.board.for_staff(message.code, RESPONDER).contact is None
+    with office.store.connect() as con, pytest.raises(Exception, match="append-only"):
+        con.execute("UPDATE message_events SET actor = 'someone else'")
+    with office.store.connect() as con, pytest.raises(Exception, match="append-only"):
+        con.execute("DELETE FROM message_events")
