@@ -21,12 +21,12 @@ def store_for(settings: Settings) -> Store:
     store = open_store(settings)
     store.migrate("staff", MIGRATIONS)
     if id(store) not in _adopted:
-        _adopt_prerelease_accounts(store)
+        adopt_prerelease_accounts(store)
         _adopted.add(id(store))
     return store
 
 
-def _adopt_prerelease_accounts(store: Store) -> None:
+def adopt_prerelease_accounts(store: Store) -> None:
     """Accounts made before staff accounts existed lived in the pre-release area's `users` table:
     copy them once (passwords kept; no display name yet — `statpub user edit` adds one, and until
     then the published access list names only their role)."""

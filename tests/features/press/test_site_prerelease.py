@@ -14,7 +14,15 @@ from statpub.features.press.pages import BANNER_CLASS
 from statpub.features.press.service import access_log_for
 from statpub.kernel.clock import Clock
 from tests.dashboards.dash_payloads import router_body
-from tests.fixtures.press import PASSWORDS, PUBLISHED, TARGET, add_accounts, at, private_site, target_gdp
+from tests.fixtures.press import (
+    PASSWORDS,
+    PUBLISHED,
+    TARGET,
+    add_accounts,
+    at,
+    private_site,
+    target_gdp,
+)
 from tests.fixtures.staff import sign_in
 
 

@@ -11,9 +11,6 @@ from statpub.dashboards.services import current_gate, services
 from statpub.features.press.pages import BANNER_CLASS, ID_KEY_FIGURES
 from statpub.features.staff.web import COOKIE
 from statpub.kernel.clock import Clock
-from statpub.kernel.numbers import format_number
-from statpub.warehouse.gate import Gate
-from statpub.warehouse.reader import WarehouseReader
 from tests.fixtures.press import (
     LATER,
     PASSWORDS,

@@ -14,7 +14,7 @@ import pytest
 from statpub.features.staff.accounts import SESSION_LIFETIME, Accounts
 from statpub.features.staff.alerts import Alerts
 from statpub.features.staff.roles import ROLES
-from statpub.features.staff.service import MIGRATIONS, _adopt_prerelease_accounts
+from statpub.features.staff.service import MIGRATIONS, adopt_prerelease_accounts
 from statpub.features.staff.throttle import LOCK_AFTER, SLOW_AFTER, Throttle, subjects_for
 from statpub.kernel.clock import parse_instant
 from statpub.kernel.errors import NotFound, UserError
@@ -203,7 +203,7 @@ def test_accounts_made_before_staff_accounts_are_adopted_once(tmp_path: Path):
                     "created_at TEXT, disabled_at TEXT)")
         con.execute("INSERT INTO users VALUES ('old', 'press', 'x', 0, '2026-01-01T00:00:00+00:00', NULL)")
     store = staff_store(path)
-    _adopt_prerelease_accounts(store)
-    _adopt_prerelease_accounts(store)
+    adopt_prerelease_accounts(store)
+    adopt_prerelease_accounts(store)
     [old] = Accounts(store).list()
     assert (old.name, old.role, old.display_name) == ("old", "press", None)

@@ -12,7 +12,15 @@ import requests
 from statpub.features.staff.service import accounts_for
 from statpub.features.staff.web import COOKIE, DEVICE_COOKIE
 from tests.features.press.test_matrix import render_page
-from tests.fixtures.press import PASSWORDS, TARGET, TIMES, add_accounts, at, private_site, target_gdp
+from tests.fixtures.press import (
+    PASSWORDS,
+    TARGET,
+    TIMES,
+    add_accounts,
+    at,
+    private_site,
+    target_gdp,
+)
 from tests.fixtures.staff import LOGIN, form_token, sign_in, sign_out
 from tests.helpers import run_cli
 
