@@ -18,7 +18,6 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import os
@@ -211,15 +210,29 @@ class Gate:
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
         """Series with at least one figure this reader may see, in catalogue order."""
-        return self.snapshot.series_carried_by(self._with_figures())[0]
+        found = self.snapshot.series_carried_by(self._with_figures())[0]
+        self._reveal_series(s.code for s in found)
+        return found
 
     def series_info(self, code: str) -> SeriesInfo | None:
         if code not in self.snapshot.series_carried_by(self._with_figures())[1]:
             return None
+        self._reveal_series([code])
         return self.snapshot.series.get(code)
 
     def _with_figures(self) -> tuple[str, ...]:
         return tuple(r.id for r in self._visible if r.observation_count)
+
+    def _reveal_series(self, codes) -> None:
+        """A series that only embargoed releases carry is itself news (the public sees no such
+        series yet): showing it to a pre-release reader is logged like its figures."""
+        if not self._embargoed:
+            return
+        public = self.snapshot.series_carried_by(tuple(r.id for r in self._visible if r.observation_count
+                                                       and r.id not in self._embargoed))[1]
+        new = set(codes) - public
+        if new:
+            self._reveal([rid for rid in self._embargoed if new & set(self.snapshot.releases[rid].series)])
 
     def topics(self) -> tuple[TopicInfo, ...]:
         used = {s.topic for s in self.series()}
