@@ -8,16 +8,26 @@ import importlib
 from collections.abc import Callable
 
 import dash
-from flask import Flask, jsonify, request
+from flask import Flask
 
-from statpub.dashboards import callback_guard, csrf, downloads, feeds, http, page_paths, pagememo, plotlyjs
+from statpub.dashboards import (
+    callback_guard,
+    csrf,
+    downloads,
+    feeds,
+    health,
+    http,
+    page_paths,
+    pagememo,
+    plotlyjs,
+)
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
-from statpub.dashboards.components import charts
-from statpub.dashboards.i18n import HTML_LANG, lang_or_default
+from statpub.dashboards.components import charts, publisher
 from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
 from statpub.dashboards.hooks import plugin_manager
-from statpub.dashboards.services import Services, services
+from statpub.dashboards.services import Services
+from statpub.dashboards.shell_page import StatpubDash
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings, resolve_settings
 from statpub.warehouse.reader import WarehouseReader
@@ -26,37 +36,19 @@ from statpub.warehouse.reader import WarehouseReader
 PAGES = (home, explorer, release, calendar, series, catalogue, topic, not_found)
 
 
-def register_health(server: Flask) -> None:
-    @server.get("/healthz")
-    def healthz():
-        gate = services().gate()
-        nxt = gate.next_instant()
-        return jsonify(status="ok", snapshot=gate.snapshot.name, now=gate.now.isoformat(),
-                       next_instant=nxt.isoformat() if nxt else None)
-
-
 # HTTP routes on the Flask server, each a `register(server)`. Other features add theirs here
 # (the researchers' API, feeds, briefing packs): one line each.
 def register_feeds(server: Flask) -> None:
     server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom and per topic
 
 
-ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
+ROUTES: list[Callable[[Flask], None]] = [health.register, downloads.register, register_api, register_feeds,
                                           plotlyjs.register]
 
 
 def register_routes(server: Flask) -> None:
     for register in ROUTES:
         register(server)
-
-
-class StatpubDash(dash.Dash):
-    def interpolate_index(self, **kwargs) -> str:
-        """The page shell, with `<html lang>` for the language in the URL (zh unless ?lang=en);
-        the language switch is a full page load, so this is always right."""
-        page = super().interpolate_index(**kwargs)
-        lang = lang_or_default(request.args.get("lang")) if request else "zh"
-        return page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
@@ -66,13 +58,14 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     settings = settings or resolve_settings()
     # Pages are registered here, not at import, so a test can build several apps in one process.
     app = StatpubDash(__name__, title="示例市统计数据发布 · Example City statistics", update_title=None,
-                      use_pages=True, pages_folder="", suppress_callback_exceptions=True,
+                      use_pages=True, pages_folder="", suppress_callback_exceptions=True, include_pages_meta=False,
                       use_async=False, external_scripts=plotlyjs.external_scripts())
     server = app.server
     features = plugin_manager(plugins)
     request_services.install(server, Services(settings, clock or clock_from_env(),
                                               WarehouseReader(settings.warehouse_dir), features))
     http.install(server)
+    publisher.install(server)
     csrf.install(server)
     page_paths.install(server)
     for module in PAGES:

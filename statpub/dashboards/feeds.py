@@ -21,6 +21,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, current_app, request
 from icalendar import Calendar, Event
 
+from statpub.dashboards.components.publisher import site_url
 from statpub.dashboards.page_paths import is_page_path
 from statpub.dashboards.services import services
 from statpub.kernel.clock import BEIJING, format_beijing
@@ -71,11 +72,12 @@ def _host() -> str:
 
 
 def release_url(release_id: str, lang: str) -> str:
-    """The release's page; the home page while the site has no release pages (links never break)."""
+    """The release's page; the home page while the site has no release pages (links never break).
+    Absolute from the configured base URL, never from the request's Host."""
     path = RELEASE_PATH.format(id=release_id)
     if not is_page_path(path):
         path = "/"
-    return request.host_url.rstrip("/") + path + ("?lang=en" if lang == "en" else "")
+    return site_url(path + ("?lang=en" if lang == "en" else ""))
 
 
 def topic_releases(gate: Gate, topic: str | None) -> tuple[ReleaseInfo, ...]:
@@ -164,7 +166,7 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
     feed.title(title)
     feed.author({"name": _pick(OFFICE, lang)})
     feed.link(href=self_url, rel="self")
-    feed.link(href=request.host_url, rel="alternate")
+    feed.link(href=site_url("/"), rel="alternate")
     feed.language("zh-CN" if lang == "zh" else "en")
     feed.updated(entries[0][0] if entries else _midnight(date(2019, 1, 1)))
     for updated, entry_id, headline, text, link in reversed(entries):
@@ -204,5 +206,5 @@ def feed_atom(topic: str | None = None) -> Response:
     lang = _lang()
     releases = topic_releases(gate, topic)
     title = _topic_name(gate, topic, lang).replace("发布日程", "数据发布").replace("Release calendar", "Releases")
-    body = build_atom(gate, releases, lang, title, request.url)
+    body = build_atom(gate, releases, lang, title, site_url(request.full_path.rstrip("?")))
     return Response(body, mimetype="application/atom+xml")

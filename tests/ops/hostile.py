@@ -45,7 +45,8 @@ def raw_request(base: str, method: str, path: str, body: bytes | None = None,
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout, source_address=(source, 0))
     started = time.perf_counter()
     try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
+        own_host = any(key.lower() == "host" for key in (headers or {}))  # a forged Host, sent once
+        conn.putrequest(method, path, skip_accept_encoding=True, skip_host=own_host)
         for key, value in (headers or {}).items():
             conn.putheader(key, value)
         if body is not None:

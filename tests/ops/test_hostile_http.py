@@ -222,6 +222,11 @@ def test_malformed_callbacks_oversized_bodies_and_wrong_content_types(server, ap
             headers = {"Content-Type": kind} if kind else {}
             jobs.append(lambda body=body, headers=headers, label=f"body {i} as {kind}": raw_request(
                 server.url, "POST", UPDATE, body, headers))
+    # Client-side callbacks run in the browser: posting one is the client's error (400), not a 500.
+    for output in (k for k, v in app.callback_map.items() if v.get("callback") is None):
+        body = json.dumps(body_for(app, output, {})).encode()
+        jobs.append(lambda body=body, label=f"body clientside {output}": raw_request(
+            server.url, "POST", UPDATE, body, {"Content-Type": "application/json"}))
     # Inputs of every server callback, each replaced by values no control can produce.
     for output in server_callbacks(app):
         spec = app.callback_map[output]

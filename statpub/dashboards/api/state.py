@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statpub.dashboards.http import CSP, seconds_until
+from statpub.dashboards.http import CSP, HSTS, seconds_until
 from statpub.dashboards.services import Services
 from statpub.kernel.errors import StatpubError
 from statpub.kernel.lru import BytesLRU
@@ -228,7 +228,9 @@ class ApiFastPath:
 
     def _serve(self, answer: Answer, view: PublicView, environ: dict, start_response: StartResponse,
                extra: list) -> Iterable[bytes]:
-        headers = [(k, v) for k, v in answer.headers if k.lower() != "cache-control"]
+        headers = [(k, v) for k, v in answer.headers if k.lower() not in ("cache-control", "strict-transport-security")]
+        if environ.get("wsgi.url_scheme") == "https":  # whatever scheme the memoised answer was made for
+            headers.append(("Strict-Transport-Security", HSTS))
         if answer.max_age == IMMUTABLE:
             headers.append(("Cache-Control", "public, max-age=31536000, immutable"))
         else:
@@ -256,5 +258,5 @@ def _too_many(start_response: StartResponse, retry: int, extra: list) -> Iterabl
     start_response("429 TOO MANY REQUESTS", [
         ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
         ("Retry-After", str(retry)), ("Cache-Control", "no-store"), ("Access-Control-Allow-Origin", "*"),
-        ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", CSP), *extra])
+        ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", CSP.format(hashes="")), *extra])
     return [body]

@@ -1,17 +1,25 @@
 """Who publishes: the office's name, licence and address, from the content root's catalogue
-(not the warehouse: it is public metadata). Read once per app and re-read when the file changes."""
+(not the warehouse: it is public metadata). Read once per app and re-read when the file changes.
+
+Every absolute URL the site writes (feeds, ICS, citations, the page's canonical address) starts
+with the configured base URL — never with the Host a client sent, which a cache would otherwise
+keep and serve to everyone. `STATPUB_BASE_URL`, read from the server's environment at start,
+overrides the content's address (local and test servers)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, replace
 from datetime import datetime
 
-from flask import current_app
+from flask import Flask, current_app
 
 from statpub.dashboards.i18n import format_instant
 from statpub.dashboards.services import services
 
 CACHE_KEY = "statpub.publisher"
+ENV_BASE_URL = "STATPUB_BASE_URL"
+OVERRIDE_KEY = "statpub.base_url"
 
 
 @dataclass(frozen=True)
@@ -38,8 +46,23 @@ def publisher() -> Publisher:
     catalogue = services().settings.content.load_catalogue()
     value = Publisher(catalogue.office.zh, catalogue.office.en, catalogue.licence.zh,
                       catalogue.licence.en, catalogue.base_url.rstrip("/"))
+    override = current_app.extensions.get(OVERRIDE_KEY)
+    if override:
+        value = replace(value, base_url=override)
     current_app.extensions[CACHE_KEY] = (stamp, value)
     return value
+
+
+def site_url(path: str) -> str:
+    """The absolute address of a path on this site, from the configured base URL."""
+    return publisher().base_url + (path if path.startswith("/") else "/" + path)
+
+
+def install(server: Flask) -> None:
+    """Take the base URL override from the server's environment, once, at start."""
+    override = os.environ.get(ENV_BASE_URL, "").strip().rstrip("/")
+    if override:
+        server.extensions[OVERRIDE_KEY] = override
 
 
 def series_citation(pub: Publisher, code: str, name: str, vintage: datetime | None, lang: str) -> str:
