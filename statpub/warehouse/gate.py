@@ -194,6 +194,13 @@ class Gate:
                  if item.change != "announced" and item.date <= today]
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
+    def vintage_at(self, as_of: datetime) -> datetime | None:
+        """The instant of the last publication at or before `as_of` (the vintage an `as_of`
+        answer shows), or None when nothing had been published."""
+        if as_of > self.now:
+            raise UserError("as_of is in the future: only what has been published can be asked for")
+        return publication.vintage_at(self.snapshot.releases.values(), as_of)
+
     def next_instant(self) -> datetime | None:
         """The next instant at which a public answer may change (bounds every cache)."""
         upcoming = [r.instant for r in self.snapshot.releases.values()

@@ -46,6 +46,14 @@ def status(release: ReleaseInfo, at: datetime) -> str:
     return release.state
 
 
+def vintage_at(releases, at: datetime) -> datetime | None:
+    """The vintage answered for `at`: the instant of the last publication at or before it (what
+    was public at `at` is exactly what was public then: nothing changes between publications), or
+    None when nothing was public yet. Answers and files for any `as_of` are keyed by this, so
+    distinct instants asking for the same state share one answer."""
+    return max((public_since(r) for r in releases if is_public(r, at)), default=None)
+
+
 def change_points(releases: list[ReleaseInfo] | tuple[ReleaseInfo, ...]) -> list[datetime]:
     """Every instant at which what is public can change (instants and approval times), sorted."""
     return sorted({t for r in releases for t in (r.instant, public_since(r)) if t is not None})

@@ -58,7 +58,7 @@ def site(tmp_path_factory, demo_settings):
 
 @pytest.fixture(scope="module")
 def server(site):
-    live = start_server(site, now=NOW, workers=1, env={"STATPUB_API_RATE": "0"})
+    live = start_server(site, now=NOW, workers=1, env={"STATPUB_API_RATE": "0", "STATPUB_DOWNLOAD_RATE": "0"})
     yield live
     live.stop()
 

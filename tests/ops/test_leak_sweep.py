@@ -123,7 +123,7 @@ def test_nothing_of_the_release_before_its_instant_and_everything_after(demo_set
 
     anchor = time.time()
     server = start_server(demo_settings, now=(INSTANT - timedelta(seconds=LEAD)).isoformat(), workers=2,
-                          env={"STATPUB_CLOCK_ANCHOR": repr(anchor), "STATPUB_API_RATE": "0"})
+                          env={"STATPUB_CLOCK_ANCHOR": repr(anchor), "STATPUB_API_RATE": "0", "STATPUB_DOWNLOAD_RATE": "0"})
     instant_wall = anchor + LEAD
     try:
         skip = pinned_before(previous_instant(after_gate), {r.id: r.instant for r in after_gate.calendar()})

@@ -5,6 +5,9 @@ shape the answer with `shapes`, respond with `respond`."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, request
 
 from statpub.dashboards.api import params as P
@@ -26,6 +29,9 @@ from statpub.kernel.clock import beijing
 from statpub.kernel.transforms import TransformError
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
+
+# What `as_of` is answered with before anything was published (every such instant, one answer).
+BEFORE_ANY = datetime(1970, 1, 1, tzinfo=UTC)
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 bp.register_error_handler(P.BadParameter, bad_parameter)
@@ -137,6 +143,8 @@ def series_observations(code: str) -> Response:
     all_vintages = p["vintages"] == "all"
     if all_vintages and p["units"] != "lin":
         raise P.BadParameter("units", "transforms apply to one vintage: use vintages=latest (with as_of)")
+    if p["as_of"] is not None:  # the vintage actually answered: one answer per state, not per microsecond
+        p["as_of"] = gate.vintage_at(p["as_of"]) or BEFORE_ANY
     key = fingerprint("series-observations", view.key, code, sorted(p.items(), key=lambda kv: kv[0]), P.MAX_ROWS)
     if p["format"] == "json":
         def compute() -> dict:
@@ -151,11 +159,18 @@ def series_observations(code: str) -> Response:
     title_en = f"{info.name_en} ({shapes.units_info(p['units'])['label']['en']}, {vintage_text})"
     title_zh = f"{info.name_zh}（{shapes.units_info(p['units'])['label']['zh']}）"
     table = shapes.export_table(rows, {code: info}, pub, title_zh=title_zh, title_en=title_en,
-                                citation_text=shapes.citation(pub, info, None, pub.base_url + request.full_path.rstrip("?")),
+                                citation_text=shapes.citation(pub, info, None, pub.base_url + _canonical(code, p)),
                                 metadata={"units": p["units"], "vintages": p["vintages"]})
     fmt = FORMATS[p["format"]]
     return file_answer(key, fmt.suffix, lambda path: fmt.write(table, path), mimetype=fmt.mimetype,
                        download_name=f"{code}-{p['units']}{fmt.suffix}", immutable=False)
+
+
+def _canonical(code: str, p: dict) -> str:
+    """The address of this answer with its parameters as answered (as_of normalised), never the
+    client's spelling: the bytes are shared by every spelling of the same question."""
+    shown = {k: (shapes.iso(v) if isinstance(v, datetime) else v) for k, v in sorted(p.items()) if v is not None}
+    return f"{shapes.API}/series/{code}/observations?{urlencode(shown)}"
 
 
 def _rows(gate: Gate, info: SeriesInfo, p: dict):

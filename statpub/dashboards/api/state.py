@@ -128,18 +128,19 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_setting(cls, text: str | None) -> RateLimiter | None:
-        """`STATPUB_API_RATE`: `<requests>/<seconds>` (default 1200/60), `0` for no limit."""
-        text = (text or "1200/60").strip()
+    def from_setting(cls, text: str | None, name: str = "STATPUB_API_RATE",
+                     default: str = "1200/60") -> RateLimiter | None:
+        """A setting `<requests>/<seconds>` (`STATPUB_API_RATE` by default: 1200/60), `0` for no limit."""
+        text = (text or default).strip()
         if text == "0":
             return None
         try:
             count, seconds = text.split("/")
             limiter = cls(int(count), float(seconds))
         except ValueError:
-            raise StatpubError(f"STATPUB_API_RATE: {text!r} is not <requests>/<seconds>, e.g. 1200/60") from None
+            raise StatpubError(f"{name}: {text!r} is not <requests>/<seconds>, e.g. {default}") from None
         if limiter.burst < 1 or limiter.window <= 0:
-            raise StatpubError(f"STATPUB_API_RATE: {text!r} must allow at least one request")
+            raise StatpubError(f"{name}: {text!r} must allow at least one request")
         return limiter
 
     @property
