@@ -4,7 +4,7 @@
 # LibreOffice's writer, impress and calc (the test proving a real office suite opens briefing packs), and
 # npm (the site's plotly.js bundle; axe-core, the accessibility checker the browser tests inject).
 # `--serve`: only what the running site needs (Chromium and fonts for chart images and packs, npm
-# for the site's plotly.js bundle).
+# for the site's plotly.js bundle, nginx in front of gunicorn).
 set -euo pipefail
 need=()
 serve_only=false
@@ -13,6 +13,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # grep reads everything (no -q): with pipefail, an early exit would fail fc-list on SIGPIPE
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# `statpub serve` runs behind nginx, which it starts and owns (reads whole requests before gunicorn)
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 if ! $serve_only; then
 for part in writer impress calc; do
   # the -nogui builds are enough headless; an existing full install (libreoffice-<part>) is fine too

@@ -59,16 +59,11 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def _host() -> str:
-    """The office's host (catalogue `base_url`), for identifiers that must not depend on the name a
-    client used to reach the server. Read once per catalogue version, kept by the app."""
-    settings = services().settings
-    path = settings.content.catalogue_path
-    stamp = path.stat().st_mtime_ns
-    cache = current_app.extensions.setdefault("statpub.feeds", {})
-    if cache.get("stamp") != stamp:
-        base = settings.content.load_catalogue().base_url
-        cache.update(stamp=stamp, host=urlsplit(base).hostname or "localhost")
-    return cache["host"]
+    """The office's host (its approved `base_url`), for identifiers that must not depend on the name
+    a client used to reach the server, nor on a local override of the base URL."""
+    office = services().gate().metadata().office
+    base = office["catalogue"].get("base_url", "") if office else services().settings.content.load_catalogue().base_url
+    return urlsplit(base).hostname or "localhost"
 
 
 def release_url(release_id: str, lang: str) -> str:
@@ -85,9 +80,9 @@ def topic_releases(gate: Gate, topic: str | None) -> tuple[ReleaseInfo, ...]:
     releases = gate.calendar()
     if topic is None:
         return releases
-    if topic not in {t.code for t in gate.snapshot.topics}:
+    if topic not in {t.code for t in gate.metadata().topics}:
         raise NotFound(f"no topic {topic!r}")
-    series = gate.snapshot.series
+    series = gate.metadata().series
     return tuple(r for r in releases if any(series[c].topic == topic for c in r.series if c in series))
 
 
@@ -121,17 +116,18 @@ def build_ics(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, name: st
         status = gate.release_status(release)
         event = Event()
         event.add("uid", f"{release.id}@{host}")
-        changed = max((item.date for item in release.history), default=date(2000, 1, 1))
+        told = gate.public_history(release)  # an item dated after today is not told yet
+        changed = max((item.date for item in told), default=date(2000, 1, 1))
         event.add("dtstamp", _midnight(changed))
         event.add("last-modified", _midnight(changed))
         event.add("dtstart", release.instant.astimezone(BEIJING))
         event.add("duration", EVENT_LENGTH)
         event.add("summary", release.title(lang))
-        event.add("sequence", release.sequence)
+        event.add("sequence", sum(1 for item in told if item.change != "announced"))
         event.add("status", ICS_STATUS.get(status, "CONFIRMED"))
         event.add("url", release_url(release.id, lang))
         lines = [f"{'状态' if lang == 'zh' else 'Status'}: {_pick(STATUS[status], lang)}"]
-        lines += [_notice_text(release, item, lang) for item in release.history if item.change != "announced"]
+        lines += [_notice_text(release, item, lang) for item in told if item.change != "announced"]
         lines.append(release_url(release.id, lang))
         event.add("description", "\n".join(lines))
         cal.add_component(event)
@@ -183,7 +179,7 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
 def _topic_name(gate: Gate, topic: str | None, lang: str) -> str:
     if topic is None:
         return "发布日程" if lang == "zh" else "Release calendar"
-    found = next(t for t in gate.snapshot.topics if t.code == topic)
+    found = next(t for t in gate.metadata().topics if t.code == topic)
     return f"{found.name(lang)} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
 
 

@@ -31,7 +31,12 @@ import pyarrow as pa
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
-from statpub.warehouse import publication
+from statpub.warehouse import metadata_review, publication
+from statpub.warehouse.gate_queries import VALUE as _VALUE
+from statpub.warehouse.gate_queries import empty as _empty
+from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
+from statpub.warehouse.gate_queries import observations_sql as _observations_sql
+from statpub.warehouse.gate_queries import placeholders as _placeholders
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
 # Roles are named by the features that grant them (the staff feature keeps the list); the gate only
@@ -71,29 +76,6 @@ PUBLIC = Reader()
 _TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakref.WeakKeyDictionary()
 MEMO_SIZE = 256
 
-_VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
-# Every observation answer has these columns; a confidential cell never carries its value.
-_SELECT = (f"SELECT {{latest}}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
-           "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id ")
-_LATEST = "DISTINCT ON (o.series_code, o.period) "
-_NEWEST_FIRST = "r.instant DESC, o.release_id DESC"
-_OLDEST_FIRST = "r.instant, o.release_id"
-
-
-def _observations_sql(where: str, *, latest: bool) -> str:
-    """Observations matching `where` (fixed SQL with `?` markers; values are bound): every vintage
-    oldest first, or only the latest per (series, period)."""
-    sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
-           f"ORDER BY o.series_code, o.period, {_NEWEST_FIRST if latest else _OLDEST_FIRST}")
-    # DISTINCT ON keeps the first of each group; present them in period order
-    return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
-
-
-def _placeholders(items: tuple | list) -> str:
-    # Only "?" markers are pasted into the SQL; every value is bound.
-    return ", ".join("?" for _ in items)
-
-
 class Gate:
     def __init__(self, snapshot: Snapshot, now: datetime, reader: Reader = PUBLIC):
         if now.tzinfo is None:
@@ -112,6 +94,8 @@ class Gate:
         # views in the access log, whichever page, callback, route or file asked.
         self._embargoed = frozenset(r.id for r in self._visible) - frozenset(view.ids)
         self.revealed: set[str] = set()
+        # Names, units, definitions, topics and the office as approved (先审查、后公开), not as edited.
+        self._meta = metadata_review.public_metadata(snapshot, now)
         self._note_public(view)
         for release in self._delayed:
             if snapshot.first_time(f"delayed:{release.id}"):
@@ -179,19 +163,28 @@ class Gate:
     def published_releases(self, at: datetime | None = None) -> tuple[ReleaseInfo, ...]:
         return tuple(r for r in self.snapshot.releases.values() if self.is_public(r, at))
 
+    def _announced(self, release: ReleaseInfo) -> bool:
+        return publication.is_announced(release, self.now) or self.can_see(release.id)
+
     def calendar(self) -> tuple[ReleaseInfo, ...]:
-        """Every announced release (metadata only), in order of instant."""
-        return tuple(self.snapshot.releases.values())
+        """Every release announced by now (metadata only), in order of instant: an entry is public
+        from its announcement day, never before."""
+        return tuple(r for r in self.snapshot.releases.values() if self._announced(r))
 
     def calendar_entry(self, release_id: str) -> ReleaseInfo | None:
-        return self.snapshot.releases.get(release_id)
+        """The entry, once announced (or visible to this reader); else None, as for no entry."""
+        release = self.snapshot.releases.get(release_id)
+        return release if release is not None and self._announced(release) else None
+
+    def public_history(self, release: ReleaseInfo) -> tuple[HistoryItem, ...]:
+        """The entry's history as told by now (an item dated after today is not told yet)."""
+        today = self.now.astimezone(BEIJING).date()
+        return tuple(item for item in release.history if item.date <= today)
 
     def notices(self) -> tuple[tuple[ReleaseInfo, HistoryItem], ...]:
         """Every change notice of the calendar dated today or earlier (Beijing), newest first:
         reschedules, postponements, cancellations, corrections, hand edits the loader recorded."""
-        today = self.now.astimezone(BEIJING).date()
-        found = [(r, item) for r in self.snapshot.releases.values() for item in r.history
-                 if item.change != "announced" and item.date <= today]
+        found = [(r, item) for r in self.calendar() for item in self.public_history(r) if item.change != "announced"]
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
     def vintage_at(self, as_of: datetime) -> datetime | None:
@@ -202,9 +195,9 @@ class Gate:
         return publication.vintage_at(self.snapshot.releases.values(), as_of)
 
     def next_instant(self) -> datetime | None:
-        """The next instant at which a public answer may change (bounds every cache)."""
-        upcoming = [r.instant for r in self.snapshot.releases.values()
-                    if r.publishable_state and r.instant > self.now]
+        """The next announced instant at which a public answer may change (bounds every cache): an
+        instant nobody has announced yet must not show through a cache lifetime or /healthz."""
+        upcoming = [r.instant for r in self.calendar() if r.publishable_state and r.instant > self.now]
         return min(upcoming, default=None)
 
     def _release_ids(self, as_of: datetime | None) -> list[str]:
@@ -216,16 +209,23 @@ class Gate:
 
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
-        """Series with at least one figure this reader may see, in catalogue order."""
+        """Series with at least one figure this reader may see, in catalogue order, as approved."""
         found = self.snapshot.series_carried_by(self._with_figures())[0]
         self._reveal_series(s.code for s in found)
+        if not self._meta.identical:
+            found = tuple(self._meta.series[s.code] for s in found)
         return found
 
     def series_info(self, code: str) -> SeriesInfo | None:
         if code not in self.snapshot.series_carried_by(self._with_figures())[1]:
             return None
         self._reveal_series([code])
-        return self.snapshot.series.get(code)
+        return self._meta.series.get(code)
+
+    def metadata(self) -> metadata_review.PublicMetadata:
+        """The catalogue as the public sees it now: every series and topic (figures or not) and
+        the office's identity, each in its latest approved version."""
+        return self._meta
 
     def _with_figures(self) -> tuple[str, ...]:
         return tuple(r.id for r in self._visible if r.observation_count)
@@ -243,7 +243,7 @@ class Gate:
 
     def topics(self) -> tuple[TopicInfo, ...]:
         used = {s.topic for s in self.series()}
-        return tuple(t for t in self.snapshot.topics if t.code in used)
+        return tuple(t for t in self._meta.topics if t.code in used)
 
     # -- figures ------------------------------------------------------------------------------
     def observations(self, codes: list[str] | tuple[str, ...], *, start: str | None = None,
@@ -378,26 +378,3 @@ class Gate:
             return cur.sql(sql, params=params).to_arrow_table()
         finally:
             cur.close()
-
-
-def _empty() -> pa.Table:
-    return pa.table({
-        "series_code": pa.array([], pa.string()),
-        "period": pa.array([], pa.string()),
-        "value": pa.array([], pa.float64()),
-        "status": pa.array([], pa.string()),
-        "note": pa.array([], pa.string()),
-        "release_id": pa.array([], pa.string()),
-        "vintage": pa.array([], pa.timestamp("us", tz="UTC")),
-    })
-
-
-def _empty_revisions() -> pa.Table:
-    return pa.table({
-        "series_code": pa.array([], pa.string()),
-        "period": pa.array([], pa.string()),
-        "previous_value": pa.array([], pa.float64()),
-        "previous_release_id": pa.array([], pa.string()),
-        "value": pa.array([], pa.float64()),
-        "status": pa.array([], pa.string()),
-    })

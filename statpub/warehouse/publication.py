@@ -4,8 +4,9 @@ workflow, the loader's guard over published releases, feeds and files all ask he
 A release is public from `public_since(release)` on, while its state is publishable (provisional
 or confirmed). Once published, the instant recorded then is kept for ever. Before that, it is the
 release's instant, or the time of its valid approval if that came later (先审查、后公开: a release
-approved late goes out at its approval, never earlier); without a valid approval, never. A
-release whose instant has passed without one is *delayed*.
+approved late goes out at its approval, never earlier); without a valid approval, never. Nor
+before its calendar entry is announced: an entry is public from its announcement day (Beijing),
+and its figures never before it. A release whose instant has passed without one is *delayed*.
 """
 
 from __future__ import annotations
@@ -13,9 +14,28 @@ from __future__ import annotations
 import bisect
 import weakref
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
+from statpub.kernel.clock import BEIJING
 from statpub.warehouse.reader import ReleaseInfo, Snapshot
+
+
+def announced_on(release: ReleaseInfo) -> date | None:
+    """The day the entry was announced (its history's `announced` item), None when it records none."""
+    return next((item.date for item in release.history if item.change == "announced"), None)
+
+
+def is_announced(release: ReleaseInfo, at: datetime) -> bool:
+    """A calendar entry (its metadata: title, instant, state, notices) is public from its
+    announcement day (Beijing), never before; an entry recording no announcement, from its load."""
+    day = announced_on(release)
+    return day is None or day <= at.astimezone(BEIJING).date()
+
+
+def announced_from(release: ReleaseInfo) -> datetime | None:
+    """The first instant of the announcement day (Beijing), None when the entry records none."""
+    day = announced_on(release)
+    return datetime.combine(day, time(0, 0), BEIJING) if day is not None else None
 
 
 def public_since(release: ReleaseInfo) -> datetime | None:
@@ -24,7 +44,7 @@ def public_since(release: ReleaseInfo) -> datetime | None:
         return review.public_since
     if not review.approved or review.approved_at is None:
         return None
-    return max(release.instant, review.approved_at)
+    return max(release.instant, review.approved_at, announced_from(release) or release.instant)
 
 
 def is_public(release: ReleaseInfo, at: datetime) -> bool:

@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from statpub.warehouse.hash_versions import changed_parts
+
 APPROVED = "approved"
 NEEDS_APPROVAL = "needs-approval"
 VOID = "void"
-PARTS = ("data", "texts", "entry")
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class ReviewState:
     content_hash: str | None = None
     approved_by: str | None = None  # of the latest approval, valid or not
     approved_at: datetime | None = None
-    changed: tuple[str, ...] = ()  # for a void approval: data, texts and/or entry
+    changed: tuple[str, ...] = ()  # for a void approval: data, texts, entry and/or metadata
     approvals: int = 0  # how many approvals the release has had (history)
     public_since: datetime | None = None  # once published, for ever
 
@@ -64,17 +65,25 @@ def _utc(value: datetime | None) -> datetime | None:
 
 
 def read_review(cur: duckdb.DuckDBPyConnection) -> dict[str, ReviewState]:
-    """Release id → review state. A snapshot without the review tables has nothing approved."""
+    """Release id → review state. A snapshot without the review tables has nothing approved.
+
+    The latest approval of a release is valid while every part its hash version covers equals the
+    content's part now (see statpub/etl/content_hash.py: versions, parts): an approval made under
+    an older version stays valid for what it approved."""
     if not has_table(cur, "release_content"):
         return {}
-    content = {rid: (h, {"data": d, "texts": t, "entry": e}, _utc(since)) for rid, h, d, t, e, since in
-               cur.execute("SELECT release_id, content_hash, data_hash, texts_hash, entry_hash, public_since "
-                           "FROM release_content").fetchall()}
+    versioned = has_column(cur, "approvals", "hash_version")
+    meta = "metadata_hash" if versioned else "NULL"
+    content = {rid: (h, {"data": d, "texts": t, "entry": e, "metadata": m}, _utc(since))
+               for rid, h, d, t, e, since, m in cur.execute(
+                   f"SELECT release_id, content_hash, data_hash, texts_hash, entry_hash, public_since, {meta} "  # noqa: S608 - fixed
+                   "FROM release_content").fetchall()}
     latest: dict[str, tuple] = {}
     counts: dict[str, int] = {}
+    version = "hash_version" if versioned else "NULL"
     for row in cur.execute(
-        "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash "
-        "FROM approvals ORDER BY position"
+        f"SELECT release_id, reviewer, approved_at, data_hash, texts_hash, entry_hash, {meta}, {version} "  # noqa: S608 - fixed
+        "FROM approvals WHERE release_id IS NOT NULL ORDER BY position"
     ).fetchall():
         latest[row[0]] = row
         counts[row[0]] = counts.get(row[0], 0) + 1
@@ -84,13 +93,22 @@ def read_review(cur: duckdb.DuckDBPyConnection) -> dict[str, ReviewState]:
         if approval is None:
             out[rid] = ReviewState(content_hash=current, public_since=since)
             continue
-        _rid, reviewer, at, approved_hash, *approved_parts = approval
-        valid = approved_hash == current
-        changed = () if valid else tuple(
-            name for name, old in zip(PARTS, approved_parts, strict=True) if old != parts[name])
-        out[rid] = ReviewState(APPROVED if valid else VOID, current, reviewer, _utc(at), changed,
+        _rid, reviewer, at, data, texts, entry, metadata, number = approval
+        approved = {"data": data, "texts": texts, "entry": entry, "metadata": metadata}
+        changed = _changed(approved, parts, number or 1)
+        out[rid] = ReviewState(VOID if changed else APPROVED, current, reviewer, _utc(at), changed,
                                counts[rid], since)
     return out
+
+
+def _changed(approved: dict, current: dict, version: int) -> tuple[str, ...]:
+    return changed_parts(approved, current, version)
+
+
+def has_column(cur: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = cur.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                      [table, column]).fetchone()
+    return bool(row and row[0])
 
 
 def read_detected_changes(cur: duckdb.DuckDBPyConnection) -> dict[str, list[DetectedChange]]:

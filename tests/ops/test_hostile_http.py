@@ -344,3 +344,26 @@ def test_rate_limits_answer_429_without_slowing_other_clients(site):
         assert during <= max(5 * normal, 0.5)
     finally:
         live.stop()
+
+
+@pytest.mark.slow
+def test_forged_hosts_forms_without_tokens_and_client_side_callbacks(server, app):
+    """Issue 13: a forged Host or X-Forwarded-Host is written into no answer on any GET route;
+    a form posted without its token signs nobody in or out; a client-side callback is a 400."""
+    routes = named_routes(app.server.url_map)
+    paths = [fill(rule, SAMPLES) for rule, _variables in routes] + ["/", "/explorer", "/feed.atom", "/calendar.ics"]
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
+    jobs = [lambda path=path: raw_request(server.url, "GET", path, None, forged) for path in paths]
+    for job, answer in run_all(jobs):
+        path = job.__defaults__[0]
+        assert_clean(answer, path)
+        assert "evil.example" not in answer.text + json.dumps(answer.headers), path
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for path, body in (("/staff/login", f"name=alice&password={PASSWORDS['alice']}"), ("/staff/logout", "")):
+        answer = raw_request(server.url, "POST", path, body.encode(), form)
+        assert answer.status == 403 and "statpub_staff" not in answer.headers.get("set-cookie", ""), path
+    clientside = [k for k, v in app.callback_map.items() if v.get("callback") is None]
+    for output in clientside:
+        answer = raw_request(server.url, "POST", UPDATE, json.dumps(body_for(app, output, {})).encode(),
+                             {"Content-Type": "application/json"})
+        assert answer.status == 400, output

@@ -276,5 +276,6 @@ def calendar() -> Response:
                if (p["year"] is None or beijing(r.instant).year == p["year"])
                and (p["state"] is None or r.state == p["state"])]
     return json_answer({"now": shapes.iso(gate.now), "next_instant": shapes.iso(gate.next_instant()),
-                        "releases": [shapes.calendar_entry(r, public=gate.is_public(r)) for r in entries]},
+                        "releases": [shapes.calendar_entry(r, public=gate.is_public(r), history=gate.public_history(r))
+                                     for r in entries]},
                        view=None)

@@ -42,8 +42,9 @@ class PublicView:
 
 
 def catalogue_fingerprint(gate: Gate) -> str:
-    snapshot = gate.snapshot
-    return hashlib.sha256(repr((tuple(snapshot.series.values()), tuple(snapshot.topics))).encode()).hexdigest()[:32]
+    """The public catalogue as approved (names, units, topics, office) at the gate's instant."""
+    meta = gate.metadata()
+    return hashlib.sha256(repr((tuple(meta.series.values()), meta.topics, meta.office)).encode()).hexdigest()[:32]
 
 
 def releases_identity(releases: Iterable, catalogue: str) -> str:
@@ -79,8 +80,9 @@ class PublicState:
 
     def catalogue(self, gate: Gate) -> str:
         cached = self._catalogue
-        if cached is None or cached[0] != gate.snapshot.path:
-            cached = (gate.snapshot.path, catalogue_fingerprint(gate))
+        identity = (gate.snapshot.path, id(gate.metadata()))  # one public metadata per interval
+        if cached is None or cached[0] != identity:
+            cached = (identity, catalogue_fingerprint(gate))
             self._catalogue = cached
         return cached[1]
 

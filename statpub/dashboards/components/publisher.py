@@ -38,14 +38,22 @@ class Publisher:
 
 
 def publisher() -> Publisher:
-    path = services().settings.content.catalogue_path
-    stamp = path.stat().st_mtime_ns
+    """The office's identity as approved (先审查、后公开): the snapshot's reviewed version, or — for
+    a snapshot from before metadata review — the content's."""
+    office = services().gate().metadata().office
+    stamp = ("approved", repr(office)) if office is not None else \
+        ("content", services().settings.content.catalogue_path.stat().st_mtime_ns)
     cached = current_app.extensions.get(CACHE_KEY)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    catalogue = services().settings.content.load_catalogue()
-    value = Publisher(catalogue.office.zh, catalogue.office.en, catalogue.licence.zh,
-                      catalogue.licence.en, catalogue.base_url.rstrip("/"))
+    if office is not None:
+        top = office["catalogue"]
+        value = Publisher(top["office"]["zh"], top["office"]["en"], top["licence"]["zh"], top["licence"]["en"],
+                          top.get("base_url", "").rstrip("/"))
+    else:
+        catalogue = services().settings.content.load_catalogue()
+        value = Publisher(catalogue.office.zh, catalogue.office.en, catalogue.licence.zh,
+                          catalogue.licence.en, catalogue.base_url.rstrip("/"))
     override = current_app.extensions.get(OVERRIDE_KEY)
     if override:
         value = replace(value, base_url=override)

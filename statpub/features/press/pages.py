@@ -101,7 +101,7 @@ def release_layout(release_id: str | None = None, **_query) -> html.Div:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id) or not release.observation_count:
         return _unavailable()
-    content = gather(gate, release_id, office_of(services().settings))
+    content = gather(gate, release_id, office_of(services().settings, gate))
     blocks = [embargo_banner(release)] if content.embargoed else []
     blocks += [html.H1(release.title_zh), html.P(release.title_en, lang="en"),
                html.P(f"发布时间 Release: {format_beijing(release.instant, 'zh')} · {format_beijing(release.instant, 'en')}"),

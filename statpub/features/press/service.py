@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 from flask import g, has_request_context
@@ -14,6 +13,7 @@ from statpub.dashboards.filecache import FileCache
 from statpub.features.press.access import AccessLog
 from statpub.features.press.pack import Pack, build_pack
 from statpub.kernel.config import Settings
+from statpub.kernel.content import ContentRoot
 from statpub.store import Store, open_store
 from statpub.warehouse.gate import Gate
 
@@ -35,18 +35,15 @@ def chart_cache(settings: Settings) -> FileCache:
     return FileCache(settings.warehouse_dir / "cache" / "press-charts")
 
 
-@lru_cache(maxsize=8)
-def _office(catalogue_path: Path, mtime: float) -> tuple[str, str]:
-    from statpub.kernel.content import ContentRoot
-
-    office = ContentRoot(catalogue_path.parents[1]).load_catalogue().office
-    return office.zh, office.en
-
-
-def office_of(settings: Settings) -> tuple[str, str]:
-    """The office's name in both languages (catalogue metadata, public)."""
-    path = settings.content.catalogue_path
-    return _office(path, path.stat().st_mtime)
+def office_of(settings: Settings, gate: Gate | None = None) -> tuple[str, str]:
+    """The office's name in both languages, as approved (the gate's public metadata), or as the
+    content holds it for a snapshot from before metadata review."""
+    office = gate.metadata().office if gate is not None else None
+    if office is not None:
+        names = office["catalogue"]["office"]
+        return names["zh"], names["en"]
+    catalogue = ContentRoot(settings.root).load_catalogue()
+    return catalogue.office.zh, catalogue.office.en
 
 
 def deliver_pack(gate: Gate, release_id: str, out_dir: Path, settings: Settings, *, channel: str,
@@ -56,7 +53,7 @@ def deliver_pack(gate: Gate, release_id: str, out_dir: Path, settings: Settings,
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".statpub-pack-", dir=out_dir))
     try:
-        pack = build_pack(gate, release_id, work, cache=chart_cache(settings), office=office_of(settings),
+        pack = build_pack(gate, release_id, work, cache=chart_cache(settings), office=office_of(settings, gate),
                           generated_for=generated_for)
         if pack.embargoed:
             access_log_for(settings).record(gate.reader, release_id, "pack", gate.now, channel=channel,
