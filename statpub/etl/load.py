@@ -28,6 +28,7 @@ from statpub.etl.review_config import load_review_config
 from statpub.etl.sources import read_provenance
 from statpub.kernel.hashing import sha256_of
 from statpub.etl.staging import SourceContext
+from statpub.etl.metadata import OFFICE_FILE
 from statpub.etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
 from statpub.etl.validate import ReleaseCheck
 from statpub.etl.wide_layout import load_mapping, read_wide_xlsx
@@ -193,6 +194,9 @@ def _plan(content: ContentRoot, calendar: Calendar, release_ids: list[str] | Non
     if problems:
         raise ValidationFailed(problems, context="load refused")
     state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
+    office = content.root / OFFICE_FILE
+    if office.is_file():  # public metadata too: a change makes a new snapshot (to be reviewed)
+        state["office"] = sha256_of(office)
     unchanged = not to_load and all(previous.content.get(k) == v for k, v in state.items())
     result.planned = len(to_load)
     return Plan(sorted(to_load, key=lambda r: (r.instant, r.id)), fingerprints, state, unchanged)
@@ -234,7 +238,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     if all_problems:
         raise ValidationFailed(all_problems, context="load failed; nothing was changed")
     refresh_counts(con)
-    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public)
+    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public, now)
     state = dict(plan.state)
     for rid in calendar.by_id:
         kept = rid in result.loaded or rid in result.skipped

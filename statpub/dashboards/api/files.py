@@ -223,8 +223,8 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
     fmt = FORMATS[format_name]
     pub = _publisher()
     rows = gate.release_observations(release.id)
-    series = {c: gate.snapshot.series[c] for c in dict.fromkeys(rows.column("series_code").to_pylist())
-              if c in gate.snapshot.series}
+    approved = gate.metadata().series
+    series = {c: approved[c] for c in dict.fromkeys(rows.column("series_code").to_pylist()) if c in approved}
     name = f"{release.id}{fmt.suffix}"
     since = publication.public_since(release) or release.instant
 
