@@ -28,7 +28,16 @@ from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
 from statpub.dashboards.hooks import plugin_manager
-from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
+from statpub.dashboards.pages import (
+    calendar,
+    catalogue,
+    explorer,
+    home,
+    not_found,
+    release,
+    series,
+    topic,
+)
 from statpub.dashboards.services import Services
 from statpub.dashboards.shell_page import StatpubDash
 from statpub.kernel.clock import Clock, clock_from_env

@@ -16,10 +16,10 @@ from tempfile import NamedTemporaryFile
 
 from flask import Flask, Response, current_app, redirect, request
 
+from statpub.dashboards.api.state import RateLimiter
 from statpub.dashboards.components.publisher import agency_of, licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
-from statpub.dashboards.api.state import RateLimiter
 from statpub.dashboards.http import error_response, immutable_file
 from statpub.dashboards.i18n import href
 from statpub.dashboards.pages.explorer_model import (

@@ -261,7 +261,9 @@ def write_sdmx_ml(table: ExportTable, path: Path) -> None:
 
 def write_zip(table: ExportTable, path: Path) -> None:
     """The data (CSV, Parquet) with a README and datapackage.json (statpub.dashboards.bundle)."""
-    from statpub.dashboards.bundle import write_bundle  # it writes its members through these formats
+    from statpub.dashboards.bundle import (
+        write_bundle,  # it writes its members through these formats
+    )
 
     write_bundle(table, path)
 

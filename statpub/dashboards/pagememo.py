@@ -31,8 +31,8 @@ from flask import Flask, Response, current_app, request
 from statpub.dashboards.api.respond import API_KEY
 from statpub.dashboards.callback_guard import ENDPOINT_SUFFIX, ROUTER_INPUT
 from statpub.dashboards.services import is_private_request, services
-from statpub.kernel.lru import BytesLRU
 from statpub.kernel.clock import beijing
+from statpub.kernel.lru import BytesLRU
 
 MEMO_KEY = "statpub.pagememo"
 ENV_SWITCH = "STATPUB_PAGE_MEMO"  # "0" turns the memo off (to measure or debug without it)

@@ -26,8 +26,8 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from statpub.kernel.content import Calendar
-from statpub.kernel.explain import explain, yaml_syntax_message
 from statpub.kernel.errors import Problem
+from statpub.kernel.explain import explain, yaml_syntax_message
 
 HEADER = ("# Approvals (先审查、后公开, 一事一审): appended by `statpub approve`, one record per line.\n"
           "# Never edit or remove a line: the loader refuses the file if a recorded approval changed.\n")
@@ -188,8 +188,8 @@ def for_release(con: duckdb.DuckDBPyConnection, release_id: str, reviewer: str, 
     """An approval of exactly the content loaded now for a release, under the current hash version:
     its parts and the metadata item versions it carries (`kind` import: history, with its original
     instant `published_at`)."""
-    from statpub.warehouse.hash_versions import CURRENT
     from statpub.etl.metadata import release_items
+    from statpub.warehouse.hash_versions import CURRENT
 
     content_hash, data, texts, entry, meta = con.execute(
         "SELECT content_hash, data_hash, texts_hash, entry_hash, metadata_hash FROM release_content "
@@ -202,8 +202,8 @@ def for_release(con: duckdb.DuckDBPyConnection, release_id: str, reviewer: str, 
 def for_metadata(con: duckdb.DuckDBPyConnection, reviewer: str, approved_at: datetime, user: str | None,
                  items: list[str] | None = None) -> Approval:
     """An approval of the public metadata as the content holds it now (every item, or `items`)."""
-    from statpub.warehouse.hash_versions import CURRENT
     from statpub.etl.metadata import current_items
+    from statpub.warehouse.hash_versions import CURRENT
 
     current = current_items(con)
     chosen = {item: h for item, h in current.items() if items is None or item in items}

@@ -13,9 +13,9 @@ import duckdb
 from statpub.etl import approvals as approval_file
 from statpub.etl import content_hash, disclosure, metadata
 from statpub.etl.review_config import ReviewConfig, approvals_path, config_fingerprint
-from statpub.kernel.hashing import sha256_of
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot
 from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.hashing import sha256_of
 from statpub.warehouse.publication import known_since, public_since
 from statpub.warehouse.reader import open_snapshot
 from statpub.warehouse.review_state import has_table

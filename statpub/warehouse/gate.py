@@ -33,6 +33,7 @@ from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
 from statpub.warehouse import metadata_review, publication
 from statpub.warehouse.gate_queries import VALUE as _VALUE
+from statpub.warehouse.gate_queries import VINTAGES as _VINTAGES
 from statpub.warehouse.gate_queries import empty as _empty
 from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
 from statpub.warehouse.gate_queries import observations_sql as _observations_sql

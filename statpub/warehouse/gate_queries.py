@@ -11,11 +11,11 @@ from statpub.warehouse.reader import ReleaseInfo
 VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
 # The releases an answer may draw on, bound as three lists: id, vintage (when it became public:
 # publication.public_since, never the calendar instant alone) and rank in the order of publication.
-_VINTAGES = ("(SELECT unnest(?::VARCHAR[]) AS release_id, unnest(?::TIMESTAMPTZ[]) AS vintage, "
+VINTAGES = ("(SELECT unnest(?::VARCHAR[]) AS release_id, unnest(?::TIMESTAMPTZ[]) AS vintage, "
              "unnest(?::INTEGER[]) AS rank)")
 # Every observation answer has these columns; a confidential cell never carries its value.
 _SELECT = (f"SELECT {{latest}}o.series_code, o.period, {VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
-           f"v.vintage FROM observations o JOIN {_VINTAGES} v ON v.release_id = o.release_id ")
+           f"v.vintage FROM observations o JOIN {VINTAGES} v ON v.release_id = o.release_id ")
 _LATEST = "DISTINCT ON (o.series_code, o.period) "
 
 
@@ -29,7 +29,7 @@ def observations_sql(where: str, *, latest: bool) -> str:
 
 
 def vintage_params(releases: tuple[ReleaseInfo, ...] | list[ReleaseInfo]) -> list:
-    """The three lists `_VINTAGES` binds, for releases already in the order of publication."""
+    """The three lists `VINTAGES` binds, for releases already in the order of publication."""
     return [[r.id for r in releases], [publication.public_since(r) or r.instant for r in releases],
             list(range(len(releases)))]
 

@@ -11,9 +11,15 @@ from datetime import timedelta
 import pytest
 
 from statpub.dashboards import plotlyjs
-from tests.fixtures.site import EMBARGOED
-from tests.dashboards.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
+from tests.dashboards.dash_payloads import (
+    UPDATE,
+    body_for,
+    router_body,
+    router_output,
+    server_callbacks,
+)
 from tests.dashboards.embargo_marks import embargo_marks
+from tests.fixtures.site import EMBARGOED
 
 # Routes that serve files shipped with packages (JavaScript, CSS, the favicon): no data at all.
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)

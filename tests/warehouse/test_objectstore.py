@@ -14,10 +14,10 @@ import requests
 
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.kernel.errors import UserError
-from statpub.warehouse.objectstore import ObjectStore, SnapshotFollower, sha256_of, upload_snapshot
-from statpub.warehouse.snapshots import SnapshotStore
 from statpub.warehouse.gate import Gate
+from statpub.warehouse.objectstore import ObjectStore, SnapshotFollower, sha256_of, upload_snapshot
 from statpub.warehouse.reader import WarehouseReader
+from statpub.warehouse.snapshots import SnapshotStore
 from tests.fixtures.press import private_site
 from tests.topology.objectstore import BUCKET
 
