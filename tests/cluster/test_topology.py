@@ -11,12 +11,13 @@ import time
 import pytest
 import requests
 
-from statpub.features.press.service import accounts_for, store_for
+from statpub.features.staff.service import accounts_for, store_for
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
 from tests.dashboards.embargo_marks import embargo_marks
 from tests.fixtures.cluster import INSTANT, LEAD, RELEASE
+from tests.fixtures.staff import sign_in
 from tests.topology.cluster import Topology
 
 pytestmark = pytest.mark.slow
@@ -44,12 +45,12 @@ def test_both_nodes_serve_the_snapshot_from_the_store(cluster: Topology):
 
 
 def test_a_press_login_through_node_a_is_valid_on_node_b_and_the_log_is_one(cluster: Topology):
-    accounts_for(cluster.loader).add("carol", "press", PASSWORD, parse_instant(cluster.now))
+    accounts_for(cluster.loader).add("carol", "press", PASSWORD, parse_instant(cluster.now),
+                                     display_name="卡罗尔 Carol", organisation="示例日报 Example Daily")
     a, b = cluster.nodes
-    login = requests.post(a.url + "/prerelease/login", data={"name": "carol", "password": PASSWORD},
-                          allow_redirects=False, timeout=30)
+    login = sign_in(requests.Session(), "carol", PASSWORD, base=a.url)
     assert login.status_code == 303, login.text[:300]
-    cookies = {"statpub_press": login.cookies["statpub_press"]}
+    cookies = {"statpub_staff": login.cookies["statpub_staff"]}
     for node in (a, b):  # the window is open (an hour or so before the instant)
         answer = node.get(f"/prerelease/{RELEASE}/figures.json", cookies=cookies)
         assert answer.status_code == 200 and "no-store" in answer.headers["Cache-Control"]
