@@ -9,6 +9,7 @@ from rich.table import Table
 
 from statpub.cli.registry import command, console, settings_of
 from statpub.kernel.clock import clock_from_env, format_beijing, parse_instant
+from statpub.kernel.errors import UserError
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -71,6 +72,10 @@ def approve_cmd(args: argparse.Namespace) -> int:
     from statpub.review.approve import ApprovalRefused, approve
 
     settings = settings_of(args)
+    if args.metadata:
+        return _approve_metadata(args, settings)
+    if not args.release_id:
+        raise UserError("name the RELEASE_ID to approve, or --metadata for public metadata alone")
     try:
         approval = approve(settings, args.release_id, args.reviewer, clock_from_env(), site=site_links,
                            external_links=args.external)
@@ -86,14 +91,74 @@ def approve_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _approve_metadata(args: argparse.Namespace, settings) -> int:
+    from statpub.review.approve import approve_metadata
+
+    approval = approve_metadata(settings, args.reviewer, clock_from_env(), items=args.item or None)
+    if args.json:
+        print(approval.record())
+    else:
+        console().print(f"public metadata ({len(approval.items or {})} item(s)) approved by {approval.reviewer} at "
+                         f"{format_beijing(approval.approved_at, 'en')}")
+    return 0
+
+
 def _approve_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("release_id", metavar="RELEASE_ID")
+    p.add_argument("release_id", metavar="RELEASE_ID", nargs="?")
+    p.add_argument("--metadata", action="store_true",
+                   help="approve the public metadata (catalogue, topics, office) as loaded now, without a release")
+    p.add_argument("--item", action="append", metavar="ITEM",
+                   help="with --metadata: only this item ('office', 'topic:CODE', 'series:CODE'); repeatable")
     p.add_argument("--reviewer", required=True, help="the name of the reviewer approving (审核人)")
     p.add_argument("--external", action="store_true", help="also check external links (network)")
     p.add_argument("--json", action="store_true")
 
 
 approve_cmd.configure = _approve_args
+
+
+@command("import-history", "Bring in releases published before the office adopted statpub (calendar.yaml "
+                           "`adopted`): checked, then approved as an import; they keep their original instants.")
+def import_history_cmd(args: argparse.Namespace) -> int:
+    from statpub.dashboards.linkcheck import site_links
+    from statpub.etl.load import load
+    from statpub.review.approve import ApprovalRefused, history_to_import, import_history
+
+    if not args.release_ids and not args.all:
+        raise SystemExit("statpub import-history: name release ids or use --all")
+    settings = settings_of(args)
+    clock = clock_from_env()
+    ids = list(args.release_ids)
+    if args.all:
+        load(settings, clock=clock)
+        ids = history_to_import(settings, clock.now())
+        if not ids:
+            console().print("no history waiting to be imported (calendar.yaml `adopted` sets what is history)")
+            return 0
+    try:
+        approvals = import_history(settings, ids, args.reviewer, clock, site=site_links)
+    except ApprovalRefused as exc:
+        if exc.findings:
+            console(stderr=True).print(_findings_table(exc.findings, "Errors"))
+        raise
+    if args.json:
+        print(json.dumps([json.loads(a.record()) for a in approvals], ensure_ascii=False, indent=1))
+        return 0
+    for a in approvals:
+        console().print(f"{a.release} imported by {a.reviewer} at {format_beijing(a.approved_at, 'en')}; public "
+                        f"since its original instant {format_beijing(a.published_at, 'en')}; content "
+                        f"{a.content_hash[:16]}…")
+    return 0
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("release_ids", nargs="*", metavar="RELEASE_ID")
+    p.add_argument("--all", action="store_true", help="every history release loaded and not yet imported")
+    p.add_argument("--reviewer", required=True, help="the name of the reviewer approving the import (审核人)")
+    p.add_argument("--json", action="store_true")
+
+
+import_history_cmd.configure = _import_args
 
 
 def _reason_args(p: argparse.ArgumentParser) -> None:

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
 from flask import Flask, Response, current_app, redirect, request
 
-from statpub.dashboards.components.publisher import publisher
+from statpub.dashboards.api.state import RateLimiter
+from statpub.dashboards.components.publisher import agency_of, licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
-from statpub.dashboards.http import immutable_file
+from statpub.dashboards.http import error_response, immutable_file
 from statpub.dashboards.i18n import href
 from statpub.dashboards.pages.explorer_model import (
     ExplorerView,
@@ -34,13 +36,13 @@ from statpub.kernel.transforms import LABELS
 from statpub.warehouse.reader import SeriesInfo
 
 CACHE_KEY = "statpub.downloads"
-SITE_FORMATS = "any(csv, xlsx, parquet)"
+SITE_FORMATS = "any(csv, xlsx, parquet, zip)"
 
 
 def file_cache() -> FileCache:
     cache = current_app.extensions.get(CACHE_KEY)
     if cache is None:
-        cache = current_app.extensions[CACHE_KEY] = FileCache(services().settings.warehouse_dir / "cache")
+        cache = current_app.extensions[CACHE_KEY] = FileCache(services().settings.warehouse_dir / "cache" / "downloads")
     return cache
 
 
@@ -75,13 +77,16 @@ def view_export(view: ExplorerView, url: str) -> ExportTable:
         title_en="; ".join(s.name_en for s in infos) + f" ({label['en']})",
         source_zh=source_zh, source_en=source_en,
         citation=_citation(pub.office_en, ", ".join(s.code for s in infos), vintage, pub.base_url + url),
+        agency=agency_of(pub), transform=view.state.transform,
         extra_metadata={"transform": view.state.transform, "vintage": vintage,
-                        "start": view.state.start or "", "end": view.state.end or ""})
+                        "start": view.state.start or "", "end": view.state.end or ""},
+        licence=licence_line(pub))
 
 
 def view_download(fmt: str) -> Response:
     args = request.args
-    state = state_from_inputs(args.get("series"), args.get("transform"), args.get("start"), args.get("end"), None)
+    state = state_from_inputs(args.get("series"), args.get("transform"), args.get("start"), args.get("end"), None,
+                              None, args.get("last_n"))
     if not state.series:
         raise NotFound("no series chosen")
     gate = current_gate()
@@ -91,13 +96,23 @@ def view_download(fmt: str) -> Response:
         if view.vintage is None or view.empty:
             raise NotFound("no published figures for this choice")
         return redirect(href(f"/download/view.{fmt}", "zh", **query, vintage=vintage_code(view.vintage)))
-    as_of = parse_vintage(args.get("vintage"))
-    if as_of > gate.now:
+    asked = parse_vintage(args.get("vintage"))
+    if asked > gate.now:
         # A vintage that has not been published does not exist, whatever the warehouse holds.
         raise NotFound("no such vintage")
+    answered = gate.vintage_at(asked)
+    if answered is None:
+        raise NotFound("no published figures for this choice")
+    # Named by the second (the address's precision), rounded up so that it still includes the
+    # publication it names; the file shows the state at that second.
+    as_of = answered if not answered.microsecond else answered.replace(microsecond=0) + timedelta(seconds=1)
     url = href(f"/download/view.{fmt}", "zh", **query, vintage=vintage_code(as_of))
+    if vintage_code(as_of) != args.get("vintage"):
+        # Any instant names the last publication before it: one file per published state, not one
+        # per instant a client can spell (the cache would grow without bound).
+        return redirect(url, code=302)
     key = FileCache.key("view", ",".join(state.series), state.transform, state.start, state.end, fmt,
-                        vintage_code(as_of))
+                        vintage_code(as_of), *([f"last_n={state.last_n}"] if state.last_n else []))
     holder: dict[str, ExplorerView] = {}
 
     def build(path):
@@ -124,7 +139,7 @@ def release_download(release_id: str, fmt: str) -> Response:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id):
         raise NotFound("no published release with this id")
-    vintage = vintage_code(release.instant)
+    vintage = vintage_code(gate.public_since(release) or release.instant)
 
     def build(path):
         rows = gate.release_observations(release_id)
@@ -136,7 +151,8 @@ def release_download(release_id: str, fmt: str) -> Response:
                                        source_zh=source_zh, source_en=source_en,
                                        citation=_citation(pub.office_en, release.title_en, vintage,
                                                           pub.base_url + f"/release/{release_id}"),
-                                       extra_metadata={"release_id": release_id, "vintage": vintage}), path)
+                                       extra_metadata={"release_id": release_id, "vintage": vintage},
+                                       licence=licence_line(pub), agency=agency_of(pub)), path)
 
     if not gate.is_public(release):
         # Seen inside a pre-release window: never cached anywhere, never written to the shared cache,
@@ -156,7 +172,28 @@ def release_download(release_id: str, fmt: str) -> Response:
                           download_name=f"{release_id}_v{vintage}.{fmt}")
 
 
+ENV_RATE = "STATPUB_DOWNLOAD_RATE"
+DEFAULT_RATE = "120/60"  # files per client address and server process: a person, not a crawler
+LIMITED = ("/download/", "/packs/")
+
+
+def _limit_downloads():
+    """Each download may build a file: per client address, at most so many per window (429)."""
+    limiter = current_app.extensions.get(ENV_RATE)
+    if limiter is None or not request.path.startswith(LIMITED):
+        return None
+    allowed, _remaining, retry = limiter.take(request.remote_addr or "-")
+    if allowed:
+        return None
+    response = error_response(429, "Too many requests", f"Too many downloads from this address; retry in {retry} s.")
+    response.headers["Retry-After"] = str(retry)
+    return response
+
+
 def register(server: Flask) -> None:
+    # Read from the server's environment at start, like the clock; never from a request.
+    server.extensions[ENV_RATE] = RateLimiter.from_setting(os.environ.get(ENV_RATE), ENV_RATE, DEFAULT_RATE)
+    server.before_request(_limit_downloads)
     server.add_url_rule(f"/download/view.<{SITE_FORMATS}:fmt>", "download_view", view_download)
     server.add_url_rule(f"/download/release/<release_id>.<{SITE_FORMATS}:fmt>", "download_release",
                         release_download)

@@ -18,9 +18,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from icalendar import Calendar, Event
 
+from statpub.dashboards.components.publisher import publisher, site_url
 from statpub.dashboards.page_paths import is_page_path
 from statpub.dashboards.services import services
 from statpub.kernel.clock import BEIJING, format_beijing
@@ -40,10 +41,10 @@ STATUS = {
     "published": ("已发布", "published"), "delayed": ("延迟发布", "delayed"),
     "provisional": ("初定", "provisional"), "confirmed": ("已确定", "confirmed"),
     "postponed": ("推迟", "postponed"), "cancelled": ("已取消", "cancelled"),
+    "history": ("往期发布（待导入）", "published before this site (not yet imported)"),
 }
 ICS_STATUS = {"cancelled": "CANCELLED", "provisional": "TENTATIVE", "postponed": "TENTATIVE",
               "delayed": "TENTATIVE"}
-OFFICE = ("示例市统计局", "Example City Statistics Bureau")
 
 
 def _lang() -> str:
@@ -58,24 +59,18 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def _host() -> str:
-    """The office's host (catalogue `base_url`), for identifiers that must not depend on the name a
-    client used to reach the server. Read once per catalogue version, kept by the app."""
-    settings = services().settings
-    path = settings.content.catalogue_path
-    stamp = path.stat().st_mtime_ns
-    cache = current_app.extensions.setdefault("statpub.feeds", {})
-    if cache.get("stamp") != stamp:
-        base = settings.content.load_catalogue().base_url
-        cache.update(stamp=stamp, host=urlsplit(base).hostname or "localhost")
-    return cache["host"]
+    """The office's host (office.yaml `base_url`), for identifiers that must not depend on the name
+    a client used to reach the server."""
+    return publisher().host
 
 
 def release_url(release_id: str, lang: str) -> str:
-    """The release's page; the home page while the site has no release pages (links never break)."""
+    """The release's page; the home page while the site has no release pages (links never break).
+    Absolute from the configured base URL, never from the request's Host."""
     path = RELEASE_PATH.format(id=release_id)
     if not is_page_path(path):
         path = "/"
-    return request.host_url.rstrip("/") + path + ("?lang=en" if lang == "en" else "")
+    return site_url(path + ("?lang=en" if lang == "en" else ""))
 
 
 def topic_releases(gate: Gate, topic: str | None) -> tuple[ReleaseInfo, ...]:
@@ -83,9 +78,9 @@ def topic_releases(gate: Gate, topic: str | None) -> tuple[ReleaseInfo, ...]:
     releases = gate.calendar()
     if topic is None:
         return releases
-    if topic not in {t.code for t in gate.snapshot.topics}:
+    if topic not in {t.code for t in gate.metadata().topics}:
         raise NotFound(f"no topic {topic!r}")
-    series = gate.snapshot.series
+    series = gate.metadata().series
     return tuple(r for r in releases if any(series[c].topic == topic for c in r.series if c in series))
 
 
@@ -119,17 +114,18 @@ def build_ics(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, name: st
         status = gate.release_status(release)
         event = Event()
         event.add("uid", f"{release.id}@{host}")
-        changed = max((item.date for item in release.history), default=date(2000, 1, 1))
+        told = gate.public_history(release)  # an item dated after today is not told yet
+        changed = max((item.date for item in told), default=date(2000, 1, 1))
         event.add("dtstamp", _midnight(changed))
         event.add("last-modified", _midnight(changed))
         event.add("dtstart", release.instant.astimezone(BEIJING))
         event.add("duration", EVENT_LENGTH)
         event.add("summary", release.title(lang))
-        event.add("sequence", release.sequence)
+        event.add("sequence", sum(1 for item in told if item.change != "announced"))
         event.add("status", ICS_STATUS.get(status, "CONFIRMED"))
         event.add("url", release_url(release.id, lang))
         lines = [f"{'状态' if lang == 'zh' else 'Status'}: {_pick(STATUS[status], lang)}"]
-        lines += [_notice_text(release, item, lang) for item in release.history if item.change != "announced"]
+        lines += [_notice_text(release, item, lang) for item in told if item.change != "announced"]
         lines.append(release_url(release.id, lang))
         event.add("description", "\n".join(lines))
         cal.add_component(event)
@@ -162,11 +158,14 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
     feed = FeedGenerator()
     feed.id(f"tag:{host},2019:statpub{urlsplit(self_url).path}")
     feed.title(title)
-    feed.author({"name": _pick(OFFICE, lang)})
+    office = publisher()
+    feed.author({"name": office.office(lang), **({"email": office.contact.email}
+                                                  if office.contact and office.contact.email else {})})
+    feed.rights(office.licence_text(lang))
     feed.link(href=self_url, rel="self")
     for hub in sorted({h for hubs in services().hooks.feed_hubs() for h in hubs or ()}):
         feed.link(href=hub, rel="hub")  # WebSub: where to subscribe for pushes of this feed
-    feed.link(href=request.host_url, rel="alternate")
+    feed.link(href=site_url("/"), rel="alternate")
     feed.language("zh-CN" if lang == "zh" else "en")
     feed.updated(entries[0][0] if entries else _midnight(date(2019, 1, 1)))
     for updated, entry_id, headline, text, link in reversed(entries):
@@ -181,10 +180,12 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
 
 
 def _topic_name(gate: Gate, topic: str | None, lang: str) -> str:
+    """`<site> · 发布日程`, or `<site> · <topic> · 发布日程`: a subscriber sees whose calendar it is."""
+    site = publisher().site_title(lang)
     if topic is None:
-        return "发布日程" if lang == "zh" else "Release calendar"
-    found = next(t for t in gate.snapshot.topics if t.code == topic)
-    return f"{found.name(lang)} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
+        return f"{site} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
+    found = next(t for t in gate.metadata().topics if t.code == topic)
+    return f"{site} · {found.name(lang)} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
 
 
 @blueprint.get("/calendar.ics")
@@ -206,5 +207,5 @@ def feed_atom(topic: str | None = None) -> Response:
     lang = _lang()
     releases = topic_releases(gate, topic)
     title = _topic_name(gate, topic, lang).replace("发布日程", "数据发布").replace("Release calendar", "Releases")
-    body = build_atom(gate, releases, lang, title, request.url)
+    body = build_atom(gate, releases, lang, title, site_url(request.full_path.rstrip("?")))
     return Response(body, mimetype="application/atom+xml")

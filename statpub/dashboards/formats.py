@@ -1,19 +1,29 @@
 """Output formats, registered in one place. Every download and API file goes through these
 renderers, so CSV, XLSX, Parquet and JSON carry the same columns: figures with their units,
-flags and notes in both languages, the release that published them and its instant (vintage)."""
+flags and notes in both languages, the release that published them and its instant (vintage).
+
+Spreadsheets never run what a text says (formula injection): in CSV a text field starting with
+`= + - @`, tab or carriage return is prefixed with a single quote, as OWASP advises, while numbers
+stay numbers (a negative value is not text); in XLSX every text cell is stored as text, so a note
+starting with `=` never becomes a formula (`text_cells_as_text`, also used by the briefing pack).
+"""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from statpub.dashboards.sdmx import data as sdmx_data
+from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.flags import describe
 from statpub.warehouse.reader import SeriesInfo
@@ -31,6 +41,11 @@ class ExportTable:
     source_en: str
     citation: str
     extra_metadata: dict[str, str] = field(default_factory=dict)
+    licence: str = ""  # the office's licence, as one line (name in both languages and its address)
+    # For SDMX: the transform the figures went through (lin: as published) and who maintains the
+    # structure they follow (the office, from the content root).
+    transform: str = "lin"
+    agency: sdmx_model.Agency | None = None
 
     def records(self) -> list[dict]:
         """Rows with the series' names, units and flags spelled out in both languages."""
@@ -55,6 +70,25 @@ class ExportTable:
         return out
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_RE = "^[=+\\-@\t\r]"
+
+
+def neutralise(text: str) -> str:
+    """A CSV text field a spreadsheet will not read as a formula (OWASP: a leading quote)."""
+    return "'" + text if text and text.startswith(FORMULA_START) else text
+
+
+def text_cells_as_text(workbook) -> None:
+    """Store every text cell of an openpyxl workbook as text: openpyxl types a string starting
+    with `=` as a formula, and statpub never writes formulas."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"
+
+
 COLUMNS = ("series_code", "series_name_zh", "series_name_en", "period", "value", "unit_zh", "unit_en",
            "status", "status_zh", "status_en", "note", "release_id", "vintage")
 
@@ -73,7 +107,7 @@ def write_csv(table: ExportTable, path: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for record in table.records():
-        record = dict(record)
+        record = {key: neutralise(value) if isinstance(value, str) else value for key, value in record.items()}
         record["value"] = "" if record["value"] is None else repr(record["value"])
         writer.writerow(record)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
@@ -82,6 +116,7 @@ def write_csv(table: ExportTable, path: Path) -> None:
 def write_json(table: ExportTable, path: Path) -> None:
     body = {"title": {"zh": table.title_zh, "en": table.title_en},
             "source": {"zh": table.source_zh, "en": table.source_en}, "citation": table.citation,
+            **({"licence": table.licence} if table.licence else {}),
             **({"metadata": table.extra_metadata} if table.extra_metadata else {}),
             "observations": table.records()}
     path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -103,6 +138,7 @@ def write_parquet(table: ExportTable, path: Path) -> None:
     metadata = {b"statpub.title": json.dumps({"zh": table.title_zh, "en": table.title_en}, ensure_ascii=False).encode(),
                 b"statpub.source": json.dumps({"zh": table.source_zh, "en": table.source_en}, ensure_ascii=False).encode(),
                 b"statpub.citation": table.citation.encode(),
+                **({b"statpub.licence_text": table.licence.encode()} if table.licence else {}),
                 b"statpub.series": json.dumps(series_meta, ensure_ascii=False).encode()}
     metadata.update({f"statpub.{k}".encode(): v.encode() for k, v in table.extra_metadata.items()})
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **metadata})
@@ -134,8 +170,6 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
         info = table.series.get(record["series_code"])
         vintage = ""
         if record["vintage"]:
-            from datetime import datetime
-
             vintage = format_beijing(datetime.fromisoformat(record["vintage"]), "zh")
         ws.append([record["series_code"], record["series_name_zh"], record["series_name_en"], record["period"],
                    record["value"], record["unit_zh"], record["unit_en"], record["status"], record["status_zh"],
@@ -147,8 +181,11 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
     ws.append([f"数据来源：{table.source_zh}"])
     ws.append([f"Source: {table.source_en}"])
     ws.append([f"引用 Citation: {table.citation}"])
+    if table.licence:
+        ws.append([f"许可 Licence: {table.licence}"])
     for letter, width in zip("ABCDEFGHIJKLM", (22, 26, 40, 12, 14, 12, 20, 8, 14, 20, 30, 26, 28), strict=True):
         ws.column_dimensions[letter].width = width
+    text_cells_as_text(wb)
     wb.save(path)
 
 
@@ -191,7 +228,7 @@ def write_jsonstat(table: ExportTable, path: Path) -> None:
         **({"updated": max(vintages).isoformat()} if vintages else {}),
         "id": dims, "size": sizes, "role": {"time": ["period"], "metric": ["series"]},
         "dimension": dimension, "value": values, **({"status": status} if status else {}),
-        "note": [table.citation],
+        "note": [table.citation, *([table.licence] if table.licence else [])],
         "extension": {"zh": {"label": table.title_zh, "source": table.source_zh,
                              "series": {c: s.name_zh for c, s in info.items() if s},
                              "unit": {c: s.unit_zh for c, s in info.items() if s}},
@@ -201,10 +238,54 @@ def write_jsonstat(table: ExportTable, path: Path) -> None:
     path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _sdmx_message(table: ExportTable) -> sdmx_data.Message:
+    if table.agency is None:
+        raise ValueError("an SDMX export needs the agency (ExportTable.agency)")
+    vintages = [v for v in table.rows.column("vintage").to_pylist() if v is not None]
+    prepared = max(vintages) if vintages else datetime(1970, 1, 1, tzinfo=UTC)
+    digest = hashlib.sha256(f"{table.title_en}|{table.transform}|{prepared.isoformat()}".encode()).hexdigest()[:16]
+    return sdmx_data.Message(table.agency, table.transform, prepared, f"statpub-{digest}")
+
+
+def write_sdmx_csv(table: ExportTable, path: Path) -> None:
+    """SDMX-CSV 2.0 against the office's dataflow (structure under /api/v1/sdmx/)."""
+    sdmx_data.write_sdmx_csv([table.rows], path, sdmx_data.SeriesLookup.of(table.series.values()),
+                             _sdmx_message(table))
+
+
+def write_sdmx_ml(table: ExportTable, path: Path) -> None:
+    """SDMX-ML 2.1 structure-specific data against the office's DSD."""
+    sdmx_data.write_sdmx_ml([table.rows], path, sdmx_data.SeriesLookup.of(table.series.values()),
+                            _sdmx_message(table))
+
+
+def write_zip(table: ExportTable, path: Path) -> None:
+    """The data (CSV, Parquet) with a README and datapackage.json (statpub.dashboards.bundle)."""
+    from statpub.dashboards.bundle import (
+        write_bundle,  # it writes its members through these formats
+    )
+
+    write_bundle(table, path)
+
+
 # -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----
 # (Bulk Parquet is written by DuckDB itself: Gate.copy_history.)
+def _neutralise_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`neutralise` on every text column of a batch, vectorised."""
+    import pyarrow.compute as pc
+
+    for index, column in enumerate(batch.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_START_RE), False)
+            if pc.any(risky).as_py():
+                fixed = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+                batch = batch.set_column(index, batch.schema.field(index), fixed)
+    return batch
+
+
 def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
-    """The same compact columns as CSV (UTF-8 with BOM for Excel; instants as ISO 8601 UTC)."""
+    """The same compact columns as CSV (UTF-8 with BOM for Excel; instants as ISO 8601 UTC; text
+    fields neutralised against formulas)."""
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
@@ -215,7 +296,7 @@ def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
         for batch in batches:
             seconds = batch.column("vintage").cast(pa.timestamp("s", tz="UTC"), safe=False)
             vintage = pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%SZ")
-            batch = batch.set_column(batch.schema.get_field_index("vintage"), "vintage", vintage)
+            batch = _neutralise_batch(batch.set_column(batch.schema.get_field_index("vintage"), "vintage", vintage))
             if writer is None:
                 writer = pcsv.CSVWriter(handle, batch.schema,
                                         write_options=pcsv.WriteOptions(quoting_style="needed"))
@@ -236,6 +317,7 @@ def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
 PINNED_FORMAT_VERSIONS: dict[str, int] = {
     "datapackage": 1, "history-parquet": 1, "values-parquet": 1, "values-csv": 1,
     "parquet": 1, "csv": 1, "jsonstat": 1,
+    "sdmx-csv": 1, "sdmx-ml": 1, "zip": 1, "values-sdmx.csv": 1, "values-sdmx.xml": 1, "history-sdmx-csv": 1,
 }
 
 FORMATS: dict[str, Format] = {
@@ -244,4 +326,7 @@ FORMATS: dict[str, Format] = {
     "parquet": Format("parquet", ".parquet", "application/vnd.apache.parquet", write_parquet),
     "json": Format("json", ".json", "application/json", write_json),
     "jsonstat": Format("jsonstat", ".jsonstat.json", "application/json", write_jsonstat),
+    "sdmx-csv": Format("sdmx-csv", ".sdmx.csv", sdmx_model.MEDIA_CSV, write_sdmx_csv),
+    "sdmx-ml": Format("sdmx-ml", ".sdmx.xml", sdmx_model.MEDIA_ML, write_sdmx_ml),
+    "zip": Format("zip", ".zip", "application/zip", write_zip),
 }

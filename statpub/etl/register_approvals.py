@@ -14,7 +14,7 @@ import duckdb
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from statpub.etl.register_hash import CURRENT, HASHERS
+from statpub.etl.register_hash import CURRENT, VERSIONS
 from statpub.kernel.content import ID_PATTERN
 from statpub.kernel.errors import Problem
 
@@ -43,8 +43,8 @@ class ItemApproval(BaseModel):
     @field_validator("hash_version")
     @classmethod
     def _known(cls, value: str) -> str:
-        if value not in HASHERS:
-            raise ValueError(f"unknown content hash version {value!r} (known: {', '.join(HASHERS)})")
+        if value not in VERSIONS:
+            raise ValueError(f"unknown content hash version {value!r} (known: {', '.join(VERSIONS)})")
         return value
 
     def record(self) -> str:

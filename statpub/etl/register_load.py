@@ -27,7 +27,13 @@ from statpub.etl.register_hash import CURRENT, all_hashes, canonical_json
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.kernel.hashing import sha256_of
 from statpub.kernel.register_models import ATTACHMENT_TYPES, Interpretation
-from statpub.kernel.register_root import LoadedItem, Register, approvals_path, load_register, register_dir
+from statpub.kernel.register_root import (
+    LoadedItem,
+    Register,
+    approvals_path,
+    load_register,
+    register_dir,
+)
 from statpub.warehouse.register_state import read_state
 
 

@@ -18,74 +18,40 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
-import bisect
 import json
 import logging
 import os
 import weakref
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 import duckdb
 import pyarrow as pa
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
-from statpub.warehouse import publication
+from statpub.warehouse import metadata_review, publication
+from statpub.warehouse.gate_queries import VALUE as _VALUE
+from statpub.warehouse.gate_queries import VINTAGES as _VINTAGES
+from statpub.warehouse.gate_queries import empty as _empty
+from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
+from statpub.warehouse.gate_queries import observations_sql as _observations_sql
+from statpub.warehouse.gate_queries import placeholders as _placeholders
+from statpub.warehouse.gate_queries import vintage_params as _vintage_params
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
+from statpub.warehouse.readers import PRERELEASE_ROLES as PRERELEASE_ROLES
+from statpub.warehouse.readers import PUBLIC, Reader
+from statpub.warehouse.readers import ROLE_NAME as ROLE_NAME
 from statpub.warehouse.register_gate import RegisterView
-from statpub.warehouse.register_state import next_change, state_of
+from statpub.warehouse.register_state import register_next_change
 
-ROLES = ("public", "press", "reviewer", "responder")
 log = logging.getLogger("statpub.gate")
-
-
-@dataclass(frozen=True)
-class Reader:
-    """Who is asking. Only the server sets this, from an authenticated session."""
-
-    name: str | None = None
-    role: str = "public"
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}")
-
-    @property
-    def has_prerelease_rights(self) -> bool:
-        return self.role in ("press", "reviewer") and bool(self.name)
-
-
-PUBLIC = Reader()
 
 # Per snapshot (immutable), answers that depend only on the set of visible releases: the visible
 # series, and what a release carried and revised. Keys always include the visible release ids,
 # so a reader never gets an answer computed for a wider view. Bounded; cleared when full.
 _TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakref.WeakKeyDictionary()
 MEMO_SIZE = 256
-
-_VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
-# Every observation answer has these columns; a confidential cell never carries its value.
-_SELECT = (f"SELECT {{latest}}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
-           "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id ")
-_LATEST = "DISTINCT ON (o.series_code, o.period) "
-_NEWEST_FIRST = "r.instant DESC, o.release_id DESC"
-_OLDEST_FIRST = "r.instant, o.release_id"
-
-
-def _observations_sql(where: str, *, latest: bool) -> str:
-    """Observations matching `where` (fixed SQL with `?` markers; values are bound): every vintage
-    oldest first, or only the latest per (series, period)."""
-    sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
-           f"ORDER BY o.series_code, o.period, {_NEWEST_FIRST if latest else _OLDEST_FIRST}")
-    # DISTINCT ON keeps the first of each group; present them in period order
-    return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
-
-
-def _placeholders(items: tuple | list) -> str:
-    # Only "?" markers are pasted into the SQL; every value is bound.
-    return ", ".join("?" for _ in items)
-
 
 class Gate:
     def __init__(self, snapshot: Snapshot, now: datetime, reader: Reader = PUBLIC):
@@ -95,16 +61,19 @@ class Gate:
         self.now = now
         self.reader = reader
         view = publication.public_view(snapshot, now)
-        if reader.role == "public":
+        if not reader.has_prerelease_rights:
             self._visible = view.visible
         else:
-            self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+            self._visible = tuple(sorted((r for r in snapshot.releases.values() if self._can_see(r)),
+                                         key=publication.publication_order))
         self._delayed = view.delayed
         # Releases this reader sees before their instant (pre-release rights), and those of them
         # whose figures or texts this gate has handed out: the request layer logs each of these
         # views in the access log, whichever page, callback, route or file asked.
         self._embargoed = frozenset(r.id for r in self._visible) - frozenset(view.ids)
         self.revealed: set[str] = set()
+        # Names, units, definitions, topics and the office as approved (先审查、后公开), not as edited.
+        self._meta = metadata_review.public_metadata(snapshot, now)
         self._note_public(view)
         for release in self._delayed:
             if snapshot.first_time(f"delayed:{release.id}"):
@@ -146,7 +115,8 @@ class Gate:
         return self._delayed
 
     def release_status(self, release: ReleaseInfo) -> str:
-        """published | delayed | provisional | confirmed | postponed | cancelled (public metadata)."""
+        """published | delayed | history | provisional | confirmed | postponed | cancelled (public
+        metadata; `history`: published before the office adopted statpub, not yet imported)."""
         return publication.status(release, self.now)
 
     def in_prerelease_window(self, release: ReleaseInfo) -> bool:
@@ -166,115 +136,172 @@ class Gate:
         return any(r.id == release_id for r in self._visible)
 
     def visible_releases(self) -> tuple[ReleaseInfo, ...]:
-        """Releases whose figures this reader may see now, oldest first."""
+        """Releases whose figures this reader may see now, in the order they became public."""
         return self._visible
 
     def published_releases(self, at: datetime | None = None) -> tuple[ReleaseInfo, ...]:
-        return tuple(r for r in self.snapshot.releases.values() if self.is_public(r, at))
+        """Public at `at` (default now), in the order they became public."""
+        return tuple(sorted((r for r in self.snapshot.releases.values() if self.is_public(r, at)),
+                            key=publication.publication_order))
+
+    def shown_by(self, release: ReleaseInfo) -> tuple[ReleaseInfo, ...]:
+        """What statpub had shown once `release` was out (a pinned vintage): the releases public now
+        that it showed no later than this one, in the order they became public. History imported
+        later is not among them, so a pinned vintage never changes."""
+        mark = publication.shown_order(release)
+        return tuple(r for r in self._visible if publication.shown_order(r) <= mark)
+
+    def latest_shown(self) -> ReleaseInfo | None:
+        """The release with figures statpub showed last: the pinned twin of `latest`."""
+        return max((r for r in self._visible if r.observation_count), key=publication.shown_order, default=None)
+
+    def _announced(self, release: ReleaseInfo) -> bool:
+        return publication.is_announced(release, self.now) or self.can_see(release.id)
 
     def calendar(self) -> tuple[ReleaseInfo, ...]:
-        """Every announced release (metadata only), in order of instant."""
-        return tuple(self.snapshot.releases.values())
+        """Every release announced by now (metadata only), in order of instant: an entry is public
+        from its announcement day, never before."""
+        return tuple(r for r in self.snapshot.releases.values() if self._announced(r))
 
     def calendar_entry(self, release_id: str) -> ReleaseInfo | None:
-        return self.snapshot.releases.get(release_id)
+        """The entry, once announced (or visible to this reader); else None, as for no entry."""
+        release = self.snapshot.releases.get(release_id)
+        return release if release is not None and self._announced(release) else None
+
+    def public_history(self, release: ReleaseInfo) -> tuple[HistoryItem, ...]:
+        """The entry's history as told by now (an item dated after today is not told yet)."""
+        today = self.now.astimezone(BEIJING).date()
+        return tuple(item for item in release.history if item.date <= today)
 
     def notices(self) -> tuple[tuple[ReleaseInfo, HistoryItem], ...]:
         """Every change notice of the calendar dated today or earlier (Beijing), newest first:
         reschedules, postponements, cancellations, corrections, hand edits the loader recorded."""
-        today = self.now.astimezone(BEIJING).date()
-        found = [(r, item) for r in self.snapshot.releases.values() for item in r.history
-                 if item.change != "announced" and item.date <= today]
+        found = [(r, item) for r in self.calendar() for item in self.public_history(r) if item.change != "announced"]
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
-    def next_instant(self) -> datetime | None:
-        """The next instant at which a public answer may change (bounds every cache): a release
-        instant, or a change of the register (an item going public, lapsing or withdrawn)."""
-        upcoming = [r.instant for r in self.snapshot.releases.values()
-                    if r.publishable_state and r.instant > self.now]
-        register = next_change(state_of(self.snapshot), self.now)
-        if register is not None:
-            upcoming.append(register)
-        return min(upcoming, default=None)
-
-    @property
+    @cached_property
     def register(self) -> RegisterView:
         """The proactive-disclosure register as this reader may see it now."""
-        view = self.__dict__.get("_register")
-        if view is None:
-            view = self.__dict__["_register"] = RegisterView(self.snapshot, self.now, self.reader.role)
-        return view
+        return RegisterView(self.snapshot, self.now, self.reader.role)
 
-    def _release_ids(self, as_of: datetime | None) -> list[str]:
-        if as_of is None:
-            return [r.id for r in self._visible]
+    def vintage_at(self, as_of: datetime) -> datetime | None:
+        """The instant of the last publication at or before `as_of` (the vintage an `as_of`
+        answer shows), or None when nothing had been published."""
         if as_of > self.now:
             raise UserError("as_of is in the future: only what has been published can be asked for")
-        return [r.id for r in self.published_releases(as_of)]
+        return publication.vintage_at(self.snapshot.releases.values(), as_of)
+
+    def next_instant(self) -> datetime | None:
+        """The next announced instant at which a public answer may change (bounds every cache): a
+        release instant, or a public_since still ahead; an instant nobody has announced yet must
+        not show through a cache lifetime or /healthz."""
+        upcoming = [t for r in self.calendar() if r.publishable_state
+                    for t in (r.instant, publication.public_since(r)) if t is not None and t > self.now]
+        return min(upcoming, default=None)
+
+    def next_change(self) -> datetime | None:
+        """The next instant at which anything public changes, announced or not (a register item
+        going public at its own instant, leaving after its publicity period, a survey lapsing):
+        bounds what the site keeps in memory; never shown (see next_instant)."""
+        return min(filter(None, (self.next_instant(), register_next_change(self.snapshot, self.now))), default=None)
+
+    def _releases(self, as_of: datetime | None, within: tuple[ReleaseInfo, ...] | None = None
+                  ) -> tuple[ReleaseInfo, ...]:
+        """The releases an answer draws on, in the order of publication: those visible now, those
+        public at `as_of`, or `within` (a pinned vintage's, from `shown_by`) that are visible."""
+        if within is not None:
+            visible = {r.id for r in self._visible}
+            return tuple(r for r in within if r.id in visible)
+        if as_of is None:
+            return self._visible
+        if as_of > self.now:
+            raise UserError("as_of is in the future: only what has been published can be asked for")
+        return self.published_releases(as_of)
 
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
-        """Series with at least one figure this reader may see, in catalogue order."""
-        return self.snapshot.series_carried_by(self._with_figures())[0]
+        """Series with at least one figure this reader may see, in catalogue order, as approved."""
+        found = self.snapshot.series_carried_by(self._with_figures())[0]
+        self._reveal_series(s.code for s in found)
+        if not self._meta.identical:
+            found = tuple(self._meta.series[s.code] for s in found)
+        return found
 
     def series_info(self, code: str) -> SeriesInfo | None:
         if code not in self.snapshot.series_carried_by(self._with_figures())[1]:
             return None
-        return self.snapshot.series.get(code)
+        self._reveal_series([code])
+        return self._meta.series.get(code)
+
+    def metadata(self) -> metadata_review.PublicMetadata:
+        """The catalogue as the public sees it now: every series and topic (figures or not) and
+        the office's identity, each in its latest approved version."""
+        return self._meta
 
     def _with_figures(self) -> tuple[str, ...]:
         return tuple(r.id for r in self._visible if r.observation_count)
 
+    def _reveal_series(self, codes) -> None:
+        """A series that only embargoed releases carry is itself news (the public sees no such
+        series yet): showing it to a pre-release reader is logged like its figures."""
+        if not self._embargoed:
+            return
+        public = self.snapshot.series_carried_by(tuple(r.id for r in self._visible if r.observation_count
+                                                       and r.id not in self._embargoed))[1]
+        new = set(codes) - public
+        if new:
+            self._reveal([rid for rid in self._embargoed if new & set(self.snapshot.releases[rid].series)])
+
     def topics(self) -> tuple[TopicInfo, ...]:
         used = {s.topic for s in self.series()}
-        return tuple(t for t in self.snapshot.topics if t.code in used)
+        return tuple(t for t in self._meta.topics if t.code in used)
 
     # -- figures ------------------------------------------------------------------------------
     def observations(self, codes: list[str] | tuple[str, ...], *, start: str | None = None,
                      end: str | None = None, as_of: datetime | None = None,
-                     all_vintages: bool = False) -> pa.Table:
+                     all_vintages: bool = False, within: tuple[ReleaseInfo, ...] | None = None) -> pa.Table:
         """Observations of the given series: the latest vintage per period visible to this reader
-        (or public at `as_of`), or every vintage with `all_vintages`. Unknown or embargoed codes
-        give no rows, exactly like codes that do not exist."""
-        ids = self._release_ids(as_of)
+        (or public at `as_of`, or among `within`), or every vintage with `all_vintages`. Unknown or
+        embargoed codes give no rows, exactly like codes that do not exist."""
+        releases = self._releases(as_of, within)
         codes = tuple(dict.fromkeys(codes))
-        if not ids or not codes:
+        if not releases or not codes:
             return _empty()
         sql = _observations_sql(
-            f"o.series_code IN ({_placeholders(codes)}) AND list_contains(?, o.release_id) "
+            f"o.series_code IN ({_placeholders(codes)}) "
             "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
             latest=not all_vintages)
-        table = self._query(sql, [*codes, ids, start, start, end, end])
+        table = self._query(sql, [*_vintage_params(releases), *codes, start, start, end, end])
         if self._embargoed:
             self._reveal(table.column("release_id").unique().to_pylist())
         return table
 
     def history(self, *, as_of: datetime | None = None, latest_only: bool = False,
-                batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
+                within: tuple[ReleaseInfo, ...] | None = None, batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
         """Every series at once, streamed in batches (bulk files): every vintage visible to this
-        reader (or public at `as_of`), or only the latest per period. Sorted by series, period
-        and vintage, so files written from it keep each series in few row groups."""
-        ids = self._release_ids(as_of)
-        if not ids:
+        reader (or public at `as_of`, or among `within`), or only the latest per period. Sorted by
+        series, period and vintage, so files written from it keep each series in few row groups."""
+        releases = self._releases(as_of, within)
+        if not releases:
             return pa.RecordBatchReader.from_batches(_empty().schema, [])
-        sql = _observations_sql("list_contains(?, o.release_id)", latest=latest_only)
-        self._reveal(ids)
+        sql = _observations_sql("true", latest=latest_only)
+        self._reveal([r.id for r in releases])
         cur = self.snapshot.cursor()
         # The cursor stays open while the reader is consumed; it is closed with the reader's owner.
-        return cur.sql(sql, params=[ids]).to_arrow_reader(batch_rows)
+        return cur.sql(sql, params=_vintage_params(releases)).to_arrow_reader(batch_rows)
 
     def copy_history(self, path: str, *, as_of: datetime | None = None, latest_only: bool = False,
-                     metadata: dict[str, str] | None = None) -> int:
+                     within: tuple[ReleaseInfo, ...] | None = None, metadata: dict[str, str] | None = None) -> int:
         """The rows of `history()` written straight to a Parquet file by DuckDB's parallel writer
         (zstd, 64 Ki-row groups, `metadata` as key-value metadata). Returns the rows written."""
-        ids = self._release_ids(as_of)
-        select = _observations_sql("list_contains(?::VARCHAR[], o.release_id)", latest=latest_only)
-        self._reveal(ids)
+        releases = self._releases(as_of, within)
+        select = _observations_sql("true", latest=latest_only)
+        self._reveal([r.id for r in releases])
         sql = (f"COPY ({select}) TO ? (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536, "  # noqa: S608 - fixed fragments; values are bound
                "KV_METADATA ?)")
         cur = self.snapshot.cursor()
         try:
-            row = cur.execute(sql, [ids, str(path), metadata or {"statpub": "1"}]).fetchone()
+            row = cur.execute(sql, [*_vintage_params(releases), str(path), metadata or {"statpub": "1"}]).fetchone()
         finally:
             cur.close()
         return int(row[0]) if row else 0
@@ -284,8 +311,9 @@ class Gate:
         if not self.can_see(release_id):
             return _empty()
         self._reveal([release_id])
+        release = self.snapshot.releases[release_id]
         sql = _observations_sql("o.release_id = ?", latest=False)
-        return self._memo(("release", release_id), lambda: self._query(sql, [release_id]))
+        return self._memo(("release", release_id), lambda: self._query(sql, [*_vintage_params((release,)), release_id]))
 
     def revisions(self, release_id: str) -> pa.Table:
         """Figures this release revised: each with the value it replaced and that value's release."""
@@ -295,25 +323,24 @@ class Gate:
         return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
 
     def _revisions(self, release_id: str) -> pa.Table:
-        ids = [r.id for r in self._visible]
         sql = (
             "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
             "hist AS ("
-            f"  SELECT o.series_code, o.period, {_VALUE}, o.status, o.release_id, r.instant, "
+            f"  SELECT o.series_code, o.period, {_VALUE}, o.status, o.release_id, "
             "   lag(CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END) OVER w AS previous_value, "
             "   lag(o.release_id) OVER w AS previous_release_id "
-            "  FROM observations o JOIN releases r ON r.release_id = o.release_id "
-            "  WHERE list_contains(?, o.release_id) "
-            "    AND (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
-            "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY r.instant, o.release_id)) "
+            f"  FROM observations o JOIN {_VINTAGES} v ON v.release_id = o.release_id "
+            "  WHERE (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
+            "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY v.rank)) "
             "SELECT series_code, period, previous_value, previous_release_id, value, status "
             "FROM hist WHERE release_id = ? AND previous_release_id IS NOT NULL "
             "ORDER BY series_code, period"  # noqa: S608 - fixed fragments; values are bound
         )
-        return self._query(sql, [release_id, ids, release_id])
+        return self._query(sql, [release_id, *_vintage_params(self._visible), release_id])
 
     def vintages(self, code: str) -> list[tuple[str, datetime]]:
-        """The releases that published figures of a series, with their instants (ALFRED style)."""
+        """The releases that published figures of a series, each with its vintage (when it became
+        public: `publication.public_since`), in the order of publication (ALFRED style)."""
         visible = {r.id: r for r in self._visible}
         cur = self.snapshot.cursor()
         try:
@@ -324,7 +351,8 @@ class Gate:
             cur.close()
         found = [visible[rid] for (rid,) in rows if rid in visible]
         self._reveal([r.id for r in found])
-        return [(r.id, r.instant) for r in sorted(found, key=lambda r: (r.instant, r.id))]
+        return [(r.id, publication.public_since(r) or r.instant)
+                for r in sorted(found, key=publication.publication_order)]
 
     def interpretation(self, release_id: str, lang: str) -> str | None:
         """The interpretation's Markdown source (figure tags unrendered); None unless visible."""
@@ -362,26 +390,3 @@ class Gate:
             return cur.sql(sql, params=params).to_arrow_table()
         finally:
             cur.close()
-
-
-def _empty() -> pa.Table:
-    return pa.table({
-        "series_code": pa.array([], pa.string()),
-        "period": pa.array([], pa.string()),
-        "value": pa.array([], pa.float64()),
-        "status": pa.array([], pa.string()),
-        "note": pa.array([], pa.string()),
-        "release_id": pa.array([], pa.string()),
-        "vintage": pa.array([], pa.timestamp("us", tz="UTC")),
-    })
-
-
-def _empty_revisions() -> pa.Table:
-    return pa.table({
-        "series_code": pa.array([], pa.string()),
-        "period": pa.array([], pa.string()),
-        "previous_value": pa.array([], pa.float64()),
-        "previous_release_id": pa.array([], pa.string()),
-        "value": pa.array([], pa.float64()),
-        "status": pa.array([], pa.string()),
-    })

@@ -1,11 +1,25 @@
-"""When a release is public: the one rule. The gate, the calendar and status commands, the review
-workflow, the loader's guard over published releases, feeds and files all ask here.
+"""When a release is public: the one rule. The gate (and through it every figure, file, chart,
+download and pack), the calendar and status commands, the review workflow, the loader's guard over
+published releases and the feeds all ask here.
 
 A release is public from `public_since(release)` on, while its state is publishable (provisional
-or confirmed). Once published, the instant recorded then is kept for ever. Before that, it is the
-release's instant, or the time of its valid approval if that came later (先审查、后公开: a release
-approved late goes out at its approval, never earlier); without a valid approval, never. A
-release whose instant has passed without one is *delayed*.
+or confirmed). Once published, the instant recorded then is kept for ever. Before that:
+
+- a live release: its instant, or the time of its valid approval if that came later (先审查、后公开:
+  a release approved late goes out at its approval, never earlier, and is *delayed* until then);
+- history (published before the office adopted statpub, the calendar's `adopted`) imported by a
+  valid approval of kind `import`: its original instant — the approval records when the reviewer
+  really approved it, never a backdated time — and it is never delayed;
+- without a valid approval, never.
+
+Nor before its calendar entry is announced: an entry is public from its announcement day
+(Beijing), and its figures never before it. A release whose instant has passed without a valid
+approval is *delayed*.
+
+`public_since` is also each figure's *vintage* (what `as_of` compares, what files and downloads
+are named by), and the order of publication is the order of `public_since`. `known_since` is when
+statpub itself first showed the release (the import's approval for history): a pinned vintage holds
+what statpub had shown by then, so importing older history later never changes a pinned file.
 """
 
 from __future__ import annotations
@@ -13,9 +27,28 @@ from __future__ import annotations
 import bisect
 import weakref
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
+from statpub.kernel.clock import BEIJING
 from statpub.warehouse.reader import ReleaseInfo, Snapshot
+
+
+def announced_on(release: ReleaseInfo) -> date | None:
+    """The day the entry was announced (its history's `announced` item), None when it records none."""
+    return next((item.date for item in release.history if item.change == "announced"), None)
+
+
+def is_announced(release: ReleaseInfo, at: datetime) -> bool:
+    """A calendar entry (its metadata: title, instant, state, notices) is public from its
+    announcement day (Beijing), never before; an entry recording no announcement, from its load."""
+    day = announced_on(release)
+    return day is None or day <= at.astimezone(BEIJING).date()
+
+
+def announced_from(release: ReleaseInfo) -> datetime | None:
+    """The first instant of the announcement day (Beijing), None when the entry records none."""
+    day = announced_on(release)
+    return datetime.combine(day, time(0, 0), BEIJING) if day is not None else None
 
 
 def public_since(release: ReleaseInfo) -> datetime | None:
@@ -24,7 +57,30 @@ def public_since(release: ReleaseInfo) -> datetime | None:
         return review.public_since
     if not review.approved or review.approved_at is None:
         return None
-    return max(release.instant, review.approved_at)
+    if review.imported and review.history:
+        return release.instant
+    return max(release.instant, review.approved_at, announced_from(release) or release.instant)
+
+
+def known_since(release: ReleaseInfo) -> datetime | None:
+    """When statpub first showed the release: its public_since, or an import's approval time."""
+    review = release.review
+    if review.known_since is not None:
+        return review.known_since
+    since = public_since(release)
+    if since is None or review.public_since is not None or not review.imported:
+        return since
+    return max(since, review.approved_at)
+
+
+def publication_order(release: ReleaseInfo) -> tuple:
+    """Sort key: the order in which figures became public (a later one is a newer vintage)."""
+    return (public_since(release) or release.instant, release.instant, release.id)
+
+
+def shown_order(release: ReleaseInfo) -> tuple:
+    """Sort key: the order in which statpub showed releases (pinned vintages, the latest one)."""
+    return (known_since(release) or release.instant, *publication_order(release))
 
 
 def is_public(release: ReleaseInfo, at: datetime) -> bool:
@@ -33,27 +89,41 @@ def is_public(release: ReleaseInfo, at: datetime) -> bool:
 
 
 def is_delayed(release: ReleaseInfo, at: datetime) -> bool:
-    """Its instant has passed and its state says it should be out, but it is not public."""
-    return release.publishable_state and release.instant <= at and not is_public(release, at)
+    """Its instant has passed and its state says it should be out, but it is not public (history
+    awaiting its import is not late: it was published elsewhere, at its instant)."""
+    return (release.publishable_state and release.instant <= at and not release.review.history
+            and not is_public(release, at))
 
 
 def status(release: ReleaseInfo, at: datetime) -> str:
-    """published | delayed | the calendar state (provisional, confirmed, postponed, cancelled)."""
+    """published | delayed | history (published before statpub, not yet imported) | the calendar
+    state (provisional, confirmed, postponed, cancelled)."""
     if is_public(release, at):
         return "published"
     if is_delayed(release, at):
         return "delayed"
+    if release.review.history and release.publishable_state:
+        return "history"
     return release.state
 
 
+def vintage_at(releases, at: datetime) -> datetime | None:
+    """The vintage answered for `at`: the instant of the last publication at or before it (what
+    was public at `at` is exactly what was public then: nothing changes between publications), or
+    None when nothing was public yet. Answers and files for any `as_of` are keyed by this, so
+    distinct instants asking for the same state share one answer."""
+    return max((public_since(r) for r in releases if is_public(r, at)), default=None)
+
+
 def change_points(releases: list[ReleaseInfo] | tuple[ReleaseInfo, ...]) -> list[datetime]:
-    """Every instant at which what is public can change (instants and approval times), sorted."""
+    """Every instant at which what is public or delayed can change (instants and approval
+    times), sorted."""
     return sorted({t for r in releases for t in (r.instant, public_since(r)) if t is not None})
 
 
 @dataclass(frozen=True)
 class PublicView:
-    visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
+    visible: tuple[ReleaseInfo, ...]  # public now, in order of publication (public_since)
     ids: tuple[str, ...]
     delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
 
@@ -75,7 +145,7 @@ def public_view(snapshot: Snapshot, now: datetime) -> PublicView:
     epoch = bisect.bisect_right(points, now)
     view = views.get(epoch)
     if view is None:
-        visible = tuple(r for r in snapshot.releases.values() if is_public(r, now))
+        visible = tuple(sorted((r for r in snapshot.releases.values() if is_public(r, now)), key=publication_order))
         delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, now))
         view = views[epoch] = PublicView(visible, tuple(r.id for r in visible), delayed)
     return view

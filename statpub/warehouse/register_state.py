@@ -246,3 +246,8 @@ def state_of(snapshot: Snapshot) -> RegisterState:
             cur.close()
         _STATES[snapshot] = state
     return state
+
+
+def register_next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
+    """The next instant after `now` at which the register's public part changes."""
+    return next_change(state_of(snapshot), now)

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import Workbook
 
 from statpub.kernel.config import Settings
+from statpub.warehouse.snapshots import SnapshotStore
 from tests.etl.builder import MiniRoot
 from tests.helpers import cli_env
-from statpub.warehouse.snapshots import SnapshotStore
 
 THREE = ["GDP", "PART_A", "PART_B"]
 OK_ROWS = "GDP,2024-Q1,100\nPART_A,2024-Q1,40\nPART_B,2024-Q1,60\n"
@@ -109,7 +109,7 @@ def test_empty_sheet(tmp_path):
 def test_csv_bomb_one_giant_line(tmp_path):
     giant = b"series_code,period,value\n" + b"GDP," + b"9" * (40 * 1024 * 1024)
     root = release(tmp_path, "d.csv", giant)
-    assert_refused(load_in_child(root), root, "releases/r1/d.csv", "could not be read as a table")
+    assert_refused(load_in_child(root), root, "releases/r1/d.csv", "could not be read as a CSV table")
 
 
 def test_header_that_never_ends(tmp_path):

@@ -9,10 +9,12 @@ import os
 from flask import Flask
 from flask_cors import CORS
 
+from statpub.dashboards.api.changes import changes_bp
 from statpub.dashboards.api.files import files_bp
-from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.ratelimit import SharedCounts
+from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.routes import bp
+from statpub.dashboards.api.sdmx_routes import sdmx_bp
 from statpub.dashboards.api.state import ApiFastPath, Memo, PublicState, RateLimiter
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.services import EXTENSION_KEY
@@ -32,6 +34,8 @@ def register_api(server: Flask) -> None:
     server.extensions[API_KEY] = ApiParts(state, FileCache(svc.settings.warehouse_dir / "cache" / "api"))
     server.register_blueprint(bp)
     server.register_blueprint(files_bp)
+    server.register_blueprint(sdmx_bp)
+    server.register_blueprint(changes_bp)
     CORS(server, resources={r"/api/*": {"origins": "*"}}, methods=["GET", "HEAD", "OPTIONS"],
          send_wildcard=True, expose_headers=EXPOSED, max_age=86400)
     # Read from the server's environment at start, like the clock; never from a request.

@@ -6,9 +6,15 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from statpub.dashboards.components.releases import notices, release_link, release_status, status_badge
+from statpub.dashboards.components.releases import (
+    notices,
+    release_link,
+    release_status,
+    status_badge,
+)
 from statpub.dashboards.components.shell import page
-from statpub.dashboards.i18n import format_instant, href, lang_or_default, t
+from statpub.dashboards.i18n import LABELS, format_instant, href, lang_or_default, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 from statpub.kernel.clock import beijing
 from statpub.warehouse.gate import Gate
@@ -39,7 +45,7 @@ def release_rows(gate: Gate, releases: list[ReleaseInfo], lang: str) -> html.Div
             html.Td(html.Time(format_instant(r.instant, lang), dateTime=r.instant.isoformat())),
             html.Th(release_link(r, lang), scope="row"),
             html.Td(status_badge(release_status(gate, r), lang)),
-            html.Td(notices(r, lang)),
+            html.Td(notices(r, lang, gate.public_history(r))),
         ]))
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in ("instant", "title", "state", "notices")]))
     return html.Div(html.Table([head, html.Tbody(rows)], className="data-table calendar"),
@@ -69,4 +75,4 @@ def layout(lang: object = None, year: object = None, **_query: object) -> html.D
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("calendar", path=PATH, layout=layout, title="发布日程 · Release calendar")
+    dash.register_page("calendar", path=PATH, layout=layout, title=titled(LABELS["nav_calendar"]))

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, request
 
 from statpub.dashboards.api import openapi
 from statpub.dashboards.api import params as P
-from statpub.dashboards.api.respond import bad_parameter, json_answer, not_found
+from statpub.dashboards.api.respond import json_answer, not_found
 from statpub.dashboards.http import bounded_max_age
 from statpub.dashboards.services import services
 from statpub.features.register import shapes
@@ -18,7 +18,6 @@ from statpub.features.register.search.index import SearchIndex, search
 from statpub.kernel.workdays import work_calendar
 
 blueprint = Blueprint("register_api", __name__)
-blueprint.register_error_handler(P.BadParameter, bad_parameter)
 HTML_SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
 
 

@@ -8,6 +8,7 @@ from statpub.dashboards.hooks import hookimpl
 from statpub.features.register import api, jobs, pages, report_page, search_page, staff_web
 from statpub.features.register.words import w
 from statpub.kernel.jobs import hookimpl as job_hookimpl
+from statpub.warehouse.register_gate import STAFF_ROLES
 
 
 @hookimpl
@@ -23,6 +24,15 @@ def install_site(app):
 @hookimpl
 def nav_links(lang):
     return [(w("register", lang), pages.PATH), (w("search", lang), search_page.PATH)]
+
+
+@hookimpl
+def staff_links(reader):
+    """The register's deadlines on the staff home, for the openness staff (reviewers approve items,
+    responders answer applications); press accounts have nothing to do here."""
+    if reader.role not in STAFF_ROLES:
+        return []
+    return [(staff_web.PATH, "主动公开期限", "Disclosure deadlines")]
 
 
 @hookimpl

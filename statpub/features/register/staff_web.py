@@ -7,8 +7,9 @@ staff (reviewers and responders, `current_reader()`); never cacheable. The same 
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify, redirect, request
 
 from statpub.dashboards.services import current_reader, services
 from statpub.features.register.deadlines import StaffRow, due_report, staff_rows
@@ -19,6 +20,7 @@ from statpub.warehouse.register_gate import STAFF_ROLES
 
 blueprint = Blueprint("register_staff", __name__)
 PATH = "/staff/register"
+LOGIN_PATH = "/staff/login"  # the site's one sign-in for every role (the staff feature)
 VIEWS = ("overdue", "due", "lapsing", "lapsed")
 
 
@@ -30,7 +32,7 @@ class StaffOnly(StatpubError):
 def report_for_reader() -> dict[str, list[StaffRow]]:
     reader = current_reader()
     if reader.role not in STAFF_ROLES or not reader.name:
-        raise StaffOnly("staff only: sign in as a reviewer or responder")
+        raise StaffOnly(f"staff only: sign in at {LOGIN_PATH} as a reviewer or responder")
     svc = services()
     gate = svc.gate(reader)
     state = gate.register.staff_state()
@@ -58,6 +60,9 @@ def staff_register() -> Response:
     unknown = sorted(set(request.args) - {"lang", "format"})
     if unknown:
         raise UserError(f"{unknown[0]}: unknown parameter")
+    if not current_reader().name and request.args.get("format") != "json":
+        # Nobody signed in: the sign-in page, coming back here (a signed-in press account is refused).
+        return redirect(f"{LOGIN_PATH}?{urlencode({'next': PATH})}", code=303)
     report = report_for_reader()
     lang = "en" if request.args.get("lang") == "en" else "zh"
     if request.args.get("format") == "json":

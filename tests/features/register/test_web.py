@@ -5,17 +5,21 @@ configured, the staff view for staff only, the OpenAPI document."""
 from __future__ import annotations
 
 import json
+import shutil
 from datetime import datetime, timedelta
 
 import pytest
 
 from statpub.dashboards.app import create_app
-from statpub.dashboards.hooks import hookimpl
 from statpub.features.messages import plugin as messages_plugin
 from statpub.features.register import plugin as register_plugin
+from statpub.features.staff import plugin as staff_plugin
+from statpub.features.staff.service import accounts_for
 from statpub.kernel.clock import BEIJING, Clock
-from statpub.warehouse.gate import Reader
 from tests.dashboards.dash_payloads import UPDATE, router_body
+from tests.fixtures.press import private_site
+from tests.fixtures.staff import sign_in
+from tests.paths import REPO_ROOT
 
 INSTANT = datetime(2026, 12, 10, 10, 0, tzinfo=BEIJING)
 EMBARGOED_DOC = "2026-survey-management-measures"
@@ -133,24 +137,46 @@ def test_pages(before, after):
     assert '"data-status-code": "404"' in page_text(after, "/report/annual/2024")
 
 
-class StaffReader:
-    @hookimpl
-    def reader_from_request(self, request, services):
-        return Reader("zhao.reviewer", "reviewer") if request.headers.get("X-Test-Staff") else None
+@pytest.fixture(scope="module")
+def staff_site(tmp_path_factory, demo_settings):
+    """A private copy of the demo site (its own operational store) with an account of each role."""
+    settings = private_site(tmp_path_factory.mktemp("register-staff"), demo_settings)
+    shutil.copytree(REPO_ROOT / "register", settings.root / "register")
+    shutil.copy(REPO_ROOT / "workdays.yaml", settings.root / "workdays.yaml")
+    created = INSTANT - timedelta(days=3)
+    for name, role in STAFF.items():
+        accounts_for(settings).add(name, role, f"{name}-password-long", created, display_name=name.title(),
+                                   organisation="示例市统计局")
+    return settings
 
 
-def test_the_staff_view_is_for_staff_only(demo_settings):
-    app = create_app(demo_settings, Clock(start=INSTANT - timedelta(hours=1)),
-                     plugins=[register_plugin, messages_plugin, StaffReader()])
-    client = app.server.test_client()
-    assert client.get("/staff/register").status_code == 403
-    answer = client.get("/staff/register?format=json", headers={"X-Test-Staff": "1"})
-    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
-    views = answer.get_json()
-    assert [r["id"] for r in views["due"]] == [EMBARGOED_DOC, EMBARGOED_READING]
-    assert [r["id"] for r in views["overdue"]] == ["2026-penalty-011"]
-    assert [r["id"] for r in views["lapsing"]] == ["small-business-climate-survey"]
-    assert "overdue" in client.get("/staff/register?lang=en", headers={"X-Test-Staff": "1"}).get_data(as_text=True)
+STAFF = {"rena": "reviewer", "ross": "responder", "pia": "press"}
+
+
+def test_the_staff_view_is_for_the_openness_staff_signed_in(staff_site):
+    """Through the staff feature's own sign-in: nobody signed in is sent to it (JSON refused), a press
+    account is refused, reviewers and responders see the deadlines, linked from the staff home."""
+    app = create_app(staff_site, Clock(start=INSTANT - timedelta(hours=1)),
+                     plugins=[register_plugin, messages_plugin, staff_plugin])
+    anonymous = app.server.test_client()
+    answer = anonymous.get("/staff/register")
+    assert answer.status_code == 303 and answer.headers["Location"].startswith("/staff/login?next=%2Fstaff%2Fregister")
+    assert anonymous.get("/staff/register?format=json").status_code == 403
+    clients = {}
+    for name in STAFF:
+        clients[name] = app.server.test_client()
+        assert sign_in(clients[name], name, f"{name}-password-long").status_code == 303
+    assert clients["pia"].get("/staff/register").status_code == 403
+    assert "/staff/register" not in clients["pia"].get("/staff").get_data(as_text=True)
+    for name in ("rena", "ross"):
+        assert "/staff/register" in clients[name].get("/staff").get_data(as_text=True)
+        answer = clients[name].get("/staff/register?format=json")
+        assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
+        views = answer.get_json()
+        assert [r["id"] for r in views["due"]] == [EMBARGOED_DOC, EMBARGOED_READING]
+        assert [r["id"] for r in views["overdue"]] == ["2026-penalty-011"]
+        assert [r["id"] for r in views["lapsing"]] == ["small-business-climate-survey"]
+    assert "Overdue" in clients["rena"].get("/staff/register?lang=en").get_data(as_text=True)
 
 
 def test_the_openapi_document_describes_the_new_paths(after):
