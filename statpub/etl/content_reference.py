@@ -5,6 +5,8 @@ use, so the page cannot drift from what the loader accepts."""
 
 from __future__ import annotations
 
+from pathlib import PurePath
+
 import yaml
 
 from statpub.etl.content_schema import CONTENT_FILES, json_schema
@@ -20,7 +22,8 @@ folder per release with its source tables, wide-table mappings and provenance si
 below is checked by `statpub load` and `statpub check`; the JSON Schemas in `schema/` (written by
 `statpub schema`) let an editor check it as you type when the file starts with its
 `# yaml-language-server: $schema=…` line (`statpub init`, `statpub release new` and
-`statpub source add` write that line).
+`statpub source add` write that line). The proactive-disclosure register, when an office keeps one,
+lives in `register/`: its catalogue and one YAML file per item, in a folder per kind.
 
 内容根目录包含 `calendar.yaml` 和 `releases/`。下表列出每个文件的每个字段：类型、是否必填、允许值、默认值、示例及中英文含义。
 """
@@ -102,10 +105,10 @@ def reference_markdown() -> str:
     lines = [INTRO]
     for kind, (_model, where, zh, en) in CONTENT_FILES.items():
         schema = json_schema(kind)
-        file_name = where.rsplit("/", 1)[-1].replace("<file>", "gdp.xlsx")
+        file_path = PurePath(where.replace("<file>", "gdp.xlsx").replace("<id>", "example"))
         lines += [f"## {zh} · {en}: `{where}`", "",
                   f"Schema `schema/{kind}.schema.json`; first line of the file: "
-                  f"`{modeline(file_name).strip()}`", ""]
+                  f"`{modeline(file_path).strip()}`", ""]
         root_name = CONTENT_FILES[kind][0].__name__
         lines += _model_table(root_name, schema, kind)
         for name, model in schema.get("$defs", {}).items():
@@ -115,7 +118,7 @@ def reference_markdown() -> str:
 
 def schema_summary() -> str:
     """One line per content file: where it lives and its schema (for `statpub schema`)."""
-    return "\n".join(f"{kind:<11} {where:<45} schema/{kind}.schema.json"
+    return "\n".join(f"{kind:<26} {where:<45} schema/{kind}.schema.json"
                      for kind, (_m, where, _zh, _en) in CONTENT_FILES.items())
 
 

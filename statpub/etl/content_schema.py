@@ -14,6 +14,7 @@ from statpub.etl.wide_layout import WideMapping
 from statpub.kernel.content import Calendar, Catalogue
 from statpub.kernel.modeline import schema_file
 from statpub.kernel.office import Office
+from statpub.kernel.register_models import KIND_FOLDER, MODELS, RegisterCatalogue
 from statpub.kernel.workdays import WorkdayRules
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -27,7 +28,21 @@ CONTENT_FILES: dict[str, tuple[type[BaseModel], str, str, str]] = {
     "provenance": (Provenance, "releases/<release>/<file>.provenance.yaml", "来源记录", "Provenance sidecar"),
     "review": (ReviewConfig, "releases/review.yaml", "审核规则", "Review rules"),
     "workdays": (WorkdayRules, "workdays.yaml", "法定节假日和调休", "Holidays and adjusted working days"),
+    "register-catalogue": (RegisterCatalogue, "register/catalogue.yaml", "主动公开事项目录",
+                           "Proactive-disclosure catalogue: matters, privacy rules"),
 }
+# The register's item kinds (register/<folder>/<id>.yaml), named in both languages.
+REGISTER_NAMES = {
+    "document": ("文件", "Document"), "interpretation": ("政策解读", "Interpretation of a document"),
+    "survey": ("统计调查项目", "Statistical survey project"), "report-system": ("统计报表制度", "Statistical report system"),
+    "classification": ("统计分类（一个版本）", "Statistical classification (one version)"),
+    "inspection": ("双随机抽查结果", "Random inspection results"), "penalty": ("行政处罚决定", "Administrative penalty"),
+    "dishonest-entity": ("统计严重失信企业", "Seriously dishonest entity"),
+    "budget": ("部门预算、决算", "Budget or final accounts"),
+    "annual-report": ("政府信息公开工作年度报告", "Annual openness report (its text sections)"),
+}
+CONTENT_FILES.update({f"register-{kind}": (MODELS[kind], f"register/{KIND_FOLDER[kind]}/<id>.yaml", zh, en)
+                      for kind, (zh, en) in REGISTER_NAMES.items()})
 
 
 def json_schema(kind: str) -> dict:

@@ -13,7 +13,7 @@ import yaml
 
 from statpub.etl.content_reference import reference_markdown
 from statpub.etl.content_schema import CONTENT_FILES, json_schema, schema_text
-from statpub.kernel.modeline import kind_of, modeline, schema_file
+from statpub.kernel.modeline import kind_of, kind_of_path, modeline, schema_file
 from tests.paths import REPO_ROOT
 
 
@@ -30,6 +30,7 @@ EditorLoader.yaml_implicit_resolvers = {
 def content_files() -> list[Path]:
     files = [REPO_ROOT / "calendar.yaml", REPO_ROOT / "workdays.yaml"]
     files += [p for p in sorted((REPO_ROOT / "releases").rglob("*.yaml")) if kind_of(p.name)]
+    files += [p for p in sorted((REPO_ROOT / "register").rglob("*.yaml")) if kind_of_path(p)]
     return files
 
 
@@ -59,13 +60,14 @@ def test_every_demo_content_file_names_its_schema_and_passes_it():
     validators = {kind: jsonschema.Draft202012Validator(json_schema(kind)) for kind in CONTENT_FILES}
     files = content_files()
     assert len(files) > 100
+    assert {kind_of_path(p) for p in files} >= {f"register-{k}" for k in ("catalogue", "document", "survey", "penalty")}
     for path in files:
         text = path.read_text(encoding="utf-8")
-        line = modeline(path.name)
-        assert text.startswith(line), path
+        line, kind = modeline(path), kind_of_path(path)
+        assert line and text.startswith(line), path
         target = (path.parent / line.split("$schema=", 1)[1].strip()).resolve()
-        assert target == (REPO_ROOT / "schema" / schema_file(kind_of(path.name))).resolve()
-        errors = list(validators[kind_of(path.name)].iter_errors(yaml.load(text, Loader=EditorLoader)))  # noqa: S506
+        assert target == (REPO_ROOT / "schema" / schema_file(kind)).resolve()
+        errors = list(validators[kind].iter_errors(yaml.load(text, Loader=EditorLoader)))  # noqa: S506
         assert errors == [], (path, [e.message for e in errors])
 
 
@@ -77,6 +79,10 @@ def test_every_demo_content_file_names_its_schema_and_passes_it():
     ("provenance", "source: s\nproducer: p\ndate: '2024-01-01'\nsha256: abc\n"),
     ("review", "disclosure: {min_units: 0}\n"),
     ("workdays", "years:\n- {year: 2026, holidays: [], workdays: ['2026-02-14'], note: x}\n"),
+    ("register-catalogue", "matters:\n- {id: m, kind: leaflet, name: {zh: a, en: b}}\n"),
+    ("register-survey", "matter: m\ntitle: {zh: a, en: b}\ninstant: '2026-01-01T10:00:00+08:00'\ncreated: '2026-01-01'\n"
+                        "organiser: {zh: a, en: b}\napprover: {zh: a, en: b}\napproval_number: X\nvalid_until: '2027-01-01'\n"
+                        "forms: []\n"),
 ])
 def test_the_schema_refuses_what_the_loader_refuses(kind: str, text: str):
     validator = jsonschema.Draft202012Validator(json_schema(kind))
