@@ -270,8 +270,9 @@ REGISTER_ITEMS = (
 )
 
 REGISTER_CODES = (
-    Param("format", choice("json", "csv"), "json", "json, or csv (UTF-8 with BOM; one column per mapping).",
-          {"type": "string", "enum": ["json", "csv"], "default": "json"}),
+    Param("format", choice("json", "csv", "sdmx"), "json",
+          "json, csv (UTF-8 with BOM; one column per mapping) or sdmx (an SDMX-ML 2.1 code list).",
+          {"type": "string", "enum": ["json", "csv", "sdmx"], "default": "json"}),
 )
 
 SEARCH = (

@@ -11,14 +11,16 @@ from flask import Blueprint, Response, request
 from statpub.dashboards.api import openapi
 from statpub.dashboards.api import params as P
 from statpub.dashboards.api.respond import json_answer, not_found
+from statpub.dashboards.components.publisher import agency_of, publisher
 from statpub.dashboards.http import bounded_max_age
 from statpub.dashboards.services import services
 from statpub.features.register import shapes
+from statpub.features.register.sdmx_codes import codelist_xml
 from statpub.features.register.search.index import SearchIndex, search
 from statpub.kernel.workdays import work_calendar
 
 blueprint = Blueprint("register_api", __name__)
-HTML_SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'"
+HTML_SANDBOX = "sandbox; default-src 'none'; script-src 'none'; style-src 'unsafe-inline'"
 
 
 def _view():
@@ -80,9 +82,13 @@ def codes(item_id: str) -> Response:
     found = view.item(_item_id(item_id))
     if found is None or found.kind != "classification":
         raise not_found()
-    if p["format"] == "csv":
-        response = Response(shapes.codes_csv(found), mimetype="text/csv")
-        response.headers["Content-Disposition"] = f'attachment; filename="{found.id}.csv"'
+    if p["format"] in ("csv", "sdmx"):
+        if p["format"] == "csv":
+            response = Response(shapes.codes_csv(found), mimetype="text/csv")
+            response.headers["Content-Disposition"] = f'attachment; filename="{found.id}.csv"'
+        else:  # prepared when this version went public: the same bytes every time
+            response = Response(codelist_xml(found, agency_of(publisher()), found.published),
+                                mimetype=openapi.SDMX_STRUCTURE)
         response.headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"
         return response
     return json_answer({"id": found.id, "scheme": found.data["scheme"], "version": found.data["version"],
@@ -144,8 +150,9 @@ def openapi_paths() -> dict:
             "One public register item: its data (privacy rules applied), files, versions", P.NO_PARAMS,
             openapi.json_content("RegisterItem"), (item,)),
         "/api/v1/register/items/{item_id}/codes": openapi.operation(
-            "A classification's codes with their mappings onto other versions", P.REGISTER_CODES,
-            {**openapi.json_content("ClassificationCodes"), **openapi.file_content("text/csv")}, (item,)),
+            "A classification's codes with their mappings onto other versions (JSON, CSV), or as an SDMX-ML 2.1 "
+            "code list", P.REGISTER_CODES, {**openapi.json_content("ClassificationCodes"),
+                                            **openapi.file_content("text/csv", openapi.SDMX_STRUCTURE)}, (item,)),
         "/api/v1/search": search_op,
     }, "schemas": {
         "RegisterMatters": {"type": "object", "required": ["matters"], "properties": {

@@ -8,6 +8,7 @@ import csv
 import io
 from datetime import datetime
 
+from statpub.dashboards.formats import neutralise
 from statpub.features.register.deadlines import timeliness
 from statpub.kernel.workdays import WorkCalendar
 from statpub.warehouse.register_gate import PublicItem, RegisterView
@@ -90,13 +91,15 @@ def code_rows(item: PublicItem) -> list[dict]:
 
 
 def codes_csv(item: PublicItem) -> bytes:
-    """UTF-8 with BOM (opens in Excel in China); one column per mapping, codes joined with `;`."""
+    """UTF-8 with BOM (opens in Excel in China); one column per mapping, codes joined with `;`; no
+    text a spreadsheet would run as a formula (`formats.neutralise`)."""
     rows = code_rows(item)
     targets = [m["to"] for m in item.data.get("mappings", [])]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["code", "name_zh", "name_en", "parent", *(f"maps_to:{t}" for t in targets)])
     for row in rows:
-        writer.writerow([row["code"], row["name_zh"], row["name_en"], row["parent"] or "",
-                         *(";".join(row["maps_to"].get(t, [])) for t in targets)])
+        writer.writerow([neutralise(text) for text in (
+            row["code"], row["name_zh"], row["name_en"], row["parent"] or "",
+            *(";".join(row["maps_to"].get(t, [])) for t in targets))])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
