@@ -54,7 +54,7 @@ def index() -> Response:
     return json_answer({
         "name": "statpub API", "version": "v1", "openapi": f"{shapes.API}/openapi.json",
         "now": shapes.iso(gate.now), "latest_release": view.latest_release,
-        "next_instant": shapes.iso(view.valid_until),
+        "next_instant": shapes.iso(view.next_instant),
         "links": {"series": f"{shapes.API}/series", "releases": f"{shapes.API}/releases",
                   "calendar": f"{shapes.API}/calendar", "topics": f"{shapes.API}/topics",
                   "datapackage": f"{shapes.FILES}/latest/datapackage.json", "sdmx": f"{shapes.API}/sdmx/",

@@ -38,8 +38,9 @@ class PublicView:
     key: str
     snapshot_path: Path
     now: datetime
-    valid_until: datetime | None
+    valid_until: datetime | None  # the next change of anything public (gate.next_change): memos end there
     latest_release: str | None
+    next_instant: datetime | None = None  # the next announced instant (gate.next_instant): what may be shown
 
 
 def catalogue_fingerprint(gate: Gate) -> str:
@@ -97,7 +98,7 @@ class PublicState:
             latest = gate.latest_shown()  # the pinned twin of the `latest` files
             view = PublicView(releases_identity(gate.visible_releases(), self.catalogue(gate)),
                               gate.snapshot.path, gate.now, gate.next_change(),
-                              latest.id if latest else None)
+                              latest.id if latest else None, gate.next_instant())
             if self._view is None or self._view.now <= view.now:
                 self._view = view
             return view
@@ -246,7 +247,7 @@ class ApiFastPath:
         if answer.max_age == IMMUTABLE:
             headers.append(("Cache-Control", "public, max-age=31536000, immutable"))
         else:
-            left = seconds_until(view.valid_until, self.state.services.clock.now())
+            left = seconds_until(view.next_instant, self.state.services.clock.now())
             age = answer.max_age if left is None else min(answer.max_age, left)
             headers.append(("Cache-Control", f"public, max-age={age}"))
         headers += extra

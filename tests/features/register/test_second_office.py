@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import datetime, timedelta
 
 import pytest
 import sdmx
@@ -95,3 +96,19 @@ def test_pages_search_and_staff_view_of_the_county(client):
     assert {h["url"].split("?")[0] for h in hits} >= {"/register/interpretation/doc-one-reading"}
     assert client.get("/api/v1/search?q=%E5%B0%9A%E6%9C%AA%E5%85%AC%E5%BC%80").get_json()["total"] == 0
     assert client.get("/staff/register?format=json").status_code == 403
+
+
+def test_an_items_own_instant_is_never_announced(county):
+    """Nobody announced when the later survey goes public: thirty seconds before it, the API's next
+    instant and the cache lifetimes do not give it away (what the site keeps in memory still ends
+    there: gate.next_change), and at it the survey is public."""
+    soon = create_app(county.settings, Clock(start=beijing(LATER) - timedelta(seconds=30))).server.test_client()
+    shown = soon.get("/api/v1/").get_json()["next_instant"]
+    assert shown is None or datetime.fromisoformat(shown.replace("Z", "+00:00")) != beijing(LATER)
+    for path in ("/api/v1/register/items", "/api/v1/", "/api/v1/register/items/county-survey"):
+        answer = soon.get(path)
+        age = int(answer.headers["Cache-Control"].split("max-age=")[1].split(",")[0])
+        assert answer.status_code == 200 and age > 30, (path, age)
+    assert soon.get("/api/v1/register/items/later-survey").status_code == 404
+    at = create_app(county.settings, Clock(start=beijing(LATER))).server.test_client()
+    assert at.get("/api/v1/register/items/later-survey").status_code == 200
