@@ -48,7 +48,7 @@ class Item(Strict):
 
     matter: str = Field(pattern=ID_PATTERN, **doc("所属主动公开事项（catalogue.yaml 中 matters 的 id）",
                                                   "The catalogue entry (matters[].id) it falls under", "survey-projects"))
-    title: Bilingual = Field(**doc("标题", "Title", {"zh": "示例市统计调查项目管理办法", "en": "Survey management measures"}))
+    title: Bilingual = Field(**doc("标题", "Title", {"zh": "某市统计调查项目管理办法", "en": "Survey management measures"}))
     instant: datetime = Field(**doc("审核通过后公开的时刻（须带时区）", "When it goes public once approved (an offset is "
                                     "required)", "2026-03-10T10:00:00+08:00"))
     created: date = Field(**doc("信息形成之日", "The date the information was made", "2026-02-20"))
@@ -88,8 +88,8 @@ class Item(Strict):
 class Document(Item):
     """A normative or policy document (规范性文件、政策文件) with its metadata."""
 
-    number: str | None = Field(default=None, **doc("文号", "Document number", "示统规〔2026〕2号"))
-    issuer: Bilingual = Field(**doc("发文机关", "Issuer", {"zh": "示例市统计局", "en": "Example City Statistics Bureau"}))
+    number: str | None = Field(default=None, **doc("文号", "Document number", "某统规〔2026〕2号"))
+    issuer: Bilingual = Field(**doc("发文机关", "Issuer", {"zh": "某市统计局", "en": "City Statistics Bureau"}))
     issued: date = Field(**doc("成文日期", "Date issued", "2026-02-20"))
     effective: date | None = Field(default=None, **doc("施行日期", "Takes effect on", "2026-04-01"))
     expires: date | None = Field(default=None, **doc("有效期至", "Expires on", "2031-03-31"))
@@ -120,9 +120,9 @@ class Form(Strict):
 class ApprovedScheme(Item):
     """A survey project or report system approved by an authority, valid until a date."""
 
-    organiser: Bilingual = Field(**doc("制定机关", "The body that made it", {"zh": "示例市统计局", "en": "Example City Statistics Bureau"}))
-    approver: Bilingual = Field(**doc("批准机关", "The approving authority", {"zh": "示例省统计局", "en": "Example Province Statistics Bureau"}))
-    approval_number: str = Field(min_length=1, **doc("批准文号", "Approval number", "示统制〔2024〕15号"))
+    organiser: Bilingual = Field(**doc("制定机关", "The body that made it", {"zh": "某市统计局", "en": "City Statistics Bureau"}))
+    approver: Bilingual = Field(**doc("批准机关", "The approving authority", {"zh": "某省统计局", "en": "Provincial Statistics Bureau"}))
+    approval_number: str = Field(min_length=1, **doc("批准文号", "Approval number", "某统制〔2024〕15号"))
     valid_from: date | None = Field(default=None, **doc("有效期起", "Valid from", "2024-07-01"))
     valid_until: date = Field(**doc("有效期至（当日24时失效）", "Last valid day: it lapses at midnight after it",
                                     "2027-06-30"))
@@ -196,7 +196,7 @@ class Party(Strict):
 
     type: Literal["organisation", "person"] = Field(**doc("单位或个人（个人适用隐私规则）", "An organisation or a person "
                                                           "(privacy rules apply to persons)", "organisation"))
-    name: str = Field(min_length=1, max_length=200, **doc("名称或姓名", "Name", "示例贸易有限公司"))
+    name: str = Field(min_length=1, max_length=200, **doc("名称或姓名", "Name", "某贸易有限公司"))
     credit_code: str | None = Field(default=None, **doc("统一社会信用代码", "Unified social credit code",
                                                         "91110000000000000X"))
     id_number: str | None = Field(default=None, **doc("个人身份证件号码", "A person's identity document number",
@@ -215,7 +215,7 @@ class Inspection(Item):
     inspected_on: date = Field(**doc("检查日期", "Inspected on", "2026-05-20"))
     inspectors: tuple[str, ...] = Field(min_length=1, **doc("执法检查人员", "Law-enforcement officers", ["李明", "周红"]))
     units: tuple[InspectedUnit, ...] = Field(min_length=1, **doc("检查对象名单及结果", "The units inspected and results",
-                                                                 [{"type": "organisation", "name": "示例贸易有限公司",
+                                                                 [{"type": "organisation", "name": "某贸易有限公司",
                                                                    "result": {"zh": "未发现问题", "en": "No problem found"}}]))
 
     def record_date(self) -> date:
@@ -225,14 +225,14 @@ class Inspection(Item):
 class Penalty(Item):
     """An administrative penalty decision (行政处罚决定)."""
 
-    decision_number: str = Field(min_length=1, **doc("处罚决定书文号", "Decision number", "示统罚〔2026〕3号"))
+    decision_number: str = Field(min_length=1, **doc("处罚决定书文号", "Decision number", "某统罚〔2026〕3号"))
     decided_on: date = Field(**doc("处罚决定日期", "Decided on", "2026-06-10"))
-    party: Party = Field(**doc("被处罚的单位或个人", "The party penalised", {"type": "organisation", "name": "示例贸易有限公司"}))
+    party: Party = Field(**doc("被处罚的单位或个人", "The party penalised", {"type": "organisation", "name": "某贸易有限公司"}))
     violation: Bilingual = Field(**doc("违法事实", "The violation", {"zh": "提供不真实统计资料", "en": "False statistical data"}))
     basis: Bilingual = Field(**doc("处罚依据", "Legal basis", {"zh": "《统计法》第四十一条", "en": "Statistics Law, Art. 41"}))
     penalty: Bilingual = Field(**doc("处罚内容", "The penalty", {"zh": "警告并处罚款", "en": "Warning and fine"}))
     fine_yuan: float | None = Field(default=None, ge=0, **doc("罚款金额（元）", "Fine in yuan", 20000))
-    authority: Bilingual = Field(**doc("作出决定的机关", "Deciding authority", {"zh": "示例市统计局", "en": "Example City Statistics Bureau"}))
+    authority: Bilingual = Field(**doc("作出决定的机关", "Deciding authority", {"zh": "某市统计局", "en": "City Statistics Bureau"}))
 
     def record_date(self) -> date:
         return self.decided_on
@@ -241,7 +241,7 @@ class Penalty(Item):
 class DishonestEntity(Item):
     """An entity found seriously dishonest in statistics (统计严重失信企业)."""
 
-    party: Party = Field(**doc("被认定的单位", "The entity", {"type": "organisation", "name": "示例贸易有限公司"}))
+    party: Party = Field(**doc("被认定的单位", "The entity", {"type": "organisation", "name": "某贸易有限公司"}))
     listed_on: date = Field(**doc("认定日期", "Listed on", "2026-07-01"))
     reason: Bilingual = Field(**doc("认定理由", "Reason", {"zh": "拒报统计资料", "en": "Refused to report"}))
     basis: Bilingual = Field(**doc("认定依据", "Legal basis", {"zh": "统计严重失信企业信用管理办法", "en": "Rules on seriously dishonest entities"}))
@@ -255,7 +255,7 @@ class Budget(Item):
 
     year: int = Field(ge=1990, le=2200, **doc("年度", "Year", 2026))
     type: Literal["budget", "final-accounts"] = Field(**doc("预算或决算", "Budget or final accounts", "budget"))
-    department: Bilingual = Field(**doc("部门", "Department", {"zh": "示例市统计局", "en": "Example City Statistics Bureau"}))
+    department: Bilingual = Field(**doc("部门", "Department", {"zh": "某市统计局", "en": "City Statistics Bureau"}))
 
 
 class AnnualReport(Item):
