@@ -81,13 +81,18 @@ def _write_items(con: duckdb.DuckDBPyConnection, register: Register | None, now:
     if problems:
         return problems
     con.execute("UPDATE register_versions SET is_current = false")
-    known = {(iid, h) for iid, h in con.execute("SELECT item_id, content_hash FROM register_versions").fetchall()}
+    stored: dict[str, list[tuple[str, dict]]] = {}
+    for iid, digest, held in con.execute("SELECT item_id, content_hash, hashes_json FROM register_versions").fetchall():
+        stored.setdefault(iid, []).append((digest, json.loads(held)))
     for item in kept.values():
         hashes = all_hashes(item)
         partner, required = _partner(register, item)
-        if (item.id, hashes[CURRENT]) in known:
-            con.execute("UPDATE register_versions SET is_current = true, partner_id = ?, partner_required = ? "
-                        "WHERE item_id = ? AND content_hash = ?", [partner, required, item.id, hashes[CURRENT]])
+        same = _stored_as(stored.get(item.id, []), hashes)
+        if same is not None:  # the same content (under a hash version both know): one version, hashes completed
+            digest, held = same
+            con.execute("UPDATE register_versions SET is_current = true, partner_id = ?, partner_required = ?, "
+                        "hashes_json = ? WHERE item_id = ? AND content_hash = ?",
+                        [partner, required, json.dumps({**held, **hashes}), item.id, digest])
             continue
         files = _store_files(con, item)
         model = item.model
@@ -98,6 +103,13 @@ def _write_items(con: duckdb.DuckDBPyConnection, register: Register | None, now:
     _drop_orphan_files(con)
     _write_catalogue(con, register)
     return []
+
+
+def _stored_as(versions: list[tuple[str, dict]], hashes: dict[str, str]) -> tuple[str, dict] | None:
+    """The stored version holding this content: the one whose hash equals it under a version of the
+    hash both know (a version declared since the content was stored is not in its record yet)."""
+    return next(((digest, held) for digest, held in versions
+                 if any(held.get(version) == value for version, value in hashes.items())), None)
 
 
 def _partner(register: Register | None, item: LoadedItem) -> tuple[str | None, bool]:

@@ -228,3 +228,41 @@ def test_register_instants_bound_what_the_site_keeps_but_are_never_announced(reg
     gate = gate_at(reg, "2026-03-10T09:00:00")
     assert gate.next_change() == beijing(INSTANT) and gate.next_change() - gate.now == timedelta(hours=1)
     assert gate.next_instant() != beijing(INSTANT)
+
+
+def test_a_new_hash_version_keeps_older_approvals_valid_for_what_they_approved(reg, monkeypatch):
+    """hash_versions.py's rule for register items: a version declared later (here one covering
+    less) becomes the one new approvals are made under; an approval recorded under the older one
+    still publishes exactly what it approved, the same content stays one version, and a change is
+    covered by neither."""
+    from statpub.etl import register_approvals, register_hash, register_load
+    from statpub.etl.register_approvals import ItemApproval, append_approval
+    from statpub.kernel.register_root import approvals_path, load_register
+    from statpub.warehouse import hash_versions
+    from statpub.warehouse.register_state import why_not_public
+
+    reg.item("report-system", "old-one")
+    reg.approve("old-one", before(INSTANT))  # under statpub-register/1
+    load_at(reg)
+    first = gate_at(reg, "2026-03-11T00:00:00").register.item("old-one")
+    newer = "statpub-register/2"
+    monkeypatch.setitem(hash_versions.REGISTER_VERSIONS, newer, hash_versions.HashVersion(2, newer, ("kind", "id", "item")))
+    monkeypatch.setattr(register_load, "CURRENT", newer)
+    monkeypatch.setattr(register_approvals, "VERSIONS", (*register_hash.VERSIONS, newer))
+    reg.item("report-system", "new-one")
+    item = load_register(reg.mini.root).items["new-one"]
+    append_approval(approvals_path(reg.mini.root), ItemApproval(
+        item="new-one", reviewer="测试审核员", approved_at=before(INSTANT), hash_version=newer,
+        content_hash=register_hash.item_hash(item, newer), user="test"))
+    load_at(reg, "2026-03-02T09:00:00")
+    gate = gate_at(reg, "2026-03-11T00:00:00")
+    kept, fresh = gate.register.item("old-one"), gate.register.item("new-one")
+    assert kept is not None and fresh is not None
+    assert [h for h, _ in kept.versions] == [first.version.content_hash]  # one version, not two
+    assert set(kept.version.hashes) == {"statpub-register/1", newer}
+    reg.item("report-system", "old-one", summary={"zh": "改了", "en": "changed"}, changed="2026-03-12",
+             instant="2026-03-13T10:00:00+08:00")
+    load_at(reg, "2026-03-12T09:00:00")
+    later = gate_at(reg, "2026-03-14T00:00:00").register
+    assert later.item("old-one").version.content_hash == first.version.content_hash
+    assert why_not_public(later.state, later.state.current()["old-one"]).startswith("approval void")
