@@ -18,7 +18,7 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
-import bisect
+import functools
 import json
 import logging
 import os
@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
-from statpub.warehouse import publication
+from statpub.warehouse import lookup, publication
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
 ROLES = ("public", "press", "reviewer", "responder")
@@ -92,7 +92,7 @@ class Gate:
         self.snapshot = snapshot
         self.now = now
         self.reader = reader
-        view = publication.public_view(snapshot, now)
+        view = publication.public_view(snapshot, now, prepare=functools.partial(_prepare_view, snapshot))
         if reader.role == "public":
             self._visible = view.visible
         else:
@@ -191,6 +191,13 @@ class Gate:
                     if r.publishable_state and r.instant > self.now]
         return min(upcoming, default=None)
 
+    def _visible_at(self, as_of: datetime | None) -> tuple[ReleaseInfo, ...]:
+        if as_of is None:
+            return self._visible
+        if as_of > self.now:
+            raise UserError("as_of is in the future: only what has been published can be asked for")
+        return publication.public_view(self.snapshot, as_of).visible
+
     def _release_ids(self, as_of: datetime | None) -> list[str]:
         if as_of is None:
             return [r.id for r in self._visible]
@@ -222,15 +229,14 @@ class Gate:
         """Observations of the given series: the latest vintage per period visible to this reader
         (or public at `as_of`), or every vintage with `all_vintages`. Unknown or embargoed codes
         give no rows, exactly like codes that do not exist."""
-        ids = self._release_ids(as_of)
+        visible = self._visible_at(as_of)
         codes = tuple(dict.fromkeys(codes))
-        if not ids or not codes:
+        if not visible or not codes:
             return _empty()
-        sql = _observations_sql(
-            f"o.series_code IN ({_placeholders(codes)}) AND list_contains(?, o.release_id) "
-            "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
-            latest=not all_vintages)
-        table = self._query(sql, [*codes, ids, start, start, end, end])
+        # The bare point query, then the public view of its rows (lookup.py: same rules as the SQL
+        # of `_observations_sql`, without a join, sort or de-duplication inside DuckDB).
+        index = lookup.release_index(self.snapshot, visible)
+        table = index.select(lookup.point_rows(self.snapshot, codes), latest=not all_vintages, start=start, end=end)
         if self._embargoed:
             self._reveal(table.column("release_id").unique().to_pylist())
         return table
@@ -348,6 +354,13 @@ class Gate:
             return cur.sql(sql, params=params).to_arrow_table()
         finally:
             cur.close()
+
+
+def _prepare_view(snapshot: Snapshot, view: publication.PublicView) -> None:
+    """What a public state needs, built when its view is (ahead of its instant): the Arrow index
+    of its releases for series lookups and the series it makes public."""
+    lookup.release_index(snapshot, view.visible)
+    snapshot.series_carried_by(tuple(r.id for r in view.visible if r.observation_count))
 
 
 def _empty() -> pa.Table:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -59,15 +60,20 @@ class PublicView:
 
 
 # Per snapshot: the instants at which what the public sees can change (release instants and
-# approval times), and the public view of each interval between them, computed on first use.
+# approval times), and the public view of each interval between them: the current one and the
+# coming ones are computed together, on first use, so the first request after an instant finds
+# its view (and what `prepare` derives from it) ready.
 _VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, PublicView]]] = \
     weakref.WeakKeyDictionary()
+AHEAD = 32  # coming public states prepared with the current one
 
 
-def public_view(snapshot: Snapshot, now: datetime) -> PublicView:
+def public_view(snapshot: Snapshot, now: datetime,
+                prepare: Callable[[PublicView], object] | None = None) -> PublicView:
     """What is public and what is delayed at `now`. Both change only at one of the snapshot's
     instants, so a gate costs a bisection, not a pass over every release of the calendar
-    (hundreds in a real office's history)."""
+    (hundreds in a real office's history). `prepare(view)` is called once for each view computed
+    (the current one and up to AHEAD coming ones), to build what depends on it alone."""
     entry = _VIEWS.get(snapshot)
     if entry is None:
         entry = _VIEWS.setdefault(snapshot, (change_points(list(snapshot.releases.values())), {}))
@@ -75,7 +81,18 @@ def public_view(snapshot: Snapshot, now: datetime) -> PublicView:
     epoch = bisect.bisect_right(points, now)
     view = views.get(epoch)
     if view is None:
-        visible = tuple(r for r in snapshot.releases.values() if is_public(r, now))
-        delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, now))
-        view = views[epoch] = PublicView(visible, tuple(r.id for r in visible), delayed)
+        view = views[epoch] = _view_at(snapshot, now)
+        coming = [(epoch + 1 + i, at) for i, at in enumerate(points[epoch:epoch + AHEAD])]
+        for later, at in coming:
+            if later not in views:
+                views[later] = _view_at(snapshot, at)
+        if prepare is not None:
+            for ready in [view, *(views[later] for later, _ in coming)]:
+                prepare(ready)
     return view
+
+
+def _view_at(snapshot: Snapshot, at: datetime) -> PublicView:
+    visible = tuple(r for r in snapshot.releases.values() if is_public(r, at))
+    delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, at))
+    return PublicView(visible, tuple(r.id for r in visible), delayed)

@@ -11,6 +11,7 @@ import gc
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -144,13 +145,18 @@ class Snapshot:
         # None until the first gate, which sets the baseline. Carried over to the next snapshot.
         self.public_seen: tuple[tuple[str, ...], frozenset[str]] | None = None
         self.release_hold: weakref.finalize | None = None  # set by open_snapshot
+        self._on_close: list[Callable[[], object]] = []
+        # Releases often carry the very same list of series: the distinct lists, each once.
+        distinct: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._series_lists = {rid: distinct.setdefault(r.series, r.series) for rid, r in self.releases.items()}
 
     def series_carried_by(self, release_ids: tuple[str, ...]) -> tuple[tuple[SeriesInfo, ...], frozenset[str]]:
         """The series these releases carry (catalogue order) and their codes. Cached: the gate asks
         on every request, and with thousands of series the answer takes milliseconds to compute."""
         found = self._carried.get(release_ids)
         if found is None:
-            codes = frozenset(c for rid in release_ids for c in self.releases[rid].series)
+            lists = {id(carried): carried for carried in (self._series_lists[rid] for rid in release_ids)}
+            codes = frozenset().union(*lists.values())
             found = (tuple(s for s in self.series.values() if s.code in codes), codes)
             if len(self._carried) > 64:
                 self._carried.clear()
@@ -161,8 +167,14 @@ class Snapshot:
     def name(self) -> str:
         return self.path.name
 
+    def on_close(self, callback: Callable[[], object]) -> None:
+        """Run `callback` when the snapshot is closed (e.g. to close cursors kept per thread)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
         """Close the connection and let retention have the file (when nothing else uses it)."""
+        for callback in self._on_close:
+            callback()
         self.con.close()
         release = getattr(self, "release_hold", None)
         if release is not None:
