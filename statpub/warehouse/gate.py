@@ -93,6 +93,7 @@ class Gate:
         self.now = now
         self.reader = reader
         view = publication.public_view(snapshot, now, prepare=functools.partial(_prepare_view, snapshot))
+        self._view = view
         if reader.role == "public":
             self._visible = view.visible
         else:
@@ -101,7 +102,8 @@ class Gate:
         # Releases this reader sees before their instant (pre-release rights), and those of them
         # whose figures or texts this gate has handed out: the request layer logs each of these
         # views in the access log, whichever page, callback, route or file asked.
-        self._embargoed = frozenset(r.id for r in self._visible) - frozenset(view.ids)
+        self._embargoed = frozenset() if self._visible is view.visible else \
+            frozenset(r.id for r in self._visible) - frozenset(view.ids)
         self.revealed: set[str] = set()
         self._note_public(view)
         for release in self._delayed:
@@ -186,10 +188,9 @@ class Gate:
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
     def next_instant(self) -> datetime | None:
-        """The next instant at which a public answer may change (bounds every cache)."""
-        upcoming = [r.instant for r in self.snapshot.releases.values()
-                    if r.publishable_state and r.instant > self.now]
-        return min(upcoming, default=None)
+        """The next instant at which a public answer may change (bounds every cache): the same
+        all through the current public state, so its view knows it."""
+        return self._view.next_instant
 
     def _visible_at(self, as_of: datetime | None) -> tuple[ReleaseInfo, ...]:
         if as_of is None:
@@ -216,6 +217,8 @@ class Gate:
         return self.snapshot.series.get(code)
 
     def _with_figures(self) -> tuple[str, ...]:
+        if self._visible is self._view.visible:
+            return self._view.with_figures
         return tuple(r.id for r in self._visible if r.observation_count)
 
     def topics(self) -> tuple[TopicInfo, ...]:
@@ -235,7 +238,7 @@ class Gate:
             return _empty()
         # The bare point query, then the public view of its rows (lookup.py: same rules as the SQL
         # of `_observations_sql`, without a join, sort or de-duplication inside DuckDB).
-        index = lookup.release_index(self.snapshot, visible)
+        index = lookup.release_index(self.snapshot, visible, self._view.ids if visible is self._view.visible else None)
         table = index.select(lookup.point_rows(self.snapshot, codes), latest=not all_vintages, start=start, end=end)
         if self._embargoed:
             self._reveal(table.column("release_id").unique().to_pylist())
@@ -359,8 +362,8 @@ class Gate:
 def _prepare_view(snapshot: Snapshot, view: publication.PublicView) -> None:
     """What a public state needs, built when its view is (ahead of its instant): the Arrow index
     of its releases for series lookups and the series it makes public."""
-    lookup.release_index(snapshot, view.visible)
-    snapshot.series_carried_by(tuple(r.id for r in view.visible if r.observation_count))
+    lookup.release_index(snapshot, view.visible, view.ids)
+    snapshot.series_carried_by(view.with_figures)
 
 
 def _empty() -> pa.Table:

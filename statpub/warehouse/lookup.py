@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 import weakref
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 import duckdb
@@ -27,6 +28,8 @@ import pyarrow.compute as pc
 from statpub.warehouse.reader import ReleaseInfo, Snapshot
 
 VINTAGE_TYPE = pa.timestamp("us", tz="UTC")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 # The bare point query: only "?" markers are pasted into the SQL, one per code; values are bound.
 _POINT_SQL = "SELECT series_code, period, value, status, note, release_id FROM observations WHERE series_code {match}"  # noqa: S608 - fixed
 MAX_CODES_PER_SHAPE = 64  # more codes are looked up in several statements of this shape
@@ -97,7 +100,8 @@ class ReleaseIndex:
         ordered = sorted(visible, key=lambda r: (r.instant, r.id))
         self.ids = pa.array([r.id for r in ordered], pa.string())
         self.ranks = pa.array(range(len(ordered)), pa.int32())
-        self.instants = pa.array([r.instant for r in ordered], VINTAGE_TYPE)
+        # As integers: pyarrow would import pandas (40 MB per worker) to convert aware datetimes.
+        self.instants = pa.array([(r.instant - EPOCH) // MICROSECOND for r in ordered], pa.int64()).cast(VINTAGE_TYPE)
 
     def select(self, rows: pa.Table, *, latest: bool, start: str | None = None,
                end: str | None = None) -> pa.Table:
@@ -148,9 +152,11 @@ _INDEXES: weakref.WeakKeyDictionary[Snapshot, dict[tuple[str, ...], ReleaseIndex
 INDEXES_PER_SNAPSHOT = 64
 
 
-def release_index(snapshot: Snapshot, visible: tuple[ReleaseInfo, ...]) -> ReleaseIndex:
-    """The index of these visible releases, built once per snapshot and public state."""
-    key = tuple(r.id for r in visible)
+def release_index(snapshot: Snapshot, visible: tuple[ReleaseInfo, ...],
+                  ids: tuple[str, ...] | None = None) -> ReleaseIndex:
+    """The index of these visible releases (`ids`: theirs, when known), built once per snapshot
+    and public state."""
+    key = ids if ids is not None else tuple(r.id for r in visible)
     per_snapshot = _INDEXES.get(snapshot)
     if per_snapshot is None:
         per_snapshot = _INDEXES.setdefault(snapshot, {})

@@ -57,6 +57,9 @@ class PublicView:
     visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
     ids: tuple[str, ...]
     delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
+    # The same all through the interval (instants are change points): asked on every request.
+    with_figures: tuple[str, ...] = ()  # ids of the visible releases that carry figures
+    next_instant: datetime | None = None  # the next instant of a publishable release
 
 
 # Per snapshot: the instants at which what the public sees can change (release instants and
@@ -95,4 +98,6 @@ def public_view(snapshot: Snapshot, now: datetime,
 def _view_at(snapshot: Snapshot, at: datetime) -> PublicView:
     visible = tuple(r for r in snapshot.releases.values() if is_public(r, at))
     delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, at))
-    return PublicView(visible, tuple(r.id for r in visible), delayed)
+    upcoming = [r.instant for r in snapshot.releases.values() if r.publishable_state and r.instant > at]
+    return PublicView(visible, tuple(r.id for r in visible), delayed,
+                      tuple(r.id for r in visible if r.observation_count), min(upcoming, default=None))
