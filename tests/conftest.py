@@ -18,7 +18,8 @@ from tests.paths import REPO_ROOT
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
 # Every shared fixture, in one place: tests/fixtures/ (this file holds the demo warehouse and servers).
 pytest_plugins = ["tests.fixtures.site", "tests.fixtures.api", "tests.fixtures.press", "tests.fixtures.review",
-                  "tests.fixtures.store", "tests.fixtures.cluster", "tests.fixtures.browser", "tests.fixtures.smtp"]
+                  "tests.fixtures.store", "tests.fixtures.cluster", "tests.fixtures.browser", "tests.fixtures.smtp",
+                  "tests.fixtures.mini"]
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from tools.demo_model import SECTORS
 
-OFFICE = {"zh": "示例市统计局（演示数据，非官方）",
-          "en": "Statistics Bureau of the Example City (illustrative data, not official)"}
-LICENCE = {"zh": "知识共享署名 4.0（CC BY 4.0），引用请注明来源",
-           "en": "Creative Commons Attribution 4.0 (CC BY 4.0); cite the source"}
 SOURCE = {"zh": "示例市统计局（示例数据）", "en": "Example City Statistics Bureau (illustrative data)"}
 NSO = {"zh": "国家统计局示例市调查总队、示例市统计局（示例数据）",
        "en": "NBS Survey Office in the Example City and the Example City Statistics Bureau (illustrative)"}
@@ -161,9 +157,6 @@ def series() -> list[dict]:
 
 def catalogue() -> dict:
     return {
-        "office": OFFICE,
-        "licence": LICENCE,
-        "base_url": "https://stats.example.gov.cn",
         "topics": [{"code": c, "name": {"zh": zh, "en": en}} for c, zh, en in TOPICS],
         "series": series(),
     }

@@ -13,6 +13,8 @@ import yaml
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from statpub.kernel.modeline import modeline
+
 FIXED_ZIP_TIME = (2020, 1, 1, 0, 0, 0)
 
 
@@ -32,8 +34,9 @@ _ContentDumper.add_representer(list, _list)
 
 
 def write_yaml(path: Path, data: object, header: str = "") -> None:
+    """A content file, starting with the line that tells editors its JSON Schema."""
     text = yaml.dump(data, Dumper=_ContentDumper, allow_unicode=True, sort_keys=False, width=110)
-    path.write_text(header + text, encoding="utf-8")
+    path.write_text(modeline(path.name) + header + text, encoding="utf-8")
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]], encoding: str) -> None:

@@ -56,28 +56,36 @@ def build() -> Figures:
     def noise(scale: float) -> float:
         return rng.uniform(-scale, scale)
 
-    # GDP at current prices, cumulative, from a 2018 base.
+    # GDP at current prices, cumulative, from a 2018 base; the industries' levels follow their own
+    # real growth and the year's deflator, so published growth and levels agree (as a reviewer checks).
     gdp_prev = [36011.8 * s for s in CUMSHARE["GDP"]]
-    sec_share, pri_share = 0.271, 0.0031
+    pri_prev = [v * 0.0031 * (0.7 if k == 0 else 1) for k, v in enumerate(gdp_prev)]
+    sec_prev = [v * 0.271 for v in gdp_prev]
+    # Year-level paths of the industries, drawn apart so the main stream (every other figure) is as before.
+    paths = random.Random(20190101)
     for year in YEARS:
-        cur = []
-        sec_share -= 0.0028 + noise(0.001)
-        pri_share -= 0.0001
+        cur, pri_cur, sec_cur = [], [], []
+        noise(0.001)  # (kept: the stream of draws every later figure comes from)
+        pri_year, sec_year = paths.uniform(-6.0, 1.0), -1.0 + paths.uniform(-1.0, 1.0)
         for k, quarter in enumerate(QUARTERS):
             growth = REAL_GROWTH[year][k]
             level = gdp_prev[k] * (1 + growth / 100) * (1 + (DEFLATOR[year] + noise(0.2)) / 100)
             cur.append(level)
             period = q(year, quarter)
             total = round(level, 2)
-            primary = round(level * (pri_share + noise(0.0002)) * (0.7 if quarter == 1 else 1), 2)
-            secondary = round(level * (sec_share + noise(0.002)), 2)
+            d_pri, d_sec = noise(0.0002) / 0.0002, noise(0.002) / 0.002  # each in [-1, 1]
+            g_sec = round(growth + sec_year + noise(1.5) / 3 - (3.5 if year == 2020 and quarter == 1 else 0), 1)
+            g_pri = round(pri_year + noise(5.0) / 8, 1)
+            primary = pri_prev[k] * (1 + g_pri / 100) * (1 + (DEFLATOR[year] + 0.3 * d_pri) / 100)
+            secondary = sec_prev[k] * (1 + g_sec / 100) * (1 + (DEFLATOR[year] + 0.3 * d_sec) / 100)
+            pri_cur.append(primary)
+            sec_cur.append(secondary)
             p[("GDP", period)] = total
-            p[("GDP_PRIMARY", period)] = primary
-            p[("GDP_SECONDARY", period)] = secondary
-            p[("GDP_TERTIARY", period)] = round(total - primary - secondary, 2)
-            g_sec = round(growth + noise(1.5) - (3.5 if year == 2020 and quarter == 1 else 0), 1)
-            g_pri = round(-3.0 + noise(5.0), 1)
-            w_sec, w_pri = sec_share, pri_share
+            p[("GDP_PRIMARY", period)] = round(primary, 2)
+            p[("GDP_SECONDARY", period)] = round(secondary, 2)
+            p[("GDP_TERTIARY", period)] = round(total - round(primary, 2) - round(secondary, 2), 2)
+            # Real growth adds up with last year's weights; the tertiary industry is the remainder.
+            w_sec, w_pri = sec_prev[k] / gdp_prev[k], pri_prev[k] / gdp_prev[k]
             g_ter = round((growth - w_sec * g_sec - w_pri * g_pri) / (1 - w_sec - w_pri), 1)
             p[("GDP_GROWTH", period)] = growth
             p[("GDP_PRIMARY_GROWTH", period)] = g_pri
@@ -88,7 +96,7 @@ def build() -> Figures:
             p[("CPI", period)] = round(CPI[year] + noise(0.3) * (4 - quarter) / 3, 1)
             p[("PPI", period)] = round(PPI[year] + noise(0.8) * (4 - quarter) / 3, 1)
             p[("UNEMPLOYMENT", period)] = round(UNEMPLOYMENT[year] + noise(0.3), 1)
-        gdp_prev = cur
+        gdp_prev, pri_prev, sec_prev = cur, pri_cur, sec_cur
 
     _flows(fig, rng, "GIO", 39126.0, CUMSHARE["GIO"], 0.045, 2)
     _flows(fig, rng, "RETAIL", 13497.2, CUMSHARE["RETAIL"], 0.055, 2, growth_code="RETAIL_GROWTH")

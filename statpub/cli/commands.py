@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import time
+from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
@@ -81,7 +82,7 @@ def calendar_cmd(args: argparse.Namespace) -> int:
 
     settings = settings_of(args)
     content = settings.content
-    calendar = content.load_calendar(content.load_catalogue())
+    _catalogue, calendar = content.load_content()
     now = clock_from_env().now()
     # What is public is the gate's answer (instant passed and approved), so a release loaded but not
     # approved says "no" here as it does in `statpub status`; without a warehouse nothing is public.
@@ -91,16 +92,21 @@ def calendar_cmd(args: argparse.Namespace) -> int:
     for r in calendar.releases:
         loaded = gate.calendar_entry(r.id) if gate else None
         status = gate.release_status(loaded) if loaded else r.state
+        # The one rule (warehouse.publication): the instant, a late approval's time, or history's own.
+        since = gate.public_since(loaded) if status == "published" else None
         rows.append({"id": r.id, "title": r.title(args.lang), "instant": format_beijing(r.instant, args.lang),
-                     "state": r.state, "status": status, "public": status == "published"})
+                     "state": r.state, "status": status, "public": status == "published",
+                     "public_since": since.isoformat() if since else None})
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     table = Table(title=f"Release calendar ({format_beijing(now, 'en')})")
-    for col in ("id", "title", "instant", "state", "public"):
+    for col in ("id", "title", "instant", "status", "public since"):
         table.add_column(col)
     for row in rows:
-        table.add_row(row["id"], row["title"], row["instant"], row["state"], "yes" if row["public"] else "no")
+        since = row["public_since"]
+        table.add_row(row["id"], row["title"], row["instant"], row["status"],
+                      format_beijing(datetime.fromisoformat(since), args.lang) if since else "no")
     console().print(table)
     return 0
 
@@ -122,7 +128,7 @@ def status_cmd(args: argparse.Namespace) -> int:
     now = clock_from_env().now()
     snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     gate = Gate(snapshot, now)
-    public = [r for r in gate.calendar() if gate.is_public(r) and r.observation_count]
+    public = [r for r in gate.visible_releases() if r.observation_count]  # in the order of publication
     embargoed = [r for r in gate.calendar() if not gate.is_public(r) and r.observation_count]
     awaiting = [r for r in gate.calendar() if not r.observation_count]
     nxt = gate.next_instant()

@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     except ValidationFailed as exc:
         print(exc.report(), file=sys.stderr)
+        if any(p.file.endswith(".yaml") for p in exc.problems):
+            print("Every field of the content files, with examples: `statpub schema --reference` "
+                  "(docs/content-reference.md)", file=sys.stderr)
         return 1
     except StatpubError as exc:
         print(f"statpub: {exc.message}", file=sys.stderr)

@@ -96,6 +96,50 @@ def _approve_args(p: argparse.ArgumentParser) -> None:
 approve_cmd.configure = _approve_args
 
 
+@command("import-history", "Bring in releases published before the office adopted statpub (calendar.yaml "
+                           "`adopted`): checked, then approved as an import; they keep their original instants.")
+def import_history_cmd(args: argparse.Namespace) -> int:
+    from statpub.dashboards.linkcheck import site_links
+    from statpub.etl.load import load
+    from statpub.review.approve import ApprovalRefused, history_to_import, import_history
+
+    if not args.release_ids and not args.all:
+        raise SystemExit("statpub import-history: name release ids or use --all")
+    settings = settings_of(args)
+    clock = clock_from_env()
+    ids = list(args.release_ids)
+    if args.all:
+        load(settings, clock=clock)
+        ids = history_to_import(settings, clock.now())
+        if not ids:
+            console().print("no history waiting to be imported (calendar.yaml `adopted` sets what is history)")
+            return 0
+    try:
+        approvals = import_history(settings, ids, args.reviewer, clock, site=site_links)
+    except ApprovalRefused as exc:
+        if exc.findings:
+            console(stderr=True).print(_findings_table(exc.findings, "Errors"))
+        raise
+    if args.json:
+        print(json.dumps([json.loads(a.record()) for a in approvals], ensure_ascii=False, indent=1))
+        return 0
+    for a in approvals:
+        console().print(f"{a.release} imported by {a.reviewer} at {format_beijing(a.approved_at, 'en')}; public "
+                        f"since its original instant {format_beijing(a.published_at, 'en')}; content "
+                        f"{a.content_hash[:16]}…")
+    return 0
+
+
+def _import_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("release_ids", nargs="*", metavar="RELEASE_ID")
+    p.add_argument("--all", action="store_true", help="every history release loaded and not yet imported")
+    p.add_argument("--reviewer", required=True, help="the name of the reviewer approving the import (审核人)")
+    p.add_argument("--json", action="store_true")
+
+
+import_history_cmd.configure = _import_args
+
+
 def _reason_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--reason", required=True, help="the public reason, in Chinese (中文原因)")
     p.add_argument("--reason-en", help="the public reason in English (defaults to --reason)")

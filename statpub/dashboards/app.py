@@ -6,17 +6,30 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from html import escape
 
 import dash
-from flask import Flask, jsonify, request
+from flask import Flask, has_request_context, jsonify, request
 
-from statpub.dashboards import callback_guard, downloads, feeds, http, page_paths, pagememo, plotlyjs
+from statpub.dashboards import (
+    callback_guard,
+    catalog,
+    downloads,
+    feeds,
+    http,
+    office_site,
+    page_paths,
+    pagememo,
+    plotlyjs,
+    takeaway,
+)
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
+from statpub.dashboards.components.publisher import publisher
+from statpub.dashboards.hooks import plugin_manager
 from statpub.dashboards.i18n import HTML_LANG, lang_or_default
 from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
-from statpub.dashboards.hooks import plugin_manager
 from statpub.dashboards.services import Services, services
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings, resolve_settings
@@ -57,7 +70,8 @@ def register_feeds(server: Flask) -> None:
 
 
 ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
-                                          plotlyjs.register]
+                                          plotlyjs.register, office_site.register, catalog.register,
+                                          takeaway.register]
 
 
 def register_routes(server: Flask) -> None:
@@ -68,10 +82,28 @@ def register_routes(server: Flask) -> None:
 class StatpubDash(dash.Dash):
     def interpolate_index(self, **kwargs) -> str:
         """The page shell, with `<html lang>` for the language in the URL (zh unless ?lang=en);
-        the language switch is a full page load, so this is always right."""
-        page = super().interpolate_index(**kwargs)
+        the language switch is a full page load, so this is always right. The title, meta tags
+        and colours are the office's (office.yaml), read per request."""
         lang = lang_or_default(request.args.get("lang")) if request else "zh"
-        return page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+        office = publisher()
+        title = office_site.page_title(office, lang)
+        kwargs["title"] = escape(title)
+        kwargs["metas"] = kwargs.get("metas", "") + "\n      " + office_site.meta_tags(office, lang, title)
+        kwargs["css"] = kwargs.get("css", "") + f'\n      <link rel="stylesheet" href="{office_site.css_url(office)}">'
+        page = super().interpolate_index(**kwargs)
+        page = page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
+        return page.replace("</head>", structured_data_for_request(lang) + "</head>", 1)
+
+
+def structured_data_for_request(lang: str) -> str:
+    """The schema.org Dataset of a series or release page, for crawlers (empty elsewhere)."""
+    if not has_request_context() or not request.path.startswith(("/series/", "/release/")):
+        return ""
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.structured_data import dataset_for_path, script_tag
+
+    data = dataset_for_path(request_services.current_gate(), publisher(), request.path, lang)
+    return script_tag(data) if data else ""
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
@@ -81,7 +113,8 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
     snapshots (an app built in another process only to fetch files through the gate)."""
     settings = settings or resolve_settings()
     # Pages are registered here, not at import, so a test can build several apps in one process.
-    app = StatpubDash(__name__, title="示例市统计数据发布 · Example City statistics", update_title=None,
+    # The title and meta tags are the office's, set per request (StatpubDash.interpolate_index).
+    app = StatpubDash(__name__, title="statpub", update_title=None, include_pages_meta=False,
                       use_pages=True, pages_folder="", suppress_callback_exceptions=True,
                       use_async=False, external_scripts=plotlyjs.external_scripts())
     server = app.server

@@ -15,7 +15,7 @@ from tempfile import NamedTemporaryFile
 
 from flask import Flask, Response, current_app, redirect, request
 
-from statpub.dashboards.components.publisher import publisher
+from statpub.dashboards.components.publisher import agency_of, licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
 from statpub.dashboards.http import immutable_file
@@ -34,7 +34,7 @@ from statpub.kernel.transforms import LABELS
 from statpub.warehouse.reader import SeriesInfo
 
 CACHE_KEY = "statpub.downloads"
-SITE_FORMATS = "any(csv, xlsx, parquet)"
+SITE_FORMATS = "any(csv, xlsx, parquet, zip)"
 
 
 def file_cache() -> FileCache:
@@ -75,13 +75,16 @@ def view_export(view: ExplorerView, url: str) -> ExportTable:
         title_en="; ".join(s.name_en for s in infos) + f" ({label['en']})",
         source_zh=source_zh, source_en=source_en,
         citation=_citation(pub.office_en, ", ".join(s.code for s in infos), vintage, pub.base_url + url),
+        agency=agency_of(pub), transform=view.state.transform,
         extra_metadata={"transform": view.state.transform, "vintage": vintage,
-                        "start": view.state.start or "", "end": view.state.end or ""})
+                        "start": view.state.start or "", "end": view.state.end or ""},
+        licence=licence_line(pub))
 
 
 def view_download(fmt: str) -> Response:
     args = request.args
-    state = state_from_inputs(args.get("series"), args.get("transform"), args.get("start"), args.get("end"), None)
+    state = state_from_inputs(args.get("series"), args.get("transform"), args.get("start"), args.get("end"), None,
+                              None, args.get("last_n"))
     if not state.series:
         raise NotFound("no series chosen")
     gate = current_gate()
@@ -97,7 +100,7 @@ def view_download(fmt: str) -> Response:
         raise NotFound("no such vintage")
     url = href(f"/download/view.{fmt}", "zh", **query, vintage=vintage_code(as_of))
     key = FileCache.key("view", ",".join(state.series), state.transform, state.start, state.end, fmt,
-                        vintage_code(as_of))
+                        vintage_code(as_of), *([f"last_n={state.last_n}"] if state.last_n else []))
     holder: dict[str, ExplorerView] = {}
 
     def build(path):
@@ -124,7 +127,7 @@ def release_download(release_id: str, fmt: str) -> Response:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id):
         raise NotFound("no published release with this id")
-    vintage = vintage_code(release.instant)
+    vintage = vintage_code(gate.public_since(release) or release.instant)
 
     def build(path):
         rows = gate.release_observations(release_id)
@@ -136,7 +139,8 @@ def release_download(release_id: str, fmt: str) -> Response:
                                        source_zh=source_zh, source_en=source_en,
                                        citation=_citation(pub.office_en, release.title_en, vintage,
                                                           pub.base_url + f"/release/{release_id}"),
-                                       extra_metadata={"release_id": release_id, "vintage": vintage}), path)
+                                       extra_metadata={"release_id": release_id, "vintage": vintage},
+                                       licence=licence_line(pub), agency=agency_of(pub)), path)
 
     if not gate.is_public(release):
         # Seen inside a pre-release window: never cached anywhere, never written to the shared cache,

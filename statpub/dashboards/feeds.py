@@ -18,9 +18,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, Response, request
 from icalendar import Calendar, Event
 
+from statpub.dashboards.components.publisher import publisher
 from statpub.dashboards.page_paths import is_page_path
 from statpub.dashboards.services import services
 from statpub.kernel.clock import BEIJING, format_beijing
@@ -40,10 +41,10 @@ STATUS = {
     "published": ("已发布", "published"), "delayed": ("延迟发布", "delayed"),
     "provisional": ("初定", "provisional"), "confirmed": ("已确定", "confirmed"),
     "postponed": ("推迟", "postponed"), "cancelled": ("已取消", "cancelled"),
+    "history": ("往期发布（待导入）", "published before this site (not yet imported)"),
 }
 ICS_STATUS = {"cancelled": "CANCELLED", "provisional": "TENTATIVE", "postponed": "TENTATIVE",
               "delayed": "TENTATIVE"}
-OFFICE = ("示例市统计局", "Example City Statistics Bureau")
 
 
 def _lang() -> str:
@@ -58,16 +59,9 @@ def _pick(pair: tuple[str, str], lang: str) -> str:
 
 
 def _host() -> str:
-    """The office's host (catalogue `base_url`), for identifiers that must not depend on the name a
-    client used to reach the server. Read once per catalogue version, kept by the app."""
-    settings = services().settings
-    path = settings.content.catalogue_path
-    stamp = path.stat().st_mtime_ns
-    cache = current_app.extensions.setdefault("statpub.feeds", {})
-    if cache.get("stamp") != stamp:
-        base = settings.content.load_catalogue().base_url
-        cache.update(stamp=stamp, host=urlsplit(base).hostname or "localhost")
-    return cache["host"]
+    """The office's host (office.yaml `base_url`), for identifiers that must not depend on the name
+    a client used to reach the server."""
+    return publisher().host
 
 
 def release_url(release_id: str, lang: str) -> str:
@@ -162,7 +156,10 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
     feed = FeedGenerator()
     feed.id(f"tag:{host},2019:statpub{urlsplit(self_url).path}")
     feed.title(title)
-    feed.author({"name": _pick(OFFICE, lang)})
+    office = publisher()
+    feed.author({"name": office.office(lang), **({"email": office.contact.email}
+                                                  if office.contact and office.contact.email else {})})
+    feed.rights(office.licence_text(lang))
     feed.link(href=self_url, rel="self")
     for hub in sorted({h for hubs in services().hooks.feed_hubs() for h in hubs or ()}):
         feed.link(href=hub, rel="hub")  # WebSub: where to subscribe for pushes of this feed
@@ -181,10 +178,12 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
 
 
 def _topic_name(gate: Gate, topic: str | None, lang: str) -> str:
+    """`<site> · 发布日程`, or `<site> · <topic> · 发布日程`: a subscriber sees whose calendar it is."""
+    site = publisher().site_title(lang)
     if topic is None:
-        return "发布日程" if lang == "zh" else "Release calendar"
+        return f"{site} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
     found = next(t for t in gate.snapshot.topics if t.code == topic)
-    return f"{found.name(lang)} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
+    return f"{site} · {found.name(lang)} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
 
 
 @blueprint.get("/calendar.ics")

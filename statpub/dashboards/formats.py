@@ -5,15 +5,19 @@ flags and notes in both languages, the release that published them and its insta
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from statpub.dashboards.sdmx import data as sdmx_data
+from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.flags import describe
 from statpub.warehouse.reader import SeriesInfo
@@ -31,6 +35,11 @@ class ExportTable:
     source_en: str
     citation: str
     extra_metadata: dict[str, str] = field(default_factory=dict)
+    licence: str = ""  # the office's licence, as one line (name in both languages and its address)
+    # For SDMX: the transform the figures went through (lin: as published) and who maintains the
+    # structure they follow (the office, from the content root).
+    transform: str = "lin"
+    agency: sdmx_model.Agency | None = None
 
     def records(self) -> list[dict]:
         """Rows with the series' names, units and flags spelled out in both languages."""
@@ -82,6 +91,7 @@ def write_csv(table: ExportTable, path: Path) -> None:
 def write_json(table: ExportTable, path: Path) -> None:
     body = {"title": {"zh": table.title_zh, "en": table.title_en},
             "source": {"zh": table.source_zh, "en": table.source_en}, "citation": table.citation,
+            **({"licence": table.licence} if table.licence else {}),
             **({"metadata": table.extra_metadata} if table.extra_metadata else {}),
             "observations": table.records()}
     path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -103,6 +113,7 @@ def write_parquet(table: ExportTable, path: Path) -> None:
     metadata = {b"statpub.title": json.dumps({"zh": table.title_zh, "en": table.title_en}, ensure_ascii=False).encode(),
                 b"statpub.source": json.dumps({"zh": table.source_zh, "en": table.source_en}, ensure_ascii=False).encode(),
                 b"statpub.citation": table.citation.encode(),
+                **({b"statpub.licence_text": table.licence.encode()} if table.licence else {}),
                 b"statpub.series": json.dumps(series_meta, ensure_ascii=False).encode()}
     metadata.update({f"statpub.{k}".encode(): v.encode() for k, v in table.extra_metadata.items()})
     arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **metadata})
@@ -134,8 +145,6 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
         info = table.series.get(record["series_code"])
         vintage = ""
         if record["vintage"]:
-            from datetime import datetime
-
             vintage = format_beijing(datetime.fromisoformat(record["vintage"]), "zh")
         ws.append([record["series_code"], record["series_name_zh"], record["series_name_en"], record["period"],
                    record["value"], record["unit_zh"], record["unit_en"], record["status"], record["status_zh"],
@@ -147,6 +156,8 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
     ws.append([f"数据来源：{table.source_zh}"])
     ws.append([f"Source: {table.source_en}"])
     ws.append([f"引用 Citation: {table.citation}"])
+    if table.licence:
+        ws.append([f"许可 Licence: {table.licence}"])
     for letter, width in zip("ABCDEFGHIJKLM", (22, 26, 40, 12, 14, 12, 20, 8, 14, 20, 30, 26, 28), strict=True):
         ws.column_dimensions[letter].width = width
     wb.save(path)
@@ -191,7 +202,7 @@ def write_jsonstat(table: ExportTable, path: Path) -> None:
         **({"updated": max(vintages).isoformat()} if vintages else {}),
         "id": dims, "size": sizes, "role": {"time": ["period"], "metric": ["series"]},
         "dimension": dimension, "value": values, **({"status": status} if status else {}),
-        "note": [table.citation],
+        "note": [table.citation, *([table.licence] if table.licence else [])],
         "extension": {"zh": {"label": table.title_zh, "source": table.source_zh,
                              "series": {c: s.name_zh for c, s in info.items() if s},
                              "unit": {c: s.unit_zh for c, s in info.items() if s}},
@@ -199,6 +210,34 @@ def write_jsonstat(table: ExportTable, path: Path) -> None:
                       **({"metadata": table.extra_metadata} if table.extra_metadata else {})},
     }
     path.write_text(json.dumps(body, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _sdmx_message(table: ExportTable) -> sdmx_data.Message:
+    if table.agency is None:
+        raise ValueError("an SDMX export needs the agency (ExportTable.agency)")
+    vintages = [v for v in table.rows.column("vintage").to_pylist() if v is not None]
+    prepared = max(vintages) if vintages else datetime(1970, 1, 1, tzinfo=UTC)
+    digest = hashlib.sha256(f"{table.title_en}|{table.transform}|{prepared.isoformat()}".encode()).hexdigest()[:16]
+    return sdmx_data.Message(table.agency, table.transform, prepared, f"statpub-{digest}")
+
+
+def write_sdmx_csv(table: ExportTable, path: Path) -> None:
+    """SDMX-CSV 2.0 against the office's dataflow (structure under /api/v1/sdmx/)."""
+    sdmx_data.write_sdmx_csv([table.rows], path, sdmx_data.SeriesLookup.of(table.series.values()),
+                             _sdmx_message(table))
+
+
+def write_sdmx_ml(table: ExportTable, path: Path) -> None:
+    """SDMX-ML 2.1 structure-specific data against the office's DSD."""
+    sdmx_data.write_sdmx_ml([table.rows], path, sdmx_data.SeriesLookup.of(table.series.values()),
+                            _sdmx_message(table))
+
+
+def write_zip(table: ExportTable, path: Path) -> None:
+    """The data (CSV, Parquet) with a README and datapackage.json (statpub.dashboards.bundle)."""
+    from statpub.dashboards.bundle import write_bundle  # it writes its members through these formats
+
+    write_bundle(table, path)
 
 
 # -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----
@@ -236,6 +275,7 @@ def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
 PINNED_FORMAT_VERSIONS: dict[str, int] = {
     "datapackage": 1, "history-parquet": 1, "values-parquet": 1, "values-csv": 1,
     "parquet": 1, "csv": 1, "jsonstat": 1,
+    "sdmx-csv": 1, "sdmx-ml": 1, "zip": 1, "values-sdmx.csv": 1, "values-sdmx.xml": 1, "history-sdmx-csv": 1,
 }
 
 FORMATS: dict[str, Format] = {
@@ -244,4 +284,7 @@ FORMATS: dict[str, Format] = {
     "parquet": Format("parquet", ".parquet", "application/vnd.apache.parquet", write_parquet),
     "json": Format("json", ".json", "application/json", write_json),
     "jsonstat": Format("jsonstat", ".jsonstat.json", "application/json", write_jsonstat),
+    "sdmx-csv": Format("sdmx-csv", ".sdmx.csv", sdmx_model.MEDIA_CSV, write_sdmx_csv),
+    "sdmx-ml": Format("sdmx-ml", ".sdmx.xml", sdmx_model.MEDIA_ML, write_sdmx_ml),
+    "zip": Format("zip", ".zip", "application/zip", write_zip),
 }

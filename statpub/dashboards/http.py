@@ -46,12 +46,13 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def error_response(status: int, title: str, message: str, code: str | None = None) -> Response:
+def error_response(status: int, title: str, message: str, code: str | None = None,
+                   details: dict[str, str] | None = None) -> Response:
     """The one rendering of every error: JSON for the API and JSON clients, a page otherwise.
     Never a traceback."""
     if wants_json():
         response = jsonify(status=status, code=code or title.lower().replace(" ", "_"), title=title,
-                           message=message)
+                           message=message, **(details or {}))
     else:
         from html import escape
 
@@ -69,7 +70,7 @@ def install(server: Flask) -> None:
 
     @server.errorhandler(StatpubError)
     def _statpub_error(exc: StatpubError):
-        return error_response(exc.status, exc.title, exc.message)
+        return error_response(exc.status, exc.title, exc.message, exc.code, exc.details())
 
     @server.errorhandler(HTTPException)
     def _http_error(exc: HTTPException):
@@ -90,7 +91,8 @@ def install(server: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
         headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
+        if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:  # embeds set their own
+            headers.setdefault("X-Frame-Options", "DENY")
         if "Cache-Control" not in headers and response.status_code < 400:
             try:
                 headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"

@@ -18,8 +18,6 @@ DEFAULT_LANG = "zh"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
 
 LABELS: dict[str, dict[str, str]] = {
-    "site_title": {"zh": "示例市统计数据发布", "en": "Example City Statistics"},
-    "site_subtitle": {"zh": "演示数据，非官方统计", "en": "Illustrative data, not official statistics"},
     "skip": {"zh": "跳到正文", "en": "Skip to content"},
     "nav": {"zh": "主导航", "en": "Main navigation"},
     "nav_home": {"zh": "首页", "en": "Home"},
@@ -50,6 +48,7 @@ LABELS: dict[str, dict[str, str]] = {
     "trend": {"zh": "走势", "en": "Trend"},
     "release": {"zh": "发布", "en": "Release"},
     "instant": {"zh": "发布时间", "en": "Release time"},
+    "public_since": {"zh": "实际公开时间（审核通过后）", "en": "Public since (after approval)"},
     "state": {"zh": "状态", "en": "State"},
     "title": {"zh": "标题", "en": "Title"},
     "notices": {"zh": "变更公告", "en": "Change notices"},
@@ -105,6 +104,12 @@ LABELS: dict[str, dict[str, str]] = {
     "choose_series": {"zh": "选择指标", "en": "Choose series"},
     "transform": {"zh": "计算方式", "en": "Transform"},
     "start": {"zh": "起始时期", "en": "From"},
+    "download_png": {"zh": "下载图片 PNG", "en": "Download chart (PNG)"},
+    "download_svg": {"zh": "下载图片 SVG", "en": "Download chart (SVG)"},
+    "embed_code": {"zh": "嵌入代码（复制到您的网页）", "en": "Embed code (paste into your page)"},
+    "download_zip": {"zh": "下载 ZIP（数据、说明、datapackage.json）", "en": "Download ZIP (data, README, datapackage.json)"},
+    "last_n": {"zh": "只看最近几期", "en": "Only the latest periods"},
+    "all_periods": {"zh": "全部", "en": "All"},
     "end": {"zh": "截止时期", "en": "To"},
     "chart_type": {"zh": "图表类型", "en": "Chart type"},
     "line": {"zh": "折线图", "en": "Line"},
@@ -119,7 +124,9 @@ LABELS: dict[str, dict[str, str]] = {
     "download_parquet": {"zh": "下载 Parquet", "en": "Download Parquet"},
     "share_link": {"zh": "本视图链接", "en": "Link to this view"},
     "flags_legend": {"zh": "标志说明", "en": "Flags"},
-    "footer_licence": {"zh": "数据可自由使用，请注明来源。", "en": "Free to reuse with attribution."},
+    "licence": {"zh": "许可协议", "en": "Licence"},
+    "contact": {"zh": "联系方式", "en": "Contact"},
+    "logo_alt": {"zh": "标志", "en": "logo"},
     "health": {"zh": "服务状态", "en": "Service status"},
     "delayed": {"zh": "延迟", "en": "delayed"},
     "view_release": {"zh": "查看发布", "en": "View release"},
@@ -132,6 +139,7 @@ STATES: dict[str, dict[str, str]] = {
     "cancelled": {"zh": "取消", "en": "cancelled"},
     "published": {"zh": "已发布", "en": "published"},
     "delayed": {"zh": "延迟发布", "en": "delayed"},
+    "history": {"zh": "往期发布（待导入）", "en": "published before this site (not yet imported)"},
 }
 
 CHANGES: dict[str, dict[str, str]] = {

@@ -93,7 +93,8 @@ def publish_files(settings: Settings, clock: Clock, store: ObjectStore, client=N
     if complete != set(read_json(store, client, COMPLETE) or ()):  # nodes redirect to these
         client.put_object(Bucket=store.bucket, Key=store.key(COMPLETE), Body=json.dumps(sorted(complete)).encode(),
                           ContentType="application/json", CacheControl="public, max-age=5")
-    _publish_latest(client, store, site, public[-1].id if public else None, report)
+    latest = gate.latest_shown()  # the pinned twin of `latest` (the last release statpub showed)
+    _publish_latest(client, store, site, latest.id if latest else None, report)
     if report.uploaded:
         log.info(json.dumps({"event": "files_published", "count": len(report.uploaded),
                              "vintages": sorted({p.split("/")[0] for p in report.uploaded})}))

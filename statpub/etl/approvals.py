@@ -13,11 +13,14 @@ import json
 import os
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import duckdb
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from statpub.kernel.content import Calendar
+from statpub.kernel.explain import explain, yaml_syntax_message
 from statpub.kernel.errors import Problem
 
 HEADER = ("# Approvals (先审查、后公开, 一事一审): appended by `statpub approve`, one record per line.\n"
@@ -36,13 +39,29 @@ class Approval(BaseModel):
     texts: str = Field(pattern=_HASH)
     entry: str = Field(pattern=_HASH)
     user: str | None = None  # the account that ran the command
+    # `import`: history (published before the office adopted statpub) brought in by
+    # `statpub import-history`; `published_at` is its original instant, which it keeps as its
+    # vintage, while `approved_at` is when the reviewer really approved it. Absent for a live release.
+    kind: Literal["import"] | None = None
+    published_at: datetime | None = None
 
-    @field_validator("approved_at")
+    @field_validator("approved_at", "published_at")
     @classmethod
-    def _aware(cls, value: datetime) -> datetime:
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is None:
+            return None
         if value.tzinfo is None:
-            raise ValueError("approved_at needs an offset")
+            raise ValueError("needs an offset, e.g. +08:00")
         return value.astimezone(UTC)
+
+    @model_validator(mode="after")
+    def _import_has_original_instant(self) -> Approval:
+        if (self.kind == "import") != (self.published_at is not None):
+            raise ValueError("an import names the instant the release was originally published (published_at), "
+                             "and only an import does")
+        if self.published_at is not None and self.published_at > self.approved_at:
+            raise ValueError("an import approves history: published_at must come before approved_at")
+        return self
 
     def record(self) -> str:
         """Canonical JSON of the record (also valid YAML), as written and as compared."""
@@ -64,12 +83,32 @@ def read_approvals(path: Path, display: str = "releases/approvals.yaml") -> tupl
         try:
             approvals.append(Approval.model_validate(yaml.safe_load(text[2:])))
         except yaml.YAMLError as exc:
-            problems.append(Problem(display, None, number, None, f"YAML syntax: {exc}"))
+            problems.append(Problem(display, None, number, None, yaml_syntax_message(exc)))
         except ValidationError as exc:
             for err in exc.errors():
                 field = ".".join(str(p) for p in err["loc"]) or None
-                problems.append(Problem(display, None, number, field, err["msg"].removeprefix("Value error, ")))
+                message = explain(Approval, err)
+                if message:
+                    problems.append(Problem(display, None, number, field, message))
     return approvals, problems
+
+
+def check_imports(approvals: list[Approval], calendar: Calendar, display: str) -> list[Problem]:
+    """An import only of history: a release whose instant is before the calendar's `adopted`, with
+    that very instant as `published_at`. A live release approved late goes out at its approval,
+    never backdated."""
+    problems = []
+    for number, approval in enumerate(approvals, start=1):
+        release = calendar.by_id.get(approval.release)
+        if approval.kind != "import" or release is None:
+            continue
+        if not calendar.is_history(release):
+            problems.append(Problem(display, None, None, f"approval #{number}",
+                                    f"{approval.release} is imported as history, but its instant "
+                                    f"{release.instant.isoformat()} is not before calendar.yaml `adopted`: a release "
+                                    "published with statpub is approved with `statpub approve` and goes public at "
+                                    "its approval when that is late"))
+    return problems
 
 
 def append_approval(path: Path, approval: Approval) -> None:

@@ -61,20 +61,26 @@ def entry_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, recompute_data: set[str],
-            public_since: dict[str, object]) -> None:
+            published: dict[str, tuple[object, object]], history: set[str]) -> None:
     """Bring `release_content` in line with the snapshot under construction: data hashes for the
     releases whose rows changed in this load (or that have none yet), text and entry hashes for
-    all, `public_since` for releases that went public before this load (never cleared)."""
-    stored = {rid: (data, since) for rid, data, since in
-              con.execute("SELECT release_id, data_hash, public_since FROM release_content").fetchall()}
+    all; for releases that went public before this load, `public_since` and `known_since`
+    (`published`: id → both; never cleared); `history`: the releases published before the office
+    adopted statpub (calendar.yaml `adopted`)."""
+    stored = {rid: (data, since, known) for rid, data, since, known in con.execute(
+        "SELECT release_id, data_hash, public_since, known_since FROM release_content").fetchall()}
     entries = entry_hashes(con)
     texts = texts_hashes(con)
     fresh = data_hashes(con, {rid for rid in entries if rid in recompute_data or rid not in stored})
     rows = []
     for rid, entry in entries.items():
         data = fresh.get(rid) or stored[rid][0]
-        since = stored.get(rid, (None, None))[1] or public_since.get(rid)
-        rows.append([rid, combine(data, texts[rid], entry), data, texts[rid], entry, since])
+        _data, since, known = stored.get(rid, (None, None, None))
+        if since is None and rid in published:
+            since, known = published[rid]
+        rows.append([rid, combine(data, texts[rid], entry), data, texts[rid], entry, since, known or since,
+                     rid in history])
     con.execute("DELETE FROM release_content")
     if rows:
-        con.executemany("INSERT INTO release_content VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.executemany("INSERT INTO release_content (release_id, content_hash, data_hash, texts_hash, entry_hash, "
+                        "public_since, known_since, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)

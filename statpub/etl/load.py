@@ -35,6 +35,7 @@ from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot, Release
 from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.office import load_office, office_path
 from statpub.warehouse.snapshots import SnapshotStore
 
 # progress(message, done, total): `done` releases of `total` written so far.
@@ -55,7 +56,7 @@ class LoadResult:
 @dataclass(frozen=True)
 class PreviousState:
     files: dict[str, str]  # release id → fingerprint of its files and entry
-    public: dict[str, tuple[datetime, str, datetime]]  # gone public: id → (instant, state, since)
+    public: dict[str, tuple[datetime, str, datetime, datetime]]  # gone public: id → (instant, state, since, known)
     content: dict[str, str]
 
 
@@ -88,7 +89,7 @@ def _previous_state(path: Path | None, now: datetime) -> PreviousState:
 
 def _guard_published(calendar: Calendar, previous: PreviousState) -> list[Problem]:
     problems = []
-    for rid, (instant, _state, _since) in previous.public.items():
+    for rid, (instant, *_rest) in previous.public.items():
         entry = calendar.by_id.get(rid)
         if entry is None:
             problems.append(Problem("calendar.yaml", None, None, None,
@@ -115,8 +116,9 @@ def load(settings: Settings, release_ids: list[str] | None = None, *, clock: Clo
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     content = settings.content
-    catalogue = content.load_catalogue()
-    calendar = content.load_calendar(catalogue)
+    catalogue, calendar = _content_or_every_problem(content, settings.warehouse_dir / "tmp")
+    if office_path(content).is_file():  # who publishes: a bad office.yaml stops the load (line and field)
+        load_office(content, catalogue)
     calendar.require(release_ids or [])
     store = SnapshotStore(settings.warehouse_dir)
     now = clock.now()
@@ -173,7 +175,7 @@ def _plan(content: ContentRoot, calendar: Calendar, release_ids: list[str] | Non
     rules_sha = f"{catalogue_sha}+{review_state['review']}"
     to_load, fingerprints = [], {}
     for release in (r for r in calendar.releases if not release_ids or r.id in release_ids):
-        if not content.release_dir(release.id).is_dir():
+        if not content.release_dir(release.id).is_dir() or not release.sources:
             result.awaiting.append(release.id)  # announced; its data has not arrived yet
             continue
         fp = fingerprints[release.id] = release_fingerprint(content.root, release, rules_sha)
@@ -213,15 +215,12 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     all_problems: list[Problem] = []
     source_index = 0
     for release in plan.to_load:
-        say(f"reading {release.id}")
-        contexts, problems = _stage_release(con, content.root, release, source_index,
-                                            settings.warehouse_dir / "tmp")
+        say(f"reading and validating {release.id}")
+        contexts, problems, all_read = _read_and_check(con, content.root, release, catalogue, source_index,
+                                                       settings.warehouse_dir / "tmp")
         source_index += len(release.sources)
-        if not problems:
-            say(f"validating {release.id}")
-            problems = ReleaseCheck(con, release, catalogue, contexts).run()
-        if not problems:
-            problems = check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
+        if all_read:  # the texts' figures are checked against every row, even when some are wrong
+            problems += check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
         if problems:
             all_problems += problems
             continue
@@ -235,7 +234,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     if all_problems:
         raise ValidationFailed(all_problems, context="load failed; nothing was changed")
     refresh_counts(con)
-    review.finish(con, content, catalogue, review_config, result.loaded, previous.public)
+    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public)
     state = dict(plan.state)
     for rid in calendar.by_id:
         kept = rid in result.loaded or rid in result.skipped
@@ -247,10 +246,52 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     log.update(releases=result.loaded, rows=result.rows)
 
 
+def _content_or_every_problem(content: ContentRoot, tmp_dir: Path) -> tuple[Catalogue, Calendar]:
+    """The catalogue and calendar; when the catalogue is wrong but the calendar reads, the source
+    files are still read (encodings, CSV rows, headers, mappings, provenance need no catalogue) so
+    that their problems come with the catalogue's, not one fix later."""
+    try:
+        return content.load_content()
+    except ValidationFailed as exc:
+        problems = list(exc.problems)
+        try:
+            calendar = content.load_calendar()
+        except ValidationFailed:
+            raise exc from None
+    con = duckdb.connect()
+    try:
+        index = 0
+        for release in calendar.releases:
+            if content.release_dir(release.id).is_dir():
+                _contexts, read, provenance = _stage_release(con, content.root, release, index, tmp_dir)
+                problems += read + provenance
+            index += len(release.sources)
+    finally:
+        con.close()
+    raise ValidationFailed(problems, context="content")
+
+
+def _read_and_check(con: duckdb.DuckDBPyConnection, root: Path, release: Release, catalogue: Catalogue,
+                    first_index: int, tmp_dir: Path) -> tuple[list[SourceContext], list[Problem], bool]:
+    """Every problem of one release at once: each file that reads is validated even when another
+    does not, or when a provenance checksum does not match (that must not hide the data's errors).
+    Also says whether every source was read (then the interpretations can be checked too)."""
+    contexts, read_problems, provenance_problems = _stage_release(con, root, release, first_index, tmp_dir)
+    failed = {p.file for p in read_problems}
+    tables = {name for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    staged = [ctx for ctx in contexts if ctx.file not in failed and f"stage_{ctx.index}" in tables]
+    check_problems = []
+    complete = bool(staged) and len(staged) == len(contexts)
+    if staged:
+        check_problems = ReleaseCheck(con, release, catalogue, staged, complete=complete).run()
+    return contexts, read_problems + provenance_problems + check_problems, complete
+
+
 def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release, first_index: int,
-                   tmp_dir: Path) -> tuple[list[SourceContext], list[Problem]]:
+                   tmp_dir: Path) -> tuple[list[SourceContext], list[Problem], list[Problem]]:
+    """Read each source into its staging table: (contexts, reading problems, provenance problems)."""
     folder = root / "releases" / release.id
-    contexts, problems = [], []
+    contexts, problems, provenance_problems = [], [], []
     for offset, source in enumerate(release.sources):
         index = first_index + offset
         display = f"releases/{release.id}/{source.file}"
@@ -264,7 +305,7 @@ def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release,
         ctx.sha256, ctx.bytes = sha256_of(path), path.stat().st_size
         provenance = read_provenance(path, ctx.sha256, display)
         ctx.provenance = provenance.data
-        problems += provenance.problems
+        provenance_problems += provenance.problems
         table = f"stage_{index}"
         suffix = path.suffix.lower()
         try:
@@ -282,7 +323,7 @@ def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release,
                 problems.append(Problem(display, None, None, None, "expected a .csv or .xlsx file"))
         except ValidationFailed as exc:
             problems += exc.problems
-    return contexts, problems
+    return contexts, problems, provenance_problems
 
 
 def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> int:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.etl.locate import diagnose_csv, unreadable_csv
 from statpub.etl.sources import detect_encoding, transcode_to_utf8
 from statpub.etl.staging import (
     FIELDS,
@@ -45,6 +46,9 @@ def read_long_csv(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path
     if header_problems:
         return [Problem(ctx.file, None, 1, None, msg) for msg in header_problems]
     ctx.columns = column_labels(positions, list(cells))
+    if not _has_data_rows(path, encoding):
+        return [Problem(ctx.file, None, 2, None, "the file has its header row but no rows of figures; expected "
+                        "one row per figure below the header (e.g. GDP,2024-Q3,34567.12)")]
     source = path
     if encoding not in ("utf-8", "utf-8-sig"):
         tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -69,7 +73,9 @@ def read_long_csv(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path
             [*params, str(source), delimiter, names, MAX_LINE_BYTES],
         )
     except duckdb.Error as exc:
-        return [Problem(ctx.file, None, _line_from_error(str(exc)), None, _csv_message(str(exc)))]
+        # Only now, find out why, row by row (the fast path above is one DuckDB pass).
+        located = diagnose_csv(path, encoding, delimiter, ctx.file)
+        return located or [unreadable_csv(ctx.file, _line_from_error(str(exc)), str(exc))]
     finally:
         if source != path:
             source.unlink(missing_ok=True)
@@ -157,12 +163,15 @@ def _first_line(path: Path, encoding: str) -> str | Problem | None:
     return line.rstrip("\r\n").lstrip("\ufeff")
 
 
+def _has_data_rows(path: Path, encoding: str) -> bool:
+    with open(path, encoding=encoding, newline="") as handle:
+        handle.readline(MAX_LINE_BYTES)
+        while line := handle.readline(MAX_LINE_BYTES):
+            if line.strip(" \t\r\n,;"):
+                return True
+    return False
+
+
 def _line_from_error(message: str) -> int | None:
     match = re.search(r"[Ll]ine:? (\d+)", message)
     return int(match.group(1)) if match else None
-
-
-def _csv_message(message: str) -> str:
-    first = message.strip().splitlines()[0] if message.strip() else "unreadable CSV"
-    return f"the CSV could not be read as a table: {first[:300]}"
-

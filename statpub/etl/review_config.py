@@ -17,6 +17,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from statpub.kernel.content import ContentRoot
+from statpub.kernel.fielddoc import doc
 from statpub.kernel.yamlfile import load_model
 
 REVIEW_FILE = "review.yaml"
@@ -28,21 +29,41 @@ class _Strict(BaseModel):
 
 
 class DisclosureRules(_Strict):
-    min_units: int = Field(default=3, ge=1)
+    """Disclosure control (保密审查): when a cell with contributor data is withheld."""
+
+    min_units: int = Field(default=3, ge=1, **doc(
+        "门槛规则：单位数少于此数的格子不予公布", "Threshold rule: a cell with fewer contributing units "
+        "is withheld", 3))
     # The sources carry the share of the two largest contributors (`top2_share`), so n is 2.
-    dominance_n: int = Field(default=2, ge=2, le=2)
-    dominance_k: float = Field(default=85.0, gt=0, le=100)
+    dominance_n: int = Field(default=2, ge=2, le=2, **doc(
+        "(n,k) 规则的 n（源数据给出前两位占比，故为 2）", "n of the (n, k) rule (the sources give the top "
+        "two's share, so 2)", 2))
+    dominance_k: float = Field(default=85.0, gt=0, le=100, **doc(
+        "(n,k) 规则的 k：前 n 位占比超过 k% 时不予公布", "k of the (n, k) rule: withheld when the top n "
+        "hold more than k %", 85))
 
 
 class ConsistencyRules(_Strict):
-    real_growth_gap_pp: float = Field(default=5.0, gt=0)
-    nominal_growth_gap_pp: float = Field(default=1.0, gt=0)
-    single_period_change_pct: float = Field(default=60.0, gt=0)
+    """Consistency checks run by `statpub check` (warnings above these gaps)."""
+
+    real_growth_gap_pp: float = Field(default=5.0, gt=0, **doc(
+        "实际增速与水平名义增速之差的上限（百分点）", "Real growth vs the nominal growth of the levels, "
+        "in percentage points", 5.0))
+    nominal_growth_gap_pp: float = Field(default=1.0, gt=0, **doc(
+        "名义增速与水平增速之差的上限（百分点）", "Nominal growth vs the growth of the levels, in "
+        "percentage points", 1.0))
+    single_period_change_pct: float = Field(default=60.0, gt=0, **doc(
+        "由累计值推算的单期值与上年同期之比的变动上限（%）", "A single period derived from cumulative "
+        "figures vs a year before, in %", 60))
 
 
 class ReviewConfig(_Strict):
-    disclosure: DisclosureRules = DisclosureRules()
-    consistency: ConsistencyRules = ConsistencyRules()
+    """Review parameters (`releases/review.yaml`; optional, these are the defaults)."""
+
+    disclosure: DisclosureRules = Field(default=DisclosureRules(), **doc(
+        "保密审查规则", "Disclosure control rules", {"min_units": 3, "dominance_k": 85}))
+    consistency: ConsistencyRules = Field(default=ConsistencyRules(), **doc(
+        "一致性检查阈值", "Consistency check thresholds", {"real_growth_gap_pp": 5.0}))
 
 
 def review_path(content: ContentRoot) -> Path:

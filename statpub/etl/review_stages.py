@@ -16,7 +16,7 @@ from statpub.etl.review_config import ReviewConfig, approvals_path, config_finge
 from statpub.kernel.hashing import sha256_of
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot
 from statpub.kernel.errors import Problem, ValidationFailed
-from statpub.warehouse.publication import public_since
+from statpub.warehouse.publication import known_since, public_since
 from statpub.warehouse.reader import open_snapshot
 from statpub.warehouse.review_state import has_table
 
@@ -24,9 +24,9 @@ log = logging.getLogger("statpub.load")
 APPROVALS_DISPLAY = "releases/approvals.yaml"
 
 
-def previously_public(path: Path | None, now: datetime) -> dict[str, tuple[datetime, str, datetime]]:
-    """Releases public at `now` according to the snapshot at `path`: id → (instant, state, since).
-    A snapshot from before approvals existed published by instant alone."""
+def previously_public(path: Path | None, now: datetime) -> dict[str, tuple[datetime, str, datetime, datetime]]:
+    """Releases public at `now` according to the snapshot at `path`: id → (instant, state, since,
+    known since). A snapshot from before approvals existed published by instant alone."""
     if path is None:
         return {}
     snapshot = open_snapshot(path)
@@ -38,7 +38,7 @@ def previously_public(path: Path | None, now: datetime) -> dict[str, tuple[datet
         for r in snapshot.releases.values():
             since = r.instant if legacy else public_since(r)
             if r.observation_count and r.publishable_state and since is not None and since <= now:
-                out[r.id] = (r.instant, r.state, since)
+                out[r.id] = (r.instant, r.state, since, since if legacy else known_since(r))
         return out
     finally:
         snapshot.close()
@@ -91,10 +91,11 @@ def after_write(con: duckdb.DuckDBPyConnection, release_id: str, catalogue: Cata
                                context="disclosure control") from None
 
 
-def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Catalogue,
+def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Catalogue, calendar: Calendar,
            config: ReviewConfig, loaded: list[str], public_before: dict[str, tuple]) -> None:
     """Before the snapshot is sealed: disclosure control for releases loaded before review
-    existed, approvals, content hashes, and which releases have gone public."""
+    existed, approvals (an import only of history), content hashes, which releases are history
+    and which have gone public."""
     recompute = set(loaded)
     first = not con.execute("SELECT count(*) FROM release_content").fetchone()[0]
     if first:
@@ -104,7 +105,9 @@ def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Cata
                 after_write(con, rid, catalogue, config)
                 recompute.add(rid)
     approvals, problems = approval_file.read_approvals(approvals_path(content), APPROVALS_DISPLAY)
+    problems += approval_file.check_imports(approvals, calendar, APPROVALS_DISPLAY)
     problems += approval_file.sync(con, approvals, APPROVALS_DISPLAY) if not problems else []
     if problems:
         raise ValidationFailed(problems, context="approvals")
-    content_hash.refresh(con, recompute, {rid: info[2] for rid, info in public_before.items()})
+    history = {r.id for r in calendar.releases if calendar.is_history(r)}
+    content_hash.refresh(con, recompute, {rid: (info[2], info[3]) for rid, info in public_before.items()}, history)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from statpub.etl.locate import status_looks_like_split_number
 from statpub.etl.staging import SourceContext, create_stage_table
 from statpub.etl.units import unit_factor
 from statpub.kernel.content import Catalogue, Release
@@ -23,6 +24,7 @@ from statpub.kernel.errors import Problem
 from statpub.kernel.flags import normalise_status
 from statpub.kernel.numbers import parse_number
 from statpub.kernel.periods import PeriodError, parse_period
+from statpub.kernel.suggest import did_you_mean
 
 EXAMPLES_PER_CHECK = 50
 FAST_NUMBER = r"[+-]?[0-9]+(\.[0-9]+)?"
@@ -34,6 +36,7 @@ class ReleaseCheck:
     release: Release
     catalogue: Catalogue
     contexts: list[SourceContext]
+    complete: bool = True  # every source of the release was read (else: promised series not checked)
 
     def __post_init__(self) -> None:
         self.problems: list[Problem] = []
@@ -119,7 +122,8 @@ class ReleaseCheck:
             con.execute(f'DROP TABLE IF EXISTS "stage_{ctx.index}"')  # noqa: S608 - name is ours
         self._row_checks()
         self._duplicates()
-        self._missing_series()
+        if self.complete:
+            self._missing_series()
         if not self.problems:
             self._cumulative_decreases()
             self._components()
@@ -166,9 +170,11 @@ class ReleaseCheck:
         checks: list[tuple[str, str, str, Callable[[tuple], str]]] = [
             ("series_code IS NULL OR series_code = ''", "series_code", "series_code", lambda r: "no series code"),
             ("series_code <> '' AND NOT known", "series_code", "series_code",
-             lambda r: f"unknown series code {r[3]!r} (not in releases/catalogue.yaml)"),
+             lambda r: f"unknown series code {r[3]!r} (not in releases/catalogue.yaml)"
+                       f"{did_you_mean(r[3], self.catalogue.by_code)}"),
             ("known AND NOT promised", "series_code", "series_code",
-             lambda r: f"series {r[3]} is not among the series release {rid} carries (calendar.yaml)"),
+             lambda r: f"series {r[3]} is not among the series release {rid} carries (calendar.yaml); add it "
+                       "to the release's `series` or remove the row"),
             ("no_period", "period", "NULL", lambda r: "no period"),
             ("period_error IS NOT NULL", "period", "period_error", lambda r: r[3]),
             ("known AND period_freq IS NOT NULL AND period_freq <> frequency", "period",
@@ -309,4 +315,8 @@ def _status_lookup(raw: object) -> tuple:
     try:
         return normalise_status(str(raw)), None
     except ValueError as exc:
+        if status_looks_like_split_number(str(raw)):
+            return None, (f"status {str(raw)!r} is not a flag but the end of a number cut at its thousands "
+                          "separator (e.g. 1,044.088 unquoted); write the number without the comma or in double "
+                          "quotes (\"1,044.088\")")
         return None, str(exc)

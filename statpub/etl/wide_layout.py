@@ -34,8 +34,10 @@ from statpub.etl.staging import (
 from statpub.etl.workbook import open_workbook, pick_sheet
 from statpub.kernel.content import Strict
 from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.fielddoc import doc
 from statpub.kernel.numbers import PLACEHOLDERS, split_marks, to_halfwidth
 from statpub.kernel.periods import PeriodError, parse_period
+from statpub.kernel.suggest import did_you_mean
 from statpub.kernel.yamlfile import load_model
 
 HEADER_SEARCH_ROWS = 30
@@ -44,21 +46,69 @@ _FOOTNOTE = re.compile(r"([①-⑳*＊#†‡])\s*([^①-⑳*＊#†‡]+)")
 
 
 class WideMapping(Strict):
-    sheet: str | None = None
-    year: int | None = Field(default=None, ge=1900, le=2200)
-    period: str | None = None
-    status: str | None = None
-    label_column: str = Field(default="A", pattern=r"^[A-Z]{1,2}$")
-    columns: dict[str, str] = Field(min_length=1)
-    rows: dict[str, dict[str, str]] = Field(min_length=1)
-    ignore_rows: tuple[str, ...] = ()
+    """How a wide table (`<file>.mapping.yaml` beside it) maps to series: which column holds what
+    (a role such as `value` or `growth`), and which series each row label carries in each role."""
+
+    sheet: str | None = Field(default=None, **doc("工作表名；不填则用第一个", "Sheet name; the first "
+                                                  "sheet when left out", "地区生产总值"))
+    year: int | None = Field(default=None, ge=1900, le=2200, **doc(
+        "年份，补全“1—3季度”这类列标题", "Year that completes headers such as 1—3季度", 2024))
+    period: str | None = Field(default=None, **doc(
+        "列标题不是时期时（如“比上年同期增长（%）”）所用的时期", "Period of the columns whose header is "
+        "not a period (e.g. a growth column)", "2024-Q3"))
+    status: str | None = Field(default=None, **doc(
+        "表中每个数据的标志（p 初步，r 修订，e 估计）", "Flag for every figure of the table (p provisional, "
+        "r revised, e estimated)", "p"))
+    label_column: str = Field(default="A", pattern=r"^[A-Z]{1,2}$", **doc(
+        "指标名称所在列", "Column holding the row labels", "A"))
+    columns: dict[str, str] = Field(min_length=1, **doc(
+        "列标题 → 角色（每列一个不同的角色，如 value、growth）", "Column header → role (a different role "
+        "for each column, e.g. value, growth)", {"1—3季度（亿元）": "value", "比上年同期增长（%）": "growth"}))
+    rows: dict[str, dict[str, str]] = Field(min_length=1, **doc(
+        "行标签 → {角色: 指标代码}", "Row label → {role: series code}",
+        {"地区生产总值": {"value": "GDP", "growth": "GDP_GROWTH"}}))
+    ignore_rows: tuple[str, ...] = Field(default=(), **doc(
+        "不含数据、应跳过的行标签", "Row labels that carry no figures and are skipped", ["其中："]))
+
+
+def mapping_problems(data: object) -> list[tuple[tuple, str]]:
+    """Each column has a role of its own and every role is used by some row, and the other way
+    round: otherwise a figure would silently disappear (or a row would ask for a missing column)."""
+    columns = data.get("columns") if isinstance(data, dict) else None
+    rows = data.get("rows") if isinstance(data, dict) else None
+    if not isinstance(columns, dict) or not isinstance(rows, dict):
+        return []  # the model says what is wrong with the shape
+    rows = {label: roles for label, roles in rows.items() if isinstance(roles, dict)}
+    found: list[tuple[tuple, str]] = []
+    first_with: dict[str, str] = {}
+    for header, role in columns.items():
+        if role is None or (isinstance(role, str) and not role.strip()):
+            found.append((("columns", header), f"column {header!r} is mapped to nothing; give it a role (e.g. "
+                          "value, growth) and map that role in `rows`, or remove the column from `columns`"))
+        elif isinstance(role, str) and role in first_with:
+            found.append((("columns", header), f"columns {first_with[role]!r} and {header!r} both have the role "
+                          f"{role!r}, so one of them would be lost; give each column its own role (e.g. "
+                          "value, growth) and map that role in `rows`"))
+        elif isinstance(role, str):
+            first_with[role] = header
+            if rows and not any(role in roles for roles in rows.values()):
+                found.append((("columns", header), f"column {header!r} has the role {role!r} but no row maps "
+                              f"{role!r}, so its figures would not be loaded; map it in `rows` (e.g. "
+                              f"`{next(iter(rows))}: {{{role}: CODE}}`) or remove the column"))
+    for label, roles in rows.items():
+        for role in roles:
+            if role not in first_with:
+                found.append((("rows", label, role), f"row {label!r} maps the role {role!r}, which no column "
+                              f"has{did_you_mean(str(role), first_with)}; the roles are {', '.join(first_with)}"))
+    return found
 
 
 def load_mapping(path: Path, display: str) -> WideMapping:
     if not path.is_file():
         raise ValidationFailed([Problem(display, None, None, None,
-                                        "the wide layout needs this mapping declaration beside the file")])
-    return load_model(path, WideMapping, display_name=display)
+                                        "the wide layout needs this mapping declaration beside the file; "
+                                        "see `statpub schema --reference` for its fields")])
+    return load_model(path, WideMapping, display_name=display, checks=mapping_problems)
 
 
 def _label(value: object) -> tuple[str, str]:

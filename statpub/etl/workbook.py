@@ -11,6 +11,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from statpub.kernel.errors import Problem
+from statpub.kernel.suggest import did_you_mean
 
 
 def open_workbook(path: Path, display: str, *, read_only: bool,
@@ -20,7 +21,8 @@ def open_workbook(path: Path, display: str, *, read_only: bool,
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, EOFError) as exc:
         reason = type(exc).__name__
         return None, Problem(display, None, None, None,
-                             f"not a readable XLSX workbook (truncated, or not Excel: {reason})")
+                             f"not a readable XLSX workbook (truncated, or not Excel: {reason}); open it in Excel "
+                             "and save it again as .xlsx (an .xls or a CSV renamed .xlsx cannot be read)")
 
 
 def pick_sheet(workbook: Workbook, wanted: str | None, display: str) -> tuple[Worksheet | None, Problem | None]:
@@ -28,5 +30,6 @@ def pick_sheet(workbook: Workbook, wanted: str | None, display: str) -> tuple[Wo
         return workbook.worksheets[0], None
     if wanted not in workbook.sheetnames:
         return None, Problem(display, wanted, None, None,
-                             f"no sheet {wanted!r}; the workbook has {', '.join(workbook.sheetnames)}")
+                             f"no sheet {wanted!r} (the workbook has {', '.join(workbook.sheetnames)})"
+                             f"{did_you_mean(wanted, workbook.sheetnames)}")
     return workbook[wanted], None

@@ -12,6 +12,7 @@ from statpub.kernel.errors import UserError
 
 ENV_ROOT = "STATPUB_ROOT"
 ENV_WAREHOUSE = "STATPUB_WAREHOUSE"
+ENV_BASE_URL = "STATPUB_BASE_URL"
 # postgresql://user:password@host:port/db puts the operational store on PostgreSQL (several nodes);
 # unset, it is a SQLite file beside the snapshots (one machine).
 ENV_DATABASE_URL = "STATPUB_DATABASE_URL"
@@ -22,6 +23,8 @@ class Settings:
     root: Path
     warehouse_dir: Path
     database_url: str | None = None  # None: the SQLite file beside the snapshots
+    # STATPUB_BASE_URL: the public address when it is not office.yaml's (a local or test server).
+    base_url_override: str | None = None
 
     @property
     def content(self) -> ContentRoot:
@@ -60,4 +63,5 @@ def resolve_settings(root: str | os.PathLike | None = None,
         raise UserError(f"{chosen} is not a content root: it has no calendar.yaml "
                         "(create one with `statpub init DIR`)")
     warehouse = Path(env[ENV_WAREHOUSE]).resolve() if env.get(ENV_WAREHOUSE) else chosen / "warehouse" / "data"
-    return Settings(root=chosen, warehouse_dir=warehouse, database_url=env.get(ENV_DATABASE_URL) or None)
+    return Settings(root=chosen, warehouse_dir=warehouse, database_url=env.get(ENV_DATABASE_URL) or None,
+                    base_url_override=env.get(ENV_BASE_URL) or None)

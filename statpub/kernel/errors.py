@@ -11,6 +11,7 @@ class StatpubError(Exception):
 
     status = 500
     title = "Internal error"
+    code: str | None = None  # a stable machine-readable name for API clients (default: from the title)
 
     def __init__(self, message: str, *, status: int | None = None, title: str | None = None):
         super().__init__(message)
@@ -19,6 +20,10 @@ class StatpubError(Exception):
             self.status = status
         if title is not None:
             self.title = title
+
+    def details(self) -> dict[str, str]:
+        """Fields beside the message in an answer's error body (e.g. the parameter at fault)."""
+        return {}
 
 
 class UserError(StatpubError):

@@ -4,6 +4,7 @@ A text writes `{{GDP@2024-Q3}}` and the figure is rendered from the warehouse th
 with the series' unit and decimals. Forms:
 
 - `{{CODE@PERIOD}}`          value and unit, e.g. 34,567.12亿元 / 34,567.12 (100 million yuan)
+                             (joined by `numbers.with_unit`: 214.469（1982—1984年=100）in Chinese)
 - `{{CODE@PERIOD|value}}`    the number alone
 - `{{CODE@PERIOD|abs}}`      the magnitude with its unit (for 下降/decreased phrasing)
 - `{{CODE@PERIOD|absvalue}}` the magnitude alone
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from statpub.kernel.lang import in_lang
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, with_unit
 
 FORMATS = ("full", "value", "abs", "absvalue")
 _ANY_TAG = re.compile(r"\{\{(.*?)\}\}", re.S)
@@ -90,12 +91,7 @@ def format_figure(figure: Figure, fmt: str, lang: str) -> str:
     number = format_number(value, figure.decimals, lang)
     if fmt in ("value", "absvalue"):
         return number
-    unit = in_lang(lang, figure.unit_zh, figure.unit_en)
-    if unit == "%" or lang == "zh":
-        return f"{number}{unit}"
-    if unit[:1].isdigit():
-        return f"{number} ({unit})"
-    return f"{number} {unit}"
+    return with_unit(number, in_lang(lang, figure.unit_zh, figure.unit_en), lang)
 
 
 def render(text: str, lookup: Callable[[str, str], Figure | None], lang: str) -> str:

@@ -63,3 +63,47 @@ def format_number(value: float | None, decimals: int, lang: str = "zh") -> str:
     if value is None:
         return "…"
     return f"{value:,.{decimals}f}"
+
+
+# Signs written against the number in both languages (5.1%, 2.3‰).
+GLUED_SIGNS = ("%", "‰", "‱", "％")
+RANGE_DASH = {"zh": "—", "en": "–"}
+
+
+def _bracketed(unit: str) -> bool:
+    """Units set in parentheses after the number: an index base (上年=100, 1982—1984年=100) or
+    any unit that starts with a digit (100 million yuan), which would read as part of the number."""
+    return unit[:1].isdigit() or "=" in unit or "＝" in unit
+
+
+def with_unit(number: str, unit: str | None, lang: str) -> str:
+    """A formatted number and its unit, joined by the rules of the language:
+
+    zh: 1,234.56亿元 · 5.1% · 2.3‰ · 214.469（1982—1984年=100）· 102.1（上年=100）· 35 kg
+    en: 1,234.56 yuan · 5.1% · 2.3‰ · 214.469 (1982–1984=100) · 34,567.12 (100 million yuan)
+    """
+    return number if number == "…" else number + unit_suffix(unit, lang)
+
+
+def unit_suffix(unit: str | None, lang: str) -> str:
+    """What follows a number to give its unit (for layouts that set the unit apart)."""
+    unit = (unit or "").strip()
+    if not unit:
+        return ""
+    if unit in GLUED_SIGNS:
+        return unit
+    if _bracketed(unit):
+        return f"（{unit}）" if lang == "zh" else f" ({unit})"
+    if lang == "zh" and not unit[:1].isascii():
+        return unit
+    return f" {unit}"
+
+
+def range_with_unit(low: str, high: str, unit: str | None, lang: str) -> str:
+    """A range of two figures: a percent or per mille sign on both ends (5.0%—6.0%, as GB/T 15835
+    asks in Chinese), any other unit once after the range (150—200亿元, 100.0—102.0（上年=100）)."""
+    dash = RANGE_DASH.get(lang, "–")
+    unit = (unit or "").strip()
+    if unit in GLUED_SIGNS:
+        return f"{low}{unit}{dash}{high}{unit}"
+    return with_unit(f"{low}{dash}{high}", unit, lang)

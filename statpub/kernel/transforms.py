@@ -47,6 +47,13 @@ def allowed(measure: str, cumulative: bool) -> tuple[str, ...]:
     return TRANSFORMS if cumulative and measure == "flow" else tuple(t for t in TRANSFORMS if t != "single")
 
 
+def compared(measure: str, cumulative: bool) -> str:
+    """What a reader compares from one period to the next: single-period values for a cumulative
+    flow (its 1—N values climb through each year and fall back in January: a sawtooth that says
+    nothing), the published values otherwise (levels, stocks, rates, indices)."""
+    return "single" if cumulative and measure == "flow" else "lin"
+
+
 def _flags(*statuses: str) -> str:
     letters = set("".join(statuses))
     return "".join(f for f in "prebc" if f in letters)

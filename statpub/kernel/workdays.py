@@ -24,6 +24,7 @@ from pydantic import Field, field_validator, model_validator
 
 from statpub.kernel.content import Bilingual, Strict
 from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.fielddoc import doc
 from statpub.kernel.yamlfile import load_model
 
 FILE_NAME = "workdays.yaml"
@@ -45,9 +46,11 @@ HOLIDAY_NAMES = {
 
 
 class HolidaySpan(Strict):
-    name: Bilingual
-    start: date = Field(alias="from")
-    end: date = Field(alias="to")
+    """One statutory holiday: its name and its days off, first to last."""
+
+    name: Bilingual = Field(**doc("节日名称", "Name of the holiday", {"zh": "春节", "en": "Spring Festival"}))
+    start: date = Field(alias="from", **doc("放假第一天", "First day off", "2026-02-15"))
+    end: date = Field(alias="to", **doc("放假最后一天", "Last day off", "2026-02-23"))
 
     @model_validator(mode="after")
     def _ordered(self) -> HolidaySpan:
@@ -62,10 +65,15 @@ class HolidaySpan(Strict):
 
 
 class YearRules(Strict):
-    year: int = Field(ge=1990, le=2200)
-    notice: Bilingual  # the notice announcing the year (国务院办公厅关于…部分节假日安排的通知)
-    holidays: tuple[HolidaySpan, ...]
-    workdays: tuple[date, ...] = ()  # Saturdays and Sundays made working days (调休)
+    """One year's holidays and adjusted working days, as the State Council announced them."""
+
+    year: int = Field(ge=1990, le=2200, **doc("年份", "Year", 2026))
+    notice: Bilingual = Field(**doc(  # the notice announcing the year (国务院办公厅关于…部分节假日安排的通知)
+        "公布该年安排的通知", "The notice announcing the year's arrangements",
+        {"zh": "国务院办公厅关于2026年部分节假日安排的通知", "en": "Notice on holidays in 2026"}))
+    holidays: tuple[HolidaySpan, ...] = Field(**doc("法定节假日", "Statutory holidays", []))
+    workdays: tuple[date, ...] = Field(default=(), **doc(  # Saturdays and Sundays made working days (调休)
+        "调休上班的周六、周日", "Saturdays and Sundays made working days (调休)", ["2026-02-14"]))
 
     @field_validator("workdays")
     @classmethod
@@ -88,7 +96,9 @@ class YearRules(Strict):
 
 
 class WorkdayRules(Strict):
-    years: tuple[YearRules, ...] = ()
+    """Statutory holidays and adjusted working days (`workdays.yaml`), year by year."""
+
+    years: tuple[YearRules, ...] = Field(default=(), **doc("各年的安排", "The years announced", []))
 
     @model_validator(mode="after")
     def _unique(self) -> WorkdayRules:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.explain import explain, yaml_syntax_message
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -77,32 +79,53 @@ def _parse(text: str) -> object:
     return data
 
 
-def read_yaml(path: Path) -> tuple[object, str]:
+def read_yaml(path: Path, display: str | None = None) -> tuple[object, str]:
+    name = display or str(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ValidationFailed([Problem(str(path), None, None, None, "file not found")]) from None
+        raise ValidationFailed([Problem(name, None, None, None, "file not found")]) from None
     except UnicodeDecodeError as exc:
-        problem = Problem(str(path), None, None, None, f"not UTF-8 ({exc.reason})")
+        problem = Problem(name, None, None, None, f"not UTF-8 ({exc.reason}); save the file as UTF-8")
         raise ValidationFailed([problem]) from None
     try:
         return _parse(text), text
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
-        raise ValidationFailed([Problem(str(path), None, row, None, f"YAML syntax: {exc}")]) from None
+        column = f"char {mark.column + 1}" if mark else None
+        raise ValidationFailed([Problem(name, None, row, column, yaml_syntax_message(exc))]) from None
 
 
-def load_model(path: Path, model: type[M], *, display_name: str | None = None) -> M:
-    data, text = read_yaml(path)
+# Checks beyond the model's own rules, run on the parsed YAML (so they report even when the model
+# does not validate): (location in the file, message) for each problem found.
+Checks = Callable[[object], list[tuple[tuple, str]]]
+
+
+def load_model(path: Path, model: type[M], *, display_name: str | None = None,
+               checks: Checks | None = None) -> M:
+    """The file as `model`, or ValidationFailed with every problem located (line and field) and
+    explained (found, expected, how to fix); `checks` add problems the model alone cannot see and
+    speak first where both find one at the same place."""
     name = display_name or str(path)
+    data, text = read_yaml(path, name)
+    found = checks(data) if checks is not None else []
     try:
-        return model.model_validate(data)
+        result = model.model_validate(data)
     except ValidationError as exc:
-        node = yaml.compose(text, Loader=_Loader)  # only now: node positions name the lines
-        problems = []
+        checked = {loc for loc, _m in found}
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-            message = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(name, None, _line_of(node, loc), _field_path(loc) or None, message))
-        raise ValidationFailed(problems, context=name) from None
+            message = explain(model, {**err, "loc": loc})
+            # The checks say it with a line where the model only knows the whole file (loc ()).
+            if message and loc not in checked and not (loc == () and found):
+                found.append((loc, message))
+        raise ValidationFailed(_locate(name, text, found), context=name) from None
+    if found:
+        raise ValidationFailed(_locate(name, text, found), context=name)
+    return result
+
+
+def _locate(name: str, text: str, found: list[tuple[tuple, str]]) -> list[Problem]:
+    node = yaml.compose(text, Loader=_Loader)  # only now: node positions name the lines
+    return [Problem(name, None, _line_of(node, loc), _field_path(loc) or None, message) for loc, message in found]

@@ -44,12 +44,14 @@ def approve(settings: Settings, release_id: str, reviewer: str, clock: Clock, *,
 
 def approve_many(settings: Settings, release_ids: list[str], reviewer: str, clock: Clock, *,
                  site: SiteFactory, when: Callable[[ReleaseInfo], datetime] | None = None, user: str | None = None,
-                 external_links: bool = False) -> list[Approval]:
+                 external_links: bool = False, kind: str | None = None) -> list[Approval]:
     """Check, then approve each release (all or none). `when` dates each approval (the demo
-    generator dates them before each release's instant); by default, the clock's now."""
+    generator dates them before each release's instant); by default, the clock's now. `kind`
+    `import`: history brought in with its original instant (`import_history`)."""
     reviewer = reviewer.strip()
     if not reviewer:
         raise UserError("--reviewer must name the person approving")
+    _refuse_early(settings, release_ids, clock.now(), kind)
     report = checks.run(settings, release_ids, clock, site=site, external=external_links)
     failing = report.errors
     if failing:
@@ -63,18 +65,14 @@ def approve_many(settings: Settings, release_ids: list[str], reviewer: str, cloc
     try:
         for release_id in release_ids:
             release = snapshot.releases[release_id]
-            if publication.is_public(release, now) or release.review.public_since is not None:
-                raise ApprovalRefused(f"{release_id} has already gone public; a correction is approved as "
-                                      f"a release of its own (`statpub correct {release_id}`)")
-            if release.review.approved:
-                raise ApprovalRefused(f"{release_id} is already approved for this content by "
-                                      f"{release.review.approved_by} at {release.review.approved_at.isoformat()}")
+            _may_approve(release, now, kind)
             content_hash, data, texts, entry = cur.execute(
                 "SELECT content_hash, data_hash, texts_hash, entry_hash FROM release_content "
                 "WHERE release_id = ?", [release_id]).fetchone()
             approvals.append(Approval(release=release_id, reviewer=reviewer,
                                       approved_at=when(release) if when else now, content_hash=content_hash,
-                                      data=data, texts=texts, entry=entry, user=user or getpass.getuser()))
+                                      data=data, texts=texts, entry=entry, user=user or getpass.getuser(),
+                                      kind=kind, published_at=release.instant if kind == "import" else None))
     finally:
         cur.close()
     path = approvals_path(settings.content)
@@ -92,6 +90,53 @@ def approve_many(settings: Settings, release_ids: list[str], reviewer: str, cloc
             os.truncate(path, size_before)
         raise
     return approvals
+
+
+def _refuse_early(settings: Settings, release_ids: list[str], now: datetime, kind: str | None) -> None:
+    """Say what this approval cannot do before running the checks, when the warehouse knows already."""
+    if SnapshotStore(settings.warehouse_dir).current() is None:
+        return
+    known = WarehouseReader(settings.warehouse_dir).snapshot().releases
+    for release_id in release_ids:
+        if release_id in known:
+            _may_approve(known[release_id], now, kind)
+
+
+def _may_approve(release: ReleaseInfo, now: datetime, kind: str | None) -> None:
+    """Refuse what this approval cannot do: approve again, or after publication; import a live
+    release (that would backdate it); approve history as if it were live (it would look late)."""
+    rid = release.id
+    history = release.review.history
+    if kind == "import" and not history:
+        raise ApprovalRefused(f"{rid} is not history: only releases published before the office adopted "
+                              "statpub (calendar.yaml `adopted`) are imported; approve it with "
+                              f"`statpub approve {rid}` (approved after its instant, it goes public then)")
+    if publication.is_public(release, now) or release.review.public_since is not None:
+        raise ApprovalRefused(f"{rid} has already gone public; a correction is approved as "
+                              f"a release of its own (`statpub correct {rid}`)")
+    if kind is None and history:
+        raise ApprovalRefused(f"{rid} was published before the office adopted statpub (calendar.yaml "
+                              f"`adopted`): bring it in with `statpub import-history {rid} --reviewer NAME`, "
+                              "which keeps its original instant as its vintage")
+    if release.review.approved:
+        raise ApprovalRefused(f"{rid} is already approved for this content by "
+                              f"{release.review.approved_by} at {release.review.approved_at.isoformat()}")
+    if kind == "import" and release.instant > now:
+        raise ApprovalRefused(f"{rid}: its instant {release.instant.isoformat()} has not come yet")
+
+
+def import_history(settings: Settings, release_ids: list[str], reviewer: str, clock: Clock, *,
+                   site: SiteFactory, user: str | None = None) -> list[Approval]:
+    """Approve history as an import: recorded with the reviewer, the real time of approval, the
+    original instant and the content hash; public since its original instant, never delayed."""
+    return approve_many(settings, release_ids, reviewer, clock, site=site, user=user, kind="import")
+
+
+def history_to_import(settings: Settings, now: datetime) -> list[str]:
+    """Every history release loaded and not yet public (for `import-history --all`)."""
+    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
+    return [r.id for r in snapshot.releases.values() if r.review.history and r.observation_count
+            and r.publishable_state and not publication.is_public(r, now) and not r.review.approved]
 
 
 def _record_beside_snapshot(settings: Settings, snapshot) -> None:

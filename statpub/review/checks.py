@@ -18,6 +18,7 @@ from statpub.etl.review_config import ReviewConfig, load_review_config
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
 from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.office import OFFICE_FILE, office_path, published_office
 from statpub.review import consistency, texts
 from statpub.review.findings import Finding, errors
 from statpub.review.links import LinkResolver, SiteFactory, check_links, extract_links
@@ -49,6 +50,28 @@ def _release_of(problem: Problem) -> str:
     return match.group(1) if match else ALL
 
 
+def office_findings(settings: Settings) -> list[Finding]:
+    """The office's identity: an older catalogue still carrying it is read, and told where it goes."""
+    if office_path(settings.content).is_file():
+        return []
+    if settings.content.load_catalogue().office is None:
+        return [Finding(ALL, "error", "office", OFFICE_FILE,
+                        "the content root says nothing of its office: write releases/office.yaml (beside catalogue.yaml) "
+                        "with name, short_name, base_url and licence (README, 'Start your own office')")]
+    return [Finding(ALL, "warning", "office", "releases/catalogue.yaml",
+                    "the office's identity (office, licence, base_url) is in the catalogue: move it to "
+                    "releases/office.yaml, with the licence's url and the office's short_name "
+                    "(README, 'Start your own office')")]
+
+
+def _office_host(settings: Settings) -> str | None:
+    """The site's own host (links to it are internal), when the office's identity can be read."""
+    try:
+        return urlsplit(published_office(settings).base_url).netloc or None
+    except ValidationFailed:
+        return None  # reported by the load, or by office_findings
+
+
 def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site: SiteFactory,
         load_first: bool = True, external: bool = False) -> Report:
     """Every check of these releases (all when None). `site` builds the site as it will be at an
@@ -56,8 +79,7 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     from statpub.etl.load import load
 
     content = settings.content
-    catalogue = content.load_catalogue()
-    calendar = content.load_calendar(catalogue)
+    catalogue, calendar = content.load_content()
     calendar.require(release_ids or [])
     report = Report(list(release_ids or calendar.by_id))
     failed: set[str] = set()
@@ -73,7 +95,8 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     report.snapshot = snapshot.name
     config = load_review_config(content)
-    host = urlsplit(catalogue.base_url).netloc or None
+    report.findings += office_findings(settings)
+    host = _office_host(settings)
     link_sources: dict[str, list[tuple[str, str]]] = {}
     cur = snapshot.cursor()
     try:
@@ -104,11 +127,23 @@ def check_release(cur: duckdb.DuckDBPyConnection, snapshot: Snapshot, release: R
     if not release.observation_count:
         return [Finding(release.id, "error", "validation", f"releases/{release.id}/",
                         "no data loaded: the release's folder has not arrived")]
-    found = consistency.check_release(cur, release, snapshot.series, config.consistency)
+    found = provenance_findings(cur, release)
+    found += consistency.check_release(cur, release, snapshot.series, config.consistency)
     found += disclosure_findings(cur, release, snapshot.series, config)
     carried = texts.carried_figures(cur, release.id)
     found += texts.check_texts(release, texts.read_texts(cur, release.id), carried, snapshot.series)
     return found
+
+
+def provenance_findings(cur: duckdb.DuckDBPyConnection, release: ReleaseInfo) -> list[Finding]:
+    """Provenance is required for publication (not for a load): a file whose origin is not on
+    record cannot be approved. The loader already refuses a sidecar whose checksum does not match."""
+    missing = cur.execute("SELECT file FROM source_files WHERE release_id = ? AND provenance IS NULL ORDER BY file",
+                          [release.id]).fetchall()
+    return [Finding(release.id, "error", "provenance", file,
+                    f"no provenance sidecar ({file.rsplit('/', 1)[-1]}.provenance.yaml): record where the file came "
+                    f"from with `statpub source add {release.id} {file.rsplit('/', 1)[-1]} --source \"…\"` "
+                    "(it computes the checksum)") for (file,) in missing]
 
 
 def disclosure_findings(cur: duckdb.DuckDBPyConnection, release: ReleaseInfo,

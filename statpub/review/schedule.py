@@ -72,12 +72,22 @@ class CalendarEditor:
         self.edits.append((node.start_mark.index, node.end_mark.index, value))
 
     def add_history(self, entry: yaml.MappingNode, item: dict) -> None:
-        found = self._field(entry, "history")
+        self.add_item(entry, "history", item)
+
+    def add_item(self, entry: yaml.MappingNode, name: str, item: dict) -> None:
+        """Append `item` to the list `name` of an entry (the list is made when missing)."""
+        found = self._field(entry, name)
         indent = entry.value[0][0].start_mark.column
+        if found is not None and (found[1].flow_style or not found[1].value):
+            # `sources: []` or `[{...}]` written on one line: rewrite that list as one line again
+            items = [*yaml.safe_load(self.text[found[1].start_mark.index:found[1].end_mark.index]), item]
+            text = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, default_flow_style=True, width=1000)
+            self.edits.append((found[1].start_mark.index, found[1].end_mark.index, text.strip()))
+            return
         body = yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=110)
         block = "".join(" " * indent + line + "\n" for line in body.splitlines())
         if found is None:
-            block = " " * indent + "history:\n" + block
+            block = " " * indent + f"{name}:\n" + block
             at = entry.end_mark.index
         else:
             at = found[1].end_mark.index
@@ -86,6 +96,11 @@ class CalendarEditor:
         self.edits.append((at, at, block))
 
     def append_entry(self, item: dict) -> None:
+        if self.releases.flow_style or not self.releases.value:  # `releases: []`
+            items = [*yaml.safe_load(self.text[self.releases.start_mark.index:self.releases.end_mark.index]), item]
+            body = yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=110)
+            self.edits.append((self.releases.start_mark.index, self.releases.end_mark.index, "\n" + body.rstrip("\n")))
+            return
         indent = self.releases.start_mark.column
         body = yaml.safe_dump([item], allow_unicode=True, sort_keys=False, width=110)
         block = "".join(" " * indent + line + "\n" for line in body.splitlines())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from statpub.warehouse.gate import Gate
 
 LABELS = {"approved": "approved", "needs-approval": "needs approval", "void": "approval void"}
+HISTORY_LABELS = {"approved": "imported", "needs-approval": "needs import", "void": "import void"}
 
 
 def review_rows(gate: Gate) -> list[dict]:
@@ -15,6 +16,7 @@ def review_rows(gate: Gate) -> list[dict]:
             continue
         rows.append({"id": release.id, "instant": release.instant.isoformat(),
                      "status": gate.release_status(release), "approval": release.review.approval,
-                     "label": LABELS[release.review.approval], "reviewer": release.review.approved_by,
+                     "label": (HISTORY_LABELS if release.review.history else LABELS)[release.review.approval],
+                     "history": release.review.history, "reviewer": release.review.approved_by,
                      "changed": list(release.review.changed), "why": release.review.explain()})
     return rows

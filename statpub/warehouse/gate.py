@@ -63,21 +63,29 @@ _TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakre
 MEMO_SIZE = 256
 
 _VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
+# The releases an answer may draw on, bound as three lists: id, vintage (when it became public:
+# publication.public_since, never the calendar instant alone) and rank in the order of publication.
+_VINTAGES = ("(SELECT unnest(?::VARCHAR[]) AS release_id, unnest(?::TIMESTAMPTZ[]) AS vintage, "
+             "unnest(?::INTEGER[]) AS rank)")
 # Every observation answer has these columns; a confidential cell never carries its value.
 _SELECT = (f"SELECT {{latest}}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
-           "r.instant AS vintage FROM observations o JOIN releases r ON r.release_id = o.release_id ")
+           f"v.vintage FROM observations o JOIN {_VINTAGES} v ON v.release_id = o.release_id ")
 _LATEST = "DISTINCT ON (o.series_code, o.period) "
-_NEWEST_FIRST = "r.instant DESC, o.release_id DESC"
-_OLDEST_FIRST = "r.instant, o.release_id"
 
 
 def _observations_sql(where: str, *, latest: bool) -> str:
-    """Observations matching `where` (fixed SQL with `?` markers; values are bound): every vintage
-    oldest first, or only the latest per (series, period)."""
+    """Observations of the bound releases matching `where` (fixed SQL with `?` markers; values are
+    bound): every vintage oldest first, or only the latest per (series, period)."""
     sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
-           f"ORDER BY o.series_code, o.period, {_NEWEST_FIRST if latest else _OLDEST_FIRST}")
+           f"ORDER BY o.series_code, o.period, v.rank{' DESC' if latest else ''}")
     # DISTINCT ON keeps the first of each group; present them in period order
     return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
+
+
+def _vintage_params(releases: tuple[ReleaseInfo, ...] | list[ReleaseInfo]) -> list:
+    """The three lists `_VINTAGES` binds, for releases already in the order of publication."""
+    return [[r.id for r in releases], [publication.public_since(r) or r.instant for r in releases],
+            list(range(len(releases)))]
 
 
 def _placeholders(items: tuple | list) -> str:
@@ -97,7 +105,8 @@ class Gate:
         if reader.role == "public":
             self._visible = view.visible
         else:
-            self._visible = tuple(r for r in snapshot.releases.values() if self._can_see(r))
+            self._visible = tuple(sorted((r for r in snapshot.releases.values() if self._can_see(r)),
+                                         key=publication.publication_order))
         self._delayed = view.delayed
         # Releases this reader sees before their instant (pre-release rights), and those of them
         # whose figures or texts this gate has handed out: the request layer logs each of these
@@ -146,7 +155,8 @@ class Gate:
         return self._delayed
 
     def release_status(self, release: ReleaseInfo) -> str:
-        """published | delayed | provisional | confirmed | postponed | cancelled (public metadata)."""
+        """published | delayed | history | provisional | confirmed | postponed | cancelled (public
+        metadata; `history`: published before the office adopted statpub, not yet imported)."""
         return publication.status(release, self.now)
 
     def in_prerelease_window(self, release: ReleaseInfo) -> bool:
@@ -166,11 +176,24 @@ class Gate:
         return any(r.id == release_id for r in self._visible)
 
     def visible_releases(self) -> tuple[ReleaseInfo, ...]:
-        """Releases whose figures this reader may see now, oldest first."""
+        """Releases whose figures this reader may see now, in the order they became public."""
         return self._visible
 
     def published_releases(self, at: datetime | None = None) -> tuple[ReleaseInfo, ...]:
-        return tuple(r for r in self.snapshot.releases.values() if self.is_public(r, at))
+        """Public at `at` (default now), in the order they became public."""
+        return tuple(sorted((r for r in self.snapshot.releases.values() if self.is_public(r, at)),
+                            key=publication.publication_order))
+
+    def shown_by(self, release: ReleaseInfo) -> tuple[ReleaseInfo, ...]:
+        """What statpub had shown once `release` was out (a pinned vintage): the releases public now
+        that it showed no later than this one, in the order they became public. History imported
+        later is not among them, so a pinned vintage never changes."""
+        mark = publication.shown_order(release)
+        return tuple(r for r in self._visible if publication.shown_order(r) <= mark)
+
+    def latest_shown(self) -> ReleaseInfo | None:
+        """The release with figures statpub showed last: the pinned twin of `latest`."""
+        return max((r for r in self._visible if r.observation_count), key=publication.shown_order, default=None)
 
     def calendar(self) -> tuple[ReleaseInfo, ...]:
         """Every announced release (metadata only), in order of instant."""
@@ -188,23 +211,23 @@ class Gate:
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
     def next_instant(self) -> datetime | None:
-        """The next instant at which a public answer may change (bounds every cache): the same
-        all through the current public state, so its view knows it."""
+        """The next instant at which a public answer may change (bounds every cache): a release
+        instant, or a public_since still ahead — the same all through the current public state,
+        so its view knows it."""
         return self._view.next_instant
 
-    def _visible_at(self, as_of: datetime | None) -> tuple[ReleaseInfo, ...]:
+    def _releases(self, as_of: datetime | None, within: tuple[ReleaseInfo, ...] | None = None
+                  ) -> tuple[ReleaseInfo, ...]:
+        """The releases an answer draws on, in the order of publication: those visible now, those
+        public at `as_of`, or `within` (a pinned vintage's, from `shown_by`) that are visible."""
+        if within is not None:
+            visible = {r.id for r in self._visible}
+            return tuple(r for r in within if r.id in visible)
         if as_of is None:
             return self._visible
         if as_of > self.now:
             raise UserError("as_of is in the future: only what has been published can be asked for")
-        return publication.public_view(self.snapshot, as_of).visible
-
-    def _release_ids(self, as_of: datetime | None) -> list[str]:
-        if as_of is None:
-            return [r.id for r in self._visible]
-        if as_of > self.now:
-            raise UserError("as_of is in the future: only what has been published can be asked for")
-        return [r.id for r in self.published_releases(as_of)]
+        return publication.public_view(self.snapshot, as_of).visible  # = published_releases(as_of)
 
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
@@ -228,48 +251,48 @@ class Gate:
     # -- figures ------------------------------------------------------------------------------
     def observations(self, codes: list[str] | tuple[str, ...], *, start: str | None = None,
                      end: str | None = None, as_of: datetime | None = None,
-                     all_vintages: bool = False) -> pa.Table:
+                     all_vintages: bool = False, within: tuple[ReleaseInfo, ...] | None = None) -> pa.Table:
         """Observations of the given series: the latest vintage per period visible to this reader
-        (or public at `as_of`), or every vintage with `all_vintages`. Unknown or embargoed codes
-        give no rows, exactly like codes that do not exist."""
-        visible = self._visible_at(as_of)
+        (or public at `as_of`, or among `within`), or every vintage with `all_vintages`. Unknown or
+        embargoed codes give no rows, exactly like codes that do not exist."""
+        releases = self._releases(as_of, within)
         codes = tuple(dict.fromkeys(codes))
-        if not visible or not codes:
+        if not releases or not codes:
             return _empty()
-        # The bare point query, then the public view of its rows (lookup.py: same rules as the SQL
-        # of `_observations_sql`, without a join, sort or de-duplication inside DuckDB).
-        index = lookup.release_index(self.snapshot, visible, self._view.ids if visible is self._view.visible else None)
+        # The bare point query, then the public view of its rows (lookup.py: the rules of
+        # `_observations_sql`, without a join, sort or de-duplication inside DuckDB).
+        index = lookup.release_index(self.snapshot, releases, self._view.ids if releases is self._view.visible else None)
         table = index.select(lookup.point_rows(self.snapshot, codes), latest=not all_vintages, start=start, end=end)
         if self._embargoed:
             self._reveal(table.column("release_id").unique().to_pylist())
         return table
 
     def history(self, *, as_of: datetime | None = None, latest_only: bool = False,
-                batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
+                within: tuple[ReleaseInfo, ...] | None = None, batch_rows: int = 1 << 17) -> pa.RecordBatchReader:
         """Every series at once, streamed in batches (bulk files): every vintage visible to this
-        reader (or public at `as_of`), or only the latest per period. Sorted by series, period
-        and vintage, so files written from it keep each series in few row groups."""
-        ids = self._release_ids(as_of)
-        if not ids:
+        reader (or public at `as_of`, or among `within`), or only the latest per period. Sorted by
+        series, period and vintage, so files written from it keep each series in few row groups."""
+        releases = self._releases(as_of, within)
+        if not releases:
             return pa.RecordBatchReader.from_batches(_empty().schema, [])
-        sql = _observations_sql("list_contains(?, o.release_id)", latest=latest_only)
-        self._reveal(ids)
+        sql = _observations_sql("true", latest=latest_only)
+        self._reveal([r.id for r in releases])
         cur = self.snapshot.cursor()
         # The cursor stays open while the reader is consumed; it is closed with the reader's owner.
-        return cur.sql(sql, params=[ids]).to_arrow_reader(batch_rows)
+        return cur.sql(sql, params=_vintage_params(releases)).to_arrow_reader(batch_rows)
 
     def copy_history(self, path: str, *, as_of: datetime | None = None, latest_only: bool = False,
-                     metadata: dict[str, str] | None = None) -> int:
+                     within: tuple[ReleaseInfo, ...] | None = None, metadata: dict[str, str] | None = None) -> int:
         """The rows of `history()` written straight to a Parquet file by DuckDB's parallel writer
         (zstd, 64 Ki-row groups, `metadata` as key-value metadata). Returns the rows written."""
-        ids = self._release_ids(as_of)
-        select = _observations_sql("list_contains(?::VARCHAR[], o.release_id)", latest=latest_only)
-        self._reveal(ids)
+        releases = self._releases(as_of, within)
+        select = _observations_sql("true", latest=latest_only)
+        self._reveal([r.id for r in releases])
         sql = (f"COPY ({select}) TO ? (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 65536, "  # noqa: S608 - fixed fragments; values are bound
                "KV_METADATA ?)")
         cur = self.snapshot.cursor()
         try:
-            row = cur.execute(sql, [ids, str(path), metadata or {"statpub": "1"}]).fetchone()
+            row = cur.execute(sql, [*_vintage_params(releases), str(path), metadata or {"statpub": "1"}]).fetchone()
         finally:
             cur.close()
         return int(row[0]) if row else 0
@@ -279,8 +302,9 @@ class Gate:
         if not self.can_see(release_id):
             return _empty()
         self._reveal([release_id])
+        release = self.snapshot.releases[release_id]
         sql = _observations_sql("o.release_id = ?", latest=False)
-        return self._memo(("release", release_id), lambda: self._query(sql, [release_id]))
+        return self._memo(("release", release_id), lambda: self._query(sql, [*_vintage_params((release,)), release_id]))
 
     def revisions(self, release_id: str) -> pa.Table:
         """Figures this release revised: each with the value it replaced and that value's release."""
@@ -290,25 +314,24 @@ class Gate:
         return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
 
     def _revisions(self, release_id: str) -> pa.Table:
-        ids = [r.id for r in self._visible]
         sql = (
             "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
             "hist AS ("
-            f"  SELECT o.series_code, o.period, {_VALUE}, o.status, o.release_id, r.instant, "
+            f"  SELECT o.series_code, o.period, {_VALUE}, o.status, o.release_id, "
             "   lag(CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END) OVER w AS previous_value, "
             "   lag(o.release_id) OVER w AS previous_release_id "
-            "  FROM observations o JOIN releases r ON r.release_id = o.release_id "
-            "  WHERE list_contains(?, o.release_id) "
-            "    AND (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
-            "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY r.instant, o.release_id)) "
+            f"  FROM observations o JOIN {_VINTAGES} v ON v.release_id = o.release_id "
+            "  WHERE (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
+            "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY v.rank)) "
             "SELECT series_code, period, previous_value, previous_release_id, value, status "
             "FROM hist WHERE release_id = ? AND previous_release_id IS NOT NULL "
             "ORDER BY series_code, period"  # noqa: S608 - fixed fragments; values are bound
         )
-        return self._query(sql, [release_id, ids, release_id])
+        return self._query(sql, [release_id, *_vintage_params(self._visible), release_id])
 
     def vintages(self, code: str) -> list[tuple[str, datetime]]:
-        """The releases that published figures of a series, with their instants (ALFRED style)."""
+        """The releases that published figures of a series, each with its vintage (when it became
+        public: `publication.public_since`), in the order of publication (ALFRED style)."""
         visible = {r.id: r for r in self._visible}
         cur = self.snapshot.cursor()
         try:
@@ -319,7 +342,8 @@ class Gate:
             cur.close()
         found = [visible[rid] for (rid,) in rows if rid in visible]
         self._reveal([r.id for r in found])
-        return [(r.id, r.instant) for r in sorted(found, key=lambda r: (r.instant, r.id))]
+        return [(r.id, publication.public_since(r) or r.instant)
+                for r in sorted(found, key=publication.publication_order)]
 
     def interpretation(self, release_id: str, lang: str) -> str | None:
         """The interpretation's Markdown source (figure tags unrendered); None unless visible."""

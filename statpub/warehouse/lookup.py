@@ -10,7 +10,8 @@ that opens it (`publication.public_view` builds the snapshot's coming states wit
 one) — and a request never joins, sorts or de-duplicates inside DuckDB.
 
 The rules are the gate's (see gate.py): rows of visible releases only; the latest vintage per
-(series, period) unless every vintage is asked for, ordered by the release instant then id;
+(series, period) unless every vintage is asked for, in the order of publication
+(`publication.publication_order`); each row's vintage is its release's `public_since`;
 confidential cells (flag `c`) without their value.
 """
 
@@ -25,6 +26,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from statpub.warehouse import publication
 from statpub.warehouse.reader import ReleaseInfo, Snapshot
 
 VINTAGE_TYPE = pa.timestamp("us", tz="UTC")
@@ -93,15 +95,15 @@ def point_rows(snapshot: Snapshot, codes: tuple[str, ...]) -> pa.Table:
 
 
 class ReleaseIndex:
-    """The releases a reader may see, as Arrow: their ids, their order (instant, then id) and
-    their instants (the vintage of their rows)."""
+    """The releases a reader may see, as Arrow: their ids, their rank in the order of publication
+    (as given) and their vintages (`publication.public_since`: when their figures became public)."""
 
     def __init__(self, visible: tuple[ReleaseInfo, ...] | list[ReleaseInfo]):
-        ordered = sorted(visible, key=lambda r: (r.instant, r.id))
-        self.ids = pa.array([r.id for r in ordered], pa.string())
-        self.ranks = pa.array(range(len(ordered)), pa.int32())
-        # As integers: pyarrow would import pandas (40 MB per worker) to convert aware datetimes.
-        self.instants = pa.array([(r.instant - EPOCH) // MICROSECOND for r in ordered], pa.int64()).cast(VINTAGE_TYPE)
+        self.ids = pa.array([r.id for r in visible], pa.string())
+        self.ranks = pa.array(range(len(visible)), pa.int32())
+        vintages = [publication.public_since(r) or r.instant for r in visible]
+        # As integers: converting aware datetimes, pyarrow would need pandas.
+        self.instants = pa.array([(at - EPOCH) // MICROSECOND for at in vintages], pa.int64()).cast(VINTAGE_TYPE)
 
     def select(self, rows: pa.Table, *, latest: bool, start: str | None = None,
                end: str | None = None) -> pa.Table:
@@ -154,8 +156,8 @@ INDEXES_PER_SNAPSHOT = 64
 
 def release_index(snapshot: Snapshot, visible: tuple[ReleaseInfo, ...],
                   ids: tuple[str, ...] | None = None) -> ReleaseIndex:
-    """The index of these visible releases (`ids`: theirs, when known), built once per snapshot
-    and public state."""
+    """The index of these visible releases, in the order of publication (`ids`: theirs, when
+    known), built once per snapshot and set of releases (a public state, a pinned vintage)."""
     key = ids if ids is not None else tuple(r.id for r in visible)
     per_snapshot = _INDEXES.get(snapshot)
     if per_snapshot is None:

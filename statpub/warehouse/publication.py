@@ -1,11 +1,21 @@
-"""When a release is public: the one rule. The gate, the calendar and status commands, the review
-workflow, the loader's guard over published releases, feeds and files all ask here.
+"""When a release is public: the one rule. The gate (and through it every figure, file, chart,
+download and pack), the calendar and status commands, the review workflow, the loader's guard over
+published releases and the feeds all ask here.
 
 A release is public from `public_since(release)` on, while its state is publishable (provisional
-or confirmed). Once published, the instant recorded then is kept for ever. Before that, it is the
-release's instant, or the time of its valid approval if that came later (先审查、后公开: a release
-approved late goes out at its approval, never earlier); without a valid approval, never. A
-release whose instant has passed without one is *delayed*.
+or confirmed). Once published, the instant recorded then is kept for ever. Before that:
+
+- a live release: its instant, or the time of its valid approval if that came later (先审查、后公开:
+  a release approved late goes out at its approval, never earlier, and is *delayed* until then);
+- history (published before the office adopted statpub, the calendar's `adopted`) imported by a
+  valid approval of kind `import`: its original instant — the approval records when the reviewer
+  really approved it, never a backdated time — and it is never delayed;
+- without a valid approval, never.
+
+`public_since` is also each figure's *vintage* (what `as_of` compares, what files and downloads
+are named by), and the order of publication is the order of `public_since`. `known_since` is when
+statpub itself first showed the release (the import's approval for history): a pinned vintage holds
+what statpub had shown by then, so importing older history later never changes a pinned file.
 """
 
 from __future__ import annotations
@@ -25,7 +35,30 @@ def public_since(release: ReleaseInfo) -> datetime | None:
         return review.public_since
     if not review.approved or review.approved_at is None:
         return None
+    if review.imported and review.history:
+        return release.instant
     return max(release.instant, review.approved_at)
+
+
+def known_since(release: ReleaseInfo) -> datetime | None:
+    """When statpub first showed the release: its public_since, or an import's approval time."""
+    review = release.review
+    if review.known_since is not None:
+        return review.known_since
+    since = public_since(release)
+    if since is None or review.public_since is not None or not review.imported:
+        return since
+    return max(since, review.approved_at)
+
+
+def publication_order(release: ReleaseInfo) -> tuple:
+    """Sort key: the order in which figures became public (a later one is a newer vintage)."""
+    return (public_since(release) or release.instant, release.instant, release.id)
+
+
+def shown_order(release: ReleaseInfo) -> tuple:
+    """Sort key: the order in which statpub showed releases (pinned vintages, the latest one)."""
+    return (known_since(release) or release.instant, *publication_order(release))
 
 
 def is_public(release: ReleaseInfo, at: datetime) -> bool:
@@ -34,32 +67,38 @@ def is_public(release: ReleaseInfo, at: datetime) -> bool:
 
 
 def is_delayed(release: ReleaseInfo, at: datetime) -> bool:
-    """Its instant has passed and its state says it should be out, but it is not public."""
-    return release.publishable_state and release.instant <= at and not is_public(release, at)
+    """Its instant has passed and its state says it should be out, but it is not public (history
+    awaiting its import is not late: it was published elsewhere, at its instant)."""
+    return (release.publishable_state and release.instant <= at and not release.review.history
+            and not is_public(release, at))
 
 
 def status(release: ReleaseInfo, at: datetime) -> str:
-    """published | delayed | the calendar state (provisional, confirmed, postponed, cancelled)."""
+    """published | delayed | history (published before statpub, not yet imported) | the calendar
+    state (provisional, confirmed, postponed, cancelled)."""
     if is_public(release, at):
         return "published"
     if is_delayed(release, at):
         return "delayed"
+    if release.review.history and release.publishable_state:
+        return "history"
     return release.state
 
 
 def change_points(releases: list[ReleaseInfo] | tuple[ReleaseInfo, ...]) -> list[datetime]:
-    """Every instant at which what is public can change (instants and approval times), sorted."""
+    """Every instant at which what is public or delayed can change (instants and approval
+    times), sorted."""
     return sorted({t for r in releases for t in (r.instant, public_since(r)) if t is not None})
 
 
 @dataclass(frozen=True)
 class PublicView:
-    visible: tuple[ReleaseInfo, ...]  # public now, in calendar order
+    visible: tuple[ReleaseInfo, ...]  # public now, in order of publication (public_since)
     ids: tuple[str, ...]
     delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
-    # The same all through the interval (instants are change points): asked on every request.
+    # The same all through the interval (its ends are change points): asked on every request.
     with_figures: tuple[str, ...] = ()  # ids of the visible releases that carry figures
-    next_instant: datetime | None = None  # the next instant of a publishable release
+    next_instant: datetime | None = None  # the next release instant or public_since still ahead
 
 
 # Per snapshot: the instants at which what the public sees can change (release instants and
@@ -96,8 +135,10 @@ def public_view(snapshot: Snapshot, now: datetime,
 
 
 def _view_at(snapshot: Snapshot, at: datetime) -> PublicView:
-    visible = tuple(r for r in snapshot.releases.values() if is_public(r, at))
-    delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, at))
-    upcoming = [r.instant for r in snapshot.releases.values() if r.publishable_state and r.instant > at]
+    releases = snapshot.releases.values()
+    visible = tuple(sorted((r for r in releases if is_public(r, at)), key=publication_order))
+    delayed = tuple(r for r in releases if is_delayed(r, at))
+    upcoming = [t for r in releases if r.publishable_state for t in (r.instant, public_since(r))
+                if t is not None and t > at]
     return PublicView(visible, tuple(r.id for r in visible), delayed,
                       tuple(r.id for r in visible if r.observation_count), min(upcoming, default=None))

@@ -6,6 +6,7 @@ the content now in the snapshot; the comparison happens here, per snapshot, neve
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -26,6 +27,11 @@ class ReviewState:
     changed: tuple[str, ...] = ()  # for a void approval: data, texts and/or entry
     approvals: int = 0  # how many approvals the release has had (history)
     public_since: datetime | None = None  # once published, for ever
+    # History (instant before the calendar's `adopted`): published elsewhere before the office used
+    # statpub; it goes public by an import, keeping its original instant, and is never delayed.
+    history: bool = False
+    imported: bool = False  # the latest approval is an import (`statpub import-history`)
+    known_since: datetime | None = None  # once published: when statpub first showed it, for ever
 
     @property
     def approved(self) -> bool:
@@ -36,7 +42,11 @@ class ReviewState:
         if self.public_since is not None:
             return f"published since {self.public_since.isoformat()}"
         if self.approval == APPROVED:
-            return f"approved by {self.approved_by} at {self.approved_at.isoformat()}"
+            verb = "imported" if self.imported else "approved"
+            return f"{verb} by {self.approved_by} at {self.approved_at.isoformat()}"
+        if self.history and self.approval == NEEDS_APPROVAL:
+            return ("history: published before the office adopted statpub (calendar.yaml `adopted`); bring it "
+                    "in with `statpub import-history RELEASE_ID --reviewer NAME`, which keeps its original instant")
         if self.approval == VOID:
             what = ", ".join(self.changed) or "content"
             return (f"approval void: the {what} changed after {self.approved_by} approved it at "
@@ -63,6 +73,28 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(UTC) if value is not None else None
 
 
+def has_column(cur: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    row = cur.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                      [table, column]).fetchone()
+    return bool(row and row[0])
+
+
+def _content_rows(cur: duckdb.DuckDBPyConnection) -> list[tuple]:
+    # Snapshots written before history import (migration 003) have neither column.
+    extra = ("known_since, history" if has_column(cur, "release_content", "history")
+             else "NULL::TIMESTAMPTZ, false")
+    return cur.execute("SELECT release_id, content_hash, data_hash, texts_hash, entry_hash, public_since, "  # noqa: S608 - fixed
+                       f"{extra} FROM release_content").fetchall()
+
+
+def _imported(record: str) -> bool:
+    """An approval of kind `import` (history brought in with its original instant)."""
+    try:
+        return json.loads(record).get("kind") == "import"
+    except (TypeError, ValueError):
+        return False
+
+
 def read_review(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> dict[str, ReviewState]:
     """Release id → review state. A snapshot without the review tables has nothing approved.
     `overlay`: approvals recorded beside the snapshot since it was built (approval_overlay.py)."""
@@ -70,30 +102,29 @@ def read_review(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> 
 
     if not has_table(cur, "release_content"):
         return {}
-    content = {rid: (h, {"data": d, "texts": t, "entry": e}, _utc(since)) for rid, h, d, t, e, since in
-               cur.execute("SELECT release_id, content_hash, data_hash, texts_hash, entry_hash, public_since "
-                           "FROM release_content").fetchall()}
     latest: dict[str, tuple] = {}
     counts: dict[str, int] = {}
     held = cur.execute(
         "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash, record "
         "FROM approvals ORDER BY position").fetchall()
     for full in merged(held, overlay or []):
-        row = full[:7]
+        row = (*full[:3], _imported(full[7]), *full[3:7])
         latest[row[0]] = row
         counts[row[0]] = counts.get(row[0], 0) + 1
     out = {}
-    for rid, (current, parts, since) in content.items():
+    for rid, current, data, texts, entry, since, known, history in _content_rows(cur):
+        parts = {"data": data, "texts": texts, "entry": entry}
         approval = latest.get(rid)
         if approval is None:
-            out[rid] = ReviewState(content_hash=current, public_since=since)
+            out[rid] = ReviewState(content_hash=current, public_since=_utc(since), history=bool(history),
+                                   known_since=_utc(known))
             continue
-        _rid, reviewer, at, approved_hash, *approved_parts = approval
+        _rid, reviewer, at, imported, approved_hash, *approved_parts = approval
         valid = approved_hash == current
         changed = () if valid else tuple(
             name for name, old in zip(PARTS, approved_parts, strict=True) if old != parts[name])
         out[rid] = ReviewState(APPROVED if valid else VOID, current, reviewer, _utc(at), changed,
-                               counts[rid], since)
+                               counts[rid], _utc(since), bool(history), bool(imported), _utc(known))
     return out
 
 

@@ -47,8 +47,11 @@ def test_release_goes_live_at_the_instant(live_server, embargoed_release, gate_a
     # Started well before the instant (a loaded machine may take half a minute to start and warm
     # up); the test then waits until a few seconds before it.
     server = live_server(now=(instant - timedelta(seconds=LEAD)).isoformat(), workers=2)
+    asked = time.time()
     health = server.get("/healthz").json()
-    wall_instant = time.time() + (instant - datetime.fromisoformat(health["now"])).total_seconds()
+    # The server read its clock between `asked` and now: the instant falls on the wall clock no
+    # earlier than this (a slow answer must not make the test think the release came early).
+    wall_instant = asked + (instant - datetime.fromisoformat(health["now"])).total_seconds()
     context = browser.new_context(locale="zh-CN")
     page = context.new_page()
     page.goto(server.url + "/calendar")  # warm both the workers and the browser's cache

@@ -73,3 +73,25 @@ def test_load_json_and_quiet(tmp_path):
     assert json.loads(result.stdout)["loaded"] == ["r1"]
     quiet = run_cli("load", "--quiet", settings=root.settings)
     assert quiet.returncode == 0 and quiet.stdout == ""
+
+
+def test_import_history_brings_in_what_was_published_before_adopting(tmp_path):
+    data = "series_code,period,value\nGDP,2024-Q1,100\nPART_A,2024-Q1,40\nPART_B,2024-Q1,60\n"
+    root = MiniRoot(tmp_path)
+    root.calendar_top = {"adopted": "2024-06-01T00:00:00+08:00"}
+    root.add("old", "2024-04-19T10:00:00+08:00", ["GDP", "PART_A", "PART_B"], [{"file": "d.csv", "layout": "long"}],
+             {"d.csv": data})
+    root.add("new", "2024-07-19T10:00:00+08:00", ["GDP", "PART_A", "PART_B"], [{"file": "d.csv", "layout": "long"}],
+             {"d.csv": data.replace("2024-Q1", "2024-Q2").replace("100", "210").replace("40", "85")
+              .replace("60", "125")})
+    now = "2024-08-01T10:00:00+08:00"
+    assert run_cli("load", settings=root.settings, now=now).returncode == 0
+    rows = {r["id"]: r for r in json.loads(run_cli("calendar", "--json", settings=root.settings, now=now).stdout)}
+    assert rows["old"]["status"] == "history" and rows["new"]["status"] == "delayed"
+    refused = run_cli("import-history", "new", "--reviewer", "张三", settings=root.settings, now=now)
+    assert refused.returncode == 1 and "new is not history" in refused.stderr and "Traceback" not in refused.stderr
+    done = run_cli("import-history", "--all", "--reviewer", "张三", settings=root.settings, now=now)
+    assert done.returncode == 0, done.stderr
+    assert "old imported by 张三" in done.stdout and "original instant 19 Apr 2024 10:00" in done.stdout
+    rows = {r["id"]: r for r in json.loads(run_cli("calendar", "--json", settings=root.settings, now=now).stdout)}
+    assert rows["old"]["status"] == "published" and rows["old"]["public_since"] == "2024-04-19T02:00:00+00:00"

@@ -24,6 +24,28 @@ PAGES = ["/", "/explorer", f"/release/{EMBARGOED}", "/calendar", "/calendar?year
 # The message board's pages that take a subject: the embargoed release is no subject before its instant.
 BOARD_QUERIES = [f"/messages/new?about=release:{EMBARGOED}", f"/messages?about=release:{EMBARGOED}",
                  f"/faq/release/{EMBARGOED}", "/messages?q=GDP", "/messages/statistics"]
+SINCE = "2026-12-01T00:00:00%2B08:00"
+# Issue 18's routes and formats, asked with values that show figures (route_samples fills path
+# variables with placeholders only): SDMX, DCAT, changes, ZIPs, pictures, embeds, page shells.
+TAKE_AWAY = [
+    *(f"/catalog.{ext}" for ext in ("ttl", "jsonld", "rdf")),
+    "/api/v1/sdmx/", "/api/v1/sdmx/structure", "/api/v1/sdmx/dataflow/all/OBSERVATIONS/latest?references=all",
+    "/api/v1/sdmx/codelist/all/CL_INDICATOR/latest", "/api/v1/sdmx/data/OBSERVATIONS/all?format=sdmx-csv",
+    "/api/v1/sdmx/data/OBSERVATIONS/Q.GDP+GDP_PRIMARY.LIN", "/api/v1/sdmx/data/OBSERVATIONS/..PC1?format=sdmx-csv",
+    f"/api/v1/changes?since={SINCE}", f"/api/v1/changes.atom?since={SINCE}", "/api/v1/changes.atom?lang=en",
+    *(f"/api/v1/series/{code}/observations?format={fmt}&last_n=4" for code in ("GDP", "GDP_PRIMARY")
+      for fmt in ("sdmx-csv", "sdmx-ml", "zip", "json")),
+    *(f"/api/v1/releases/{EMBARGOED}/observations?format={fmt}" for fmt in ("sdmx-csv", "sdmx-ml", "zip")),
+    *(f"/api/v1/files/latest/{name}" for name in ("values.sdmx.csv", "values.sdmx.xml", "history.sdmx.csv",
+                                                  "series/GDP.sdmx.csv", "series/GDP.sdmx.xml", "series/GDP.zip",
+                                                  f"releases/{EMBARGOED}.sdmx.csv", f"releases/{EMBARGOED}.zip")),
+    *(f"/api/v1/files/{EMBARGOED}/{name}" for name in ("values.sdmx.csv", "history.sdmx.csv",
+                                                       f"releases/{EMBARGOED}.sdmx.xml")),
+    "/download/view.zip?series=GDP,GDP_PRIMARY&vintage=20261210T020000Z", f"/download/release/{EMBARGOED}.zip",
+    "/download/chart.svg?series=GDP,GDP_PRIMARY&vintage=20261210T020000Z",
+    "/embed/explorer?series=GDP,GDP_PRIMARY,GDP_SECONDARY,GDP_TERTIARY", "/embed/explorer?series=GDP&last_n=4&lang=en",
+    f"/release/{EMBARGOED}", "/series/GDP", "/series/GDP_PRIMARY", "/series/GDP?lang=en",
+]
 EXPLORER_QUERIES = [
     "?series=GDP,GDP_PRIMARY,GDP_SECONDARY,GDP_TERTIARY,GDP_GROWTH",
     "?series=GDP,GDP_PRIMARY&transform=pc1",
@@ -66,6 +88,7 @@ def every_request(client) -> list[tuple[str, str, object]]:
     requests += [(f"/download/view.{fmt}?series=GDP,GDP_PRIMARY&vintage=20261210T020000Z", "GET", None)
                  for fmt in ("csv", "xlsx", "parquet")]
     requests += [("/download/view.csv?series=GDP,GDP_PRIMARY", "GET", None)]
+    requests += [(url, "GET", None) for url in TAKE_AWAY]
     requests += [(url, "GET", None) for url in BOARD_QUERIES]
     for page in PAGES + [f"/explorer{q}" for q in EXPLORER_QUERIES] + [p + "?lang=en" for p in PAGES[:3]]:
         path, _, query = page.partition("?")
@@ -82,6 +105,13 @@ def every_request(client) -> list[tuple[str, str, object]]:
                           ("explorer-start", "value"): "2024-Q1", ("explorer-end", "value"): None}
                 requests.append((f"callback {output[:40]} {lang} {transform}", "POST", body_for(app, output, values)))
     return requests
+
+
+def opened(content: bytes) -> str:
+    """What a reader gets out of a file (ZIP members unpacked, Parquet read): see tests/ops/sweep.py."""
+    from tests.ops.sweep import as_text
+
+    return as_text(content) if content.startswith((b"PK\x03\x04", b"PAR1")) else ""
 
 
 def ask(client, method: str, label: str, body: object):
@@ -107,8 +137,10 @@ def test_nothing_embargoed_before_the_instant(before_client, marks):
         text = response.get_data().decode("utf-8", "replace")
         if response.mimetype in ("application/json",):
             text = json.dumps(response.get_json(), ensure_ascii=False)
+        text += "\n" + opened(response.get_data())
         assert not leaks(text, marks), f"{label} leaks {leaks(text, marks)} before the instant"
-        if response.status_code == 200 and response.mimetype.startswith(("application/vnd", "text/csv")):
+        if response.status_code == 200 and EMBARGOED in label and "/download/view" not in label \
+                and response.mimetype.startswith(("application/vnd", "text/csv", "application/zip")):
             raise AssertionError(f"{label} served a file of an embargoed release")
         checked += 1
     assert checked > 40
@@ -156,5 +188,20 @@ def test_the_same_enumeration_sees_the_release_after_the_instant(after_client, m
         text = response.get_data().decode("utf-8", "replace")
         if response.mimetype == "application/json":
             text = json.dumps(response.get_json(), ensure_ascii=False)
-        seen |= set(leaks(text, marks))
+        seen |= set(leaks(text + "\n" + opened(response.get_data()), marks))
     assert len(seen) >= len(marks) // 2
+
+
+def test_the_new_routes_show_the_release_after_the_instant(after_client, marks):
+    """Issue 18's routes are not vacuously clean: after the instant they carry the release."""
+    shown = {}
+    for url in TAKE_AWAY:
+        response = after_client.get(url)
+        assert response.status_code < 500, url
+        text = response.get_data().decode("utf-8", "replace") + "\n" + opened(response.get_data())
+        shown[url] = EMBARGOED in text or bool(leaks(text, marks))
+    carrying = ["/catalog.ttl", "/api/v1/sdmx/data/OBSERVATIONS/all?format=sdmx-csv", f"/api/v1/changes?since={SINCE}",
+                "/embed/explorer?series=GDP,GDP_PRIMARY,GDP_SECONDARY,GDP_TERTIARY", f"/download/release/{EMBARGOED}.zip",
+                f"/api/v1/releases/{EMBARGOED}/observations?format=sdmx-ml", f"/release/{EMBARGOED}",
+                "/api/v1/files/latest/values.sdmx.csv", "/api/v1/series/GDP/observations?format=zip&last_n=4"]
+    assert all(shown[url] for url in carrying), [url for url in carrying if not shown[url]]

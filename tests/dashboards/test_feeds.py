@@ -54,7 +54,8 @@ def test_feed_announces_a_release_at_its_instant_not_before(live_server):
     assert server.get("/healthz").json()["now"] < "2026-12-10T02:00:00"
     before = feedparser.parse(server.get("/feed.atom").content)
     assert not before.bozo
-    assert before.feed.title == "数据发布"
+    assert before.feed.title == "示例市统计数据发布 · 数据发布"  # the office's site name, from office.yaml
+    assert before.feed.author_detail.name == "示例市统计局"
     assert not [e for e in before.entries if FINAL in e.id]
     assert before.entries[0].id.endswith("release/2026-q3-economy/published")
     deadline = time.monotonic() + 30

@@ -10,6 +10,16 @@ import yaml
 from statpub.kernel.config import Settings
 
 CATALOGUE = Path(__file__).resolve().parent / "cases" / "catalogue.yaml"
+# A second office, nothing like the demo's: every path must name this one when it serves this root.
+OFFICE = {
+    "name": {"zh": "测试市统计局", "en": "Statistics Office of Testville"},
+    "short_name": {"zh": "测试市数据", "en": "Testville Data"},
+    "base_url": "https://data.testville.example",
+    "licence": {"name": {"zh": "CC0 1.0 公共领域贡献", "en": "CC0 1.0 Universal Public Domain Dedication"},
+                "url": "https://creativecommons.org/publicdomain/zero/1.0/", "spdx": "CC0-1.0"},
+    "contact": {"email": "stats@testville.example"},
+    "colours": {"accent": "#0b6e4f", "accent_dark": "#084c37"},
+}
 
 
 class MiniRoot:
@@ -17,7 +27,9 @@ class MiniRoot:
         self.root = root
         (root / "releases").mkdir(parents=True, exist_ok=True)
         shutil.copy(CATALOGUE, root / "releases" / "catalogue.yaml")
+        self.write_office(OFFICE)
         self.releases: list[dict] = []
+        self.calendar_top: dict = {}  # e.g. {"adopted": ...}: calendar.yaml's top level beside releases
 
     @property
     def settings(self) -> Settings:
@@ -36,9 +48,14 @@ class MiniRoot:
         self.write()
         return self
 
+    def write_office(self, office: dict) -> None:
+        (self.root / "releases" / "office.yaml").write_text(yaml.safe_dump(office, allow_unicode=True, sort_keys=False),
+                                               encoding="utf-8")
+
     def write(self) -> None:
         (self.root / "calendar.yaml").write_text(
-            yaml.safe_dump({"releases": self.releases}, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            yaml.safe_dump({**self.calendar_top, "releases": self.releases}, allow_unicode=True, sort_keys=False),
+            encoding="utf-8")
 
 
 

@@ -34,7 +34,7 @@ def write_root(root: Path, bad_spec: dict | None = None) -> Settings:
         releases.append({
             "id": "bad", "title": {"zh": "上半年", "en": "H1"}, "kind": "quarterly",
             "instant": "2024-07-19T10:00:00+08:00", "state": "confirmed",
-            "series": bad_spec["series"], "sources": bad_spec["sources"],
+            "series": bad_spec["series"], "sources": bad_spec["sources"], **bad_spec.get("entry", {}),
         })
     (root / "calendar.yaml").write_text(yaml.safe_dump({"releases": releases}, allow_unicode=True), encoding="utf-8")
     return Settings(root=root, warehouse_dir=root / "warehouse" / "data")
@@ -52,13 +52,16 @@ def test_bad_input_is_reported_precisely_and_changes_nothing(tmp_path: Path, nam
 
     settings = write_root(tmp_path, spec)
     bad_dir = settings.root / "releases" / "bad"
-    shutil.copytree(CASES / name, bad_dir, ignore=shutil.ignore_patterns("case.yaml"))
+    shutil.copytree(CASES / name, bad_dir, ignore=shutil.ignore_patterns("case.yaml", "catalogue.yaml"))
+    if (CASES / name / "catalogue.yaml").is_file():  # a mistake in the catalogue itself
+        shutil.copy(CASES / name / "catalogue.yaml", settings.root / "releases" / "catalogue.yaml")
 
     with pytest.raises(ValidationFailed) as info:
         load(settings, clock=clock)
 
     def located(p: dict) -> Problem:
-        file = p["file"] if p["file"] == "calendar.yaml" else f"releases/bad/{p['file']}"
+        whole_root = p["file"] in ("calendar.yaml", "releases/catalogue.yaml")
+        file = p["file"] if whole_root else f"releases/bad/{p['file']}"
         return Problem(file, p["sheet"], p["row"], p["column"], p["message"])
 
     expected = sorted(located(p) for p in spec["expected"])

@@ -109,7 +109,7 @@ def test_empty_sheet(tmp_path):
 def test_csv_bomb_one_giant_line(tmp_path):
     giant = b"series_code,period,value\n" + b"GDP," + b"9" * (40 * 1024 * 1024)
     root = release(tmp_path, "d.csv", giant)
-    assert_refused(load_in_child(root), root, "releases/r1/d.csv", "could not be read as a table")
+    assert_refused(load_in_child(root), root, "releases/r1/d.csv", "could not be read as a CSV table")
 
 
 def test_header_that_never_ends(tmp_path):

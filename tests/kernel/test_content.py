@@ -94,4 +94,5 @@ def test_calendar_series_must_exist_in_catalogue(tmp_path: Path):
     (tmp_path / "calendar.yaml").write_text(ENTRY.replace("[GDP]", "[GDP, NOPE]"), encoding="utf-8")
     with pytest.raises(ValidationFailed) as info:
         content.load_calendar(content.load_catalogue())
-    assert "unknown series NOPE" in info.value.problems[0].message
+    assert "unknown series 'NOPE'" in info.value.problems[0].message
+    assert info.value.problems[0].column == "releases[0].series[1]"

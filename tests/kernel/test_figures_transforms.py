@@ -65,3 +65,11 @@ def test_rates_refuse_percentage_changes():
         apply([Point("2024", 5.0)], "log", measure="stock", cumulative=False)
     out = apply([Point("2023-Q1", 5.0), Point("2024-Q1", 4.2)], "ch1", measure="rate", cumulative=True)
     assert values(out)[-1] == ("2024-Q1", -0.8)
+
+
+def test_what_a_reader_compares_over_time():
+    from statpub.kernel.transforms import compared
+
+    assert compared("flow", True) == "single"  # 1—N季度: compare single quarters
+    assert compared("flow", False) == "lin"
+    assert compared("rate", True) == "lin" and compared("index", False) == "lin" and compared("stock", False) == "lin"

@@ -16,12 +16,14 @@ import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlsplit
 
 import dash
 import pyarrow.parquet as pq
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
 
 from statpub.dashboards import plotlyjs
 from statpub.dashboards.page_paths import is_page_path
@@ -37,9 +39,11 @@ from tests.dashboards.dash_payloads import (
 )
 
 STATIC = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
-MAX_REQUESTS = 6000
+MAX_REQUESTS = 10000  # issue 18 added SDMX, DCAT, ZIP, picture and embed addresses
+MAX_QUERIES_PER_PATH = 200  # links followed per path with distinct queries (see Sweep._followed)
 SITE_PREFIXES = ("/api/", "/release/", "/series/", "/download/", "/calendar", "/feed", "/packs/", "/explorer",
-                 "/catalogue")
+                 "/catalogue", "/catalog", "/embed/")
+FILE_EXTS = ("csv", "parquet", "jsonstat.json", "sdmx.csv", "sdmx.xml", "zip")
 
 
 @dataclass(frozen=True)
@@ -157,9 +161,14 @@ def route_asks(server, universe: Universe) -> list[Ask]:
             listed = _converter_choices(rule.rule, name)
             choices[name] = listed or {
                 "release_id": ids, "code": codes, "topic": universe.topics, "vintage_name": ["latest", *ids],
-                "ext": ["csv", "parquet"], "filename": ["site.css"], "path": ["nowhere", "sitemap.xml", "robots.txt"],
-                "name": ([f"{c}.{e}" for c in codes for e in ("csv", "parquet", "jsonstat.json")] if files == "series"
-                         else [f"{r}.{e}" for r in ids for e in ("csv", "parquet", "jsonstat.json")]),
+                "ext": ["csv", "parquet", "sdmx.csv", "sdmx.xml"], "filename": ["site.css"],
+                "path": ["nowhere", "sitemap.xml", "robots.txt"],
+                "name": ([f"{c}.{e}" for c in codes for e in FILE_EXTS] if files == "series"
+                         else [f"{r}.{e}" for r in ids for e in FILE_EXTS]),
+                "resource": ["dataflow", "datastructure", "codelist", "conceptscheme"],
+                "agency": ["all"], "version": ["latest"], "provider": ["all"],
+                "flow": ["OBSERVATIONS"], "key": ["all", "Q..LIN", "..PC1"],
+                "artefact": ["all", "OBSERVATIONS", "DSD_OBSERVATIONS", "CL_INDICATOR"],
             }.get(name, [release])
         defaults = {"release_id": release, "code": universe.series_of_release[0], "vintage_name": "latest",
                     "name": f"{universe.series_of_release[0]}.csv" if files == "series" else f"{release}.csv",
@@ -180,11 +189,19 @@ def query_asks(universe: Universe) -> list[Ask]:
     paths = []
     for code in series:
         base = f"/api/v1/series/{code}/observations"
-        paths += [f"{base}?format={f}" for f in ("json", "csv", "parquet", "jsonstat")]
+        paths += [f"{base}?format={f}" for f in ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml", "zip")]
+        paths += [f"{base}?last_n=4", f"{base}?first_n=2&format=sdmx-csv"]
         paths += [f"{base}?units={u}" for u in ("pch", "pc1", "chg", "ch1", "single")]
         paths += [f"{base}?vintages=all", f"{base}?start=2025&end=2025-Q4", f"/api/v1/series/{code}/citation?format=json",
                   f"/api/v1/series/{code}/citation?vintage={release}"]
-    paths += [f"/api/v1/releases/{release}/observations?format={f}" for f in ("json", "csv", "parquet", "jsonstat")]
+    paths += [f"/api/v1/releases/{release}/observations?format={f}"
+              for f in ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml", "zip")]
+    since = "2026-12-01T00:00:00%2B08:00"
+    paths += [f"/api/v1/changes?since={since}", f"/api/v1/changes.atom?since={since}", "/api/v1/changes.atom?lang=en",
+              "/catalog.ttl", "/catalog.jsonld", "/catalog.rdf", "/api/v1/sdmx/", "/api/v1/sdmx/structure",
+              "/api/v1/sdmx/data/OBSERVATIONS/all?format=sdmx-csv", "/api/v1/sdmx/data/OBSERVATIONS/all",
+              f"/api/v1/sdmx/data/OBSERVATIONS/.{'+'.join(series)}.?lastNObservations=4",
+              *(f"/release/{release}{q}" for q in ("", "?lang=en")), *(f"/series/{code}" for code in series)]
     paths += [f"/api/v1/series?q={q}" for q in ("GDP", "地区生产总值", "生产总值", "gross", "2025")]
     paths += ["/api/v1/series?limit=1000", "/api/v1/releases?limit=1000", "/api/v1/calendar?year=2026",
               "/api/v1/calendar?state=confirmed", "/api/v1/series/GDP/observations?format=nope",
@@ -193,9 +210,11 @@ def query_asks(universe: Universe) -> list[Ask]:
                  *(f"/feed/{t}.atom" for t in universe.topics)):
         paths += [feed, f"{feed}?lang=en"]
     chosen = ",".join(series)
-    for fmt in ("csv", "xlsx", "parquet"):
+    for fmt in ("csv", "xlsx", "parquet", "zip"):
         paths += [f"/download/view.{fmt}?series={chosen}", f"/download/view.{fmt}?series={chosen}&transform=pc1",
                   f"/download/view.{fmt}?series=GDP&transform=single&start=2025-Q1"]
+    paths += [f"/download/view.csv?series={chosen}&last_n=4", f"/embed/explorer?series={chosen}",
+              f"/embed/explorer?series={chosen}&transform=pc1&lang=en", f"/download/chart.svg?series={chosen}&last_n=8"]
     return [Ask("GET", p) for p in paths]
 
 
@@ -249,7 +268,7 @@ def pinned_before(cutoff: datetime, instants: dict[str, datetime]) -> Callable[[
         if parts.path.startswith(heavy) and segments & old:
             return True
         for key, value in parse_qsl(parts.query):
-            if key == "vintage" and value in old:
+            if key == "vintage" and (value in old or _vintage_code_before(value, cutoff)):
                 return True
             if key == "as_of":
                 try:
@@ -261,6 +280,15 @@ def pinned_before(cutoff: datetime, instants: dict[str, datetime]) -> Callable[[
     return pinned
 
 
+def _vintage_code_before(value: str, cutoff: datetime) -> bool:
+    """A download's vintage code (20241021T020000Z) naming a state older than `cutoff` (release
+    pages link their chart pictures pinned so; each is drawn on first request)."""
+    try:
+        return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC) < cutoff
+    except ValueError:
+        return False
+
+
 # -- asking --------------------------------------------------------------------------------------
 class Sweep:
     def __init__(self, base: str, app: dash.Dash, workers: int = 8, skip: Callable[[Ask], bool] | None = None):
@@ -270,11 +298,18 @@ class Sweep:
         self.workers = workers
         self.skip = skip or (lambda ask: False)
         self._local = threading.local()
+        self._per_path: dict[str, int] = {}
 
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
             session = self._local.session = requests.Session()
+            # A kept-alive connection the server closed while idle (gunicorn closes them after 2 s; on
+            # a loaded machine the sweep's threads idle longer) is reset on reuse: ask again once on a
+            # fresh one. Timeouts are not retried.
+            retry = Retry(total=2, connect=2, read=1, status=0, other=0, allowed_methods=None,
+                          raise_on_status=False, backoff_factor=0.1)
+            session.mount("http://", HTTPAdapter(max_retries=retry))
         return session
 
     def fetch(self, ask: Ask) -> list[Seen]:
@@ -297,6 +332,7 @@ class Sweep:
         """Ask everything, then every new same-origin link found, until nothing new."""
         done: set[Ask] = set()
         found: list[Seen] = []
+        self._per_path = {}
         pending = [a for a in dict.fromkeys(asks) if not self.skip(a)]
         with ThreadPoolExecutor(self.workers) as pool:
             while pending:
@@ -309,9 +345,19 @@ class Sweep:
                 if follow:
                     for link in (link for s in batch for link in s.links):
                         for ask in self.asks_for_link(link):
-                            if ask not in done and ask not in pending and not self.skip(ask):
+                            if ask not in done and ask not in pending and not self.skip(ask) \
+                                    and self._followed(ask, done):
                                 pending.append(ask)
         return found
+
+    def _followed(self, ask: Ask, done: set[Ask]) -> bool:
+        """A page linking to itself with ever new queries (previous/next year…) is followed at most
+        MAX_QUERIES_PER_PATH times: the crawl ends, and every kind of answer is still asked."""
+        if ask.method != "GET" or "?" not in ask.path:
+            return True
+        path = ask.path.split("?")[0]
+        self._per_path[path] = self._per_path.get(path, 0) + 1
+        return self._per_path[path] <= MAX_QUERIES_PER_PATH
 
     def asks_for_link(self, link: str) -> list[Ask]:
         parts = urlsplit(link)
@@ -320,6 +366,10 @@ class Sweep:
         if parts.scheme and (parts.hostname, parts.port) != own and not path.startswith(SITE_PREFIXES):
             return []  # another site; the office's canonical address (feeds, files) is asked here
         if not path.startswith("/") or path.startswith(STATIC):
+            return []
+        if path.startswith("/download/chart."):
+            # Pictures show no figure as text (and each is drawn on first request): the ones the
+            # query asks name are enough; their embargo is proven in tests/dashboards/test_takeaway.py.
             return []
         full = path + (f"?{parts.query}" if parts.query else "")
         asks = [Ask("GET", full)]

@@ -47,6 +47,8 @@ def test_the_wheel_holds_one_import_package_with_its_data(installed: Path):
     assert {n.split("/")[0] for n in names if ".dist-info/" not in n} == {"statpub"}
     assert "statpub/warehouse/migrations/001_initial.sql" in names
     assert "statpub/features/press/migrations/001_prerelease.sqlite.sql" in names
+    assert "statpub/review/templates/office/releases/_release/data.csv" in names  # `statpub init`
+    assert "statpub/review/templates/office/.gitignore" in names
     assert not [n for n in names if "/data/" in n or "__pycache__" in n]
 
 
@@ -106,3 +108,16 @@ def test_installed_statpub_loads_and_serves_a_content_root_elsewhere(installed: 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_installed_statpub_init_writes_an_office_that_loads(installed: Path, tmp_path: Path):
+    """The templates of `statpub init` are package data: no checkout is needed to start an office."""
+    statpub = str(installed / "bin" / "statpub")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "STATPUB_NOW": "2026-12-10T10:00:05+08:00"}
+    made = subprocess.run([statpub, "init", "office", "--name", "某市统计局", "--name-en", "Some City Statistics"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert made.returncode == 0, made.stderr
+    loaded = subprocess.run([statpub, "load", "--quiet"], cwd=tmp_path / "office", env=env, capture_output=True,
+                            text=True, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    assert (tmp_path / "office" / "schema" / "catalogue.schema.json").is_file()

@@ -70,6 +70,8 @@ def test_check_a_clean_release_and_the_demo(loaded_copy):
     assert {f["release"] for f in errors} == {"2026-annual-communique"}
     assert {f["where"] for f in errors} == {"releases/2026-annual-communique/interpretation.zh.md",
                                            "releases/2026-annual-communique/interpretation.en.md"}
+    # The demo's invented figures agree with themselves: no warning at all (README, "Demo content").
+    assert [f for f in report["findings"] if f["severity"] == "warning"] == []
     withheld = [f for f in report["findings"] if f["check"] == "disclosure" and f["release"] == "2019-annual-communique"]
     assert {(f["where"], f["message"].split(")")[0]) for f in withheld} == {
         ("GIO_SECTOR_STEEL@2019", "withheld (threshold"), ("GIO_SECTOR_AEROSPACE@2019", "withheld (secondary")}

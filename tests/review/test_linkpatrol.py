@@ -34,7 +34,7 @@ def test_a_dash_page_that_renders_not_found_is_broken(live_server):
     # names nothing renders "not found" with 200, which only rendering it can tell.
     # In a process of its own: the test session's Playwright (browser tests) owns this process's
     # event loop, and Playwright's sync API refuses to start a second one beside it.
-    code = ("import json, sys; from review.linkpatrol import patrol; "
+    code = ("import json, sys; from statpub.review.linkpatrol import patrol; "
             "seeds = ('/no-such-page', '/release/no-such-release'); "
             "r = patrol(sys.argv[1], seeds=seeds, probes=(), max_pages=len(seeds), "
             "not_found_texts=('发布日程中没有这项发布。',)); "

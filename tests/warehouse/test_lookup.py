@@ -13,33 +13,22 @@ import pytest
 from statpub.etl.load import load
 from statpub.kernel.clock import Clock
 from statpub.warehouse import lookup, publication
-from statpub.warehouse.gate import Gate, Reader
+from statpub.warehouse.gate import Gate, Reader, _observations_sql, _vintage_params
 from statpub.warehouse.reader import Snapshot, WarehouseReader, open_snapshot
 from tests.etl.builder import MiniRoot, approve_all
 
-# The reference: the gate's rules written as one SQL statement (values bound).
-REFERENCE = (
-    "SELECT {latest} o.series_code, o.period, CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value, "
-    "o.status, o.note, o.release_id, r.instant AS vintage FROM observations o JOIN releases r USING (release_id) "
-    "WHERE list_contains($codes, o.series_code) AND list_contains($ids, o.release_id) "
-    "AND ($start::VARCHAR IS NULL OR o.period >= $start) AND ($end::VARCHAR IS NULL OR o.period <= $end) "
-    "ORDER BY o.series_code, o.period, r.instant {direction}, o.release_id {direction}")
-
-
 def reference(gate: Gate, codes, *, start=None, end=None, as_of=None, all_vintages=False) -> list[dict]:
-    visible = gate.visible_releases() if as_of is None else gate.published_releases(as_of)
-    latest = not all_vintages
-    sql = REFERENCE.format(latest="DISTINCT ON (o.series_code, o.period)" if latest else "",
-                           direction="DESC" if latest else "")
+    """The gate's rules as one SQL statement over the whole warehouse (the SQL its bulk answers
+    run: every release joined with its vintage and rank in the order of publication)."""
+    releases = gate.visible_releases() if as_of is None else gate.published_releases(as_of)
+    sql = _observations_sql(f"o.series_code IN ({', '.join('?' for _ in codes)}) "
+                            "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
+                            latest=not all_vintages)
     cur = gate.snapshot.cursor()
     try:
-        rows = cur.execute(f"SELECT * FROM ({sql}) ORDER BY series_code, period, vintage, release_id",  # noqa: S608 - fixed
-                           {"codes": list(codes), "ids": [r.id for r in visible], "start": start,
-                            "end": end}).fetchall()
+        return cur.sql(sql, params=[*_vintage_params(releases), *codes, start, start, end, end]).to_arrow_table().to_pylist()
     finally:
         cur.close()
-    names = ("series_code", "period", "value", "status", "note", "release_id", "vintage")
-    return [dict(zip(names, row, strict=True)) for row in rows]
 
 
 @pytest.fixture(scope="module")

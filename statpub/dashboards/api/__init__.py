@@ -9,10 +9,12 @@ import os
 from flask import Flask
 from flask_cors import CORS
 
+from statpub.dashboards.api.changes import changes_bp
 from statpub.dashboards.api.files import files_bp
 from statpub.dashboards.api.ratelimit import SharedCounts
 from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.routes import bp
+from statpub.dashboards.api.sdmx_routes import sdmx_bp
 from statpub.dashboards.api.state import (
     ENV_MEMO,
     ApiFastPath,
@@ -42,6 +44,8 @@ def register_api(server: Flask) -> None:
                                           keep_answers=keep_answers)
     server.register_blueprint(bp)
     server.register_blueprint(files_bp)
+    server.register_blueprint(sdmx_bp)
+    server.register_blueprint(changes_bp)
     CORS(server, resources={r"/api/*": {"origins": "*"}}, methods=["GET", "HEAD", "OPTIONS"],
          send_wildcard=True, expose_headers=EXPOSED, max_age=86400)
     memo = Memo(max_bytes=int(os.environ.get(ENV_MEMO_MB, "64")) << 20) if keep_answers else None

@@ -9,10 +9,8 @@ from __future__ import annotations
 from statpub.dashboards.api import shapes
 from statpub.dashboards.formats import COLUMNS
 from statpub.warehouse.gate import Gate
+from statpub.warehouse.publication import public_since
 from statpub.warehouse.reader import ReleaseInfo
-
-LICENCE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licenses/by/4.0/",
-           "title": "Creative Commons Attribution 4.0"}
 
 COMPACT_FIELDS = [
     {"name": "series_code", "type": "string", "description": "Series code (see the `series` resource for names and units)"},
@@ -42,6 +40,21 @@ SERIES_FIELDS = [
 
 def _fk() -> list[dict]:
     return [{"fields": "series_code", "reference": {"resource": "series", "fields": "code"}}]
+
+
+def licences(pub: shapes.Publisher) -> list[dict]:
+    """The content's licence (office.yaml), never one assumed by the code: SPDX id, address, title."""
+    licence = pub.licence
+    found = {"name": licence.spdx, "path": licence.url, "title": licence.name.en}
+    return [{k: v for k, v in found.items() if v}]
+
+
+def contributors(pub: shapes.Publisher) -> list[dict]:
+    publisher = {"title": pub.office_en, "role": "publisher", "path": pub.base_url,
+                 "organization": pub.office_zh}
+    if pub.contact and pub.contact.email:
+        publisher["email"] = pub.contact.email
+    return [publisher]
 
 
 def build_datapackage(gate: Gate, vintage: ReleaseInfo, releases: tuple[ReleaseInfo, ...],
@@ -80,8 +93,9 @@ def build_datapackage(gate: Gate, vintage: ReleaseInfo, releases: tuple[ReleaseI
         "title": f"{pub.office_en}: published statistics, vintage {vintage.id}",
         "description": f"{pub.office_zh}：截至 {vintage.id} 发布的全部数据（含历次修订）。Every figure published up to "
                        f"release {vintage.id}, with every vintage. Units: see the `series` resource.",
-        "version": vintage.id, "created": shapes.iso(vintage.instant),
-        "licenses": [LICENCE], "sources": sources,
+        "version": vintage.id, "created": shapes.iso(public_since(vintage) or vintage.instant),
+        "licenses": licences(pub), "sources": sources, "contributors": contributors(pub),
+        "homepage": pub.base_url,
         "keywords": ["official statistics", "vintages", "统计数据"],
         "resources": resources,
     }

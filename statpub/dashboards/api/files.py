@@ -1,5 +1,5 @@
 """Files for researchers, under `/api/v1/files/<vintage>/...`, where `<vintage>` is either the id
-of a published release (pinned: the state of publication right after that release; immutable,
+of a published release (pinned: what statpub had shown once that release was out; immutable,
 cached for a year) or `latest` (follows new releases; short max-age bounded by the next release
 instant, `Link: rel=canonical` to the pinned URL holding the same bytes).
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -25,9 +25,9 @@ from flask import Blueprint, Response, current_app, redirect
 
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
+from statpub.dashboards.components.publisher import agency_of
 from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.respond import (
-    bad_parameter,
     current_gate,
     file_answer,
     fingerprint,
@@ -36,26 +36,31 @@ from statpub.dashboards.api.respond import (
 )
 from statpub.dashboards.api.state import PublicView, releases_identity
 from statpub.dashboards.formats import FORMATS, PINNED_FORMAT_VERSIONS, write_csv_stream
+from statpub.dashboards.sdmx import data as sdmx_data
+from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
+from statpub.warehouse import publication
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.objectstore import FOLLOWER_KEY
 from statpub.warehouse.reader import ReleaseInfo
 
 files_bp = Blueprint("api_v1_files", __name__, url_prefix="/api/v1/files")
-files_bp.register_error_handler(BadParameter, bad_parameter)
 
 VINTAGE = re.compile(r"^(latest|[a-z0-9][a-z0-9-]{1,63})$")
-ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json)$")
-EXT_FORMAT = {"parquet": "parquet", "csv": "csv", "jsonstat.json": "jsonstat"}
+ITEM = re.compile(r"^(?P<id>[A-Za-z0-9][A-Za-z0-9_-]{1,63})\.(?P<ext>parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml|zip)$")
+EXT_FORMAT = {"parquet": "parquet", "csv": "csv", "jsonstat.json": "jsonstat", "sdmx.csv": "sdmx-csv",
+              "sdmx.xml": "sdmx-ml", "zip": "zip"}
+VALUES_EXT = {"parquet": "parquet", "csv": "csv", "sdmx.csv": "sdmx-csv", "sdmx.xml": "sdmx-ml"}
 
 
 @dataclass(frozen=True)
 class Vintage:
-    """A state of publication: everything public right after `release`."""
+    """A state of publication: everything statpub had made public once `release` was out
+    (`Gate.shown_by`), so a pinned vintage never changes, not even when older history is imported."""
 
     name: str  # "latest" or the release id
     release: ReleaseInfo
-    releases: tuple[ReleaseInfo, ...]
+    releases: tuple[ReleaseInfo, ...]  # in the order of publication
     key: str
 
     @property
@@ -64,7 +69,8 @@ class Vintage:
 
     @property
     def as_of(self) -> datetime:
-        return self.release.instant
+        """When the release became public (publication.public_since): its figures' vintage."""
+        return publication.public_since(self.release) or self.release.instant
 
     def url(self, rest: str) -> str:
         return f"{shapes.FILES}/{self.release.id}/{rest}"
@@ -77,7 +83,7 @@ def resolve_vintage(gate: Gate, view: PublicView, name: str) -> Vintage:
     release = gate.calendar_entry(rid) if rid else None
     if release is None or not gate.can_see(rid) or not release.observation_count:
         raise not_found()
-    releases = gate.published_releases(release.instant)
+    releases = gate.shown_by(release)
     return Vintage(name, release, releases, releases_identity(releases, parts().state.catalogue(gate)))
 
 
@@ -89,7 +95,8 @@ def _metadata(vintage: Vintage, what: str, pub: shapes.Publisher) -> dict[str, s
     return {
         "title": json.dumps({"zh": f"{pub.office_zh}：{what}", "en": f"{pub.office_en}: {what}"}, ensure_ascii=False),
         "vintage": vintage.release.id, "vintage_instant": shapes.iso(vintage.as_of) or "",
-        "licence": pub.licence_en, "source": pub.office_en,
+        "licence": pub.licence_en, "licence_url": pub.licence.url or "", "source": pub.office_en,
+        "publisher": json.dumps({"zh": pub.office_zh, "en": pub.office_en}, ensure_ascii=False),
         "citation": f"{pub.office_en}. {what}. Vintage {vintage.release.id}, released "
                     f"{format_beijing(vintage.as_of, 'en')}. {pub.base_url}{vintage.url('')}",
     }
@@ -116,26 +123,56 @@ def history(vintage_name: str) -> Response:
     key = fingerprint("history", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-parquet"])
 
     def build(path: Path) -> None:
-        gate.copy_history(path, as_of=vintage.as_of, metadata=_metadata(vintage, "every vintage of every series", pub))
+        gate.copy_history(path, within=vintage.releases,
+                          metadata=_metadata(vintage, "every vintage of every series", pub))
     return _serve(vintage, key, ".parquet", build, FORMATS["parquet"].mimetype, "history.parquet")
 
 
 @files_bp.get("/<vintage_name>/values.<ext>")
 def values(vintage_name: str, ext: str) -> Response:
-    if ext not in ("parquet", "csv"):
+    if ext not in VALUES_EXT:
         raise not_found()
     gate, view = current_gate()
     vintage = resolve_vintage(gate, view, vintage_name)
     pub = _publisher()
+    fmt = FORMATS[VALUES_EXT[ext]]
     key = fingerprint("values", ext, vintage.key, pub, PINNED_FORMAT_VERSIONS[f"values-{ext}"])
 
     def build(path: Path) -> None:
         if ext == "parquet":
-            gate.copy_history(path, as_of=vintage.as_of, latest_only=True,
+            gate.copy_history(path, within=vintage.releases, latest_only=True,
                               metadata=_metadata(vintage, "values of every series", pub))
+        elif ext == "csv":
+            write_csv_stream(gate.history(within=vintage.releases, latest_only=True), path)
         else:
-            write_csv_stream(gate.history(as_of=vintage.as_of, latest_only=True), path)
-    return _serve(vintage, key, f".{ext}", build, FORMATS[ext].mimetype, f"values.{ext}")
+            writer = sdmx_data.write_sdmx_csv if ext == "sdmx.csv" else sdmx_data.write_sdmx_ml
+            writer(gate.history(within=vintage.releases, latest_only=True), path, _lookup(gate, vintage),
+                   _sdmx_message(vintage, pub, "values"))
+    return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"values.{ext}")
+
+
+@files_bp.get("/<vintage_name>/history.sdmx.csv")
+def history_sdmx(vintage_name: str) -> Response:
+    """Every vintage of every series as SDMX-CSV against the HISTORY dataflow (the release is a
+    dimension there, so the vintages of one period are distinct observations)."""
+    gate, view = current_gate()
+    vintage = resolve_vintage(gate, view, vintage_name)
+    pub = _publisher()
+    key = fingerprint("history-sdmx-csv", vintage.key, pub, PINNED_FORMAT_VERSIONS["history-sdmx-csv"])
+
+    def build(path: Path) -> None:
+        message = replace(_sdmx_message(vintage, pub, "history"), dataflow=sdmx_model.HISTORY_DATAFLOW_ID)
+        sdmx_data.write_sdmx_csv(gate.history(within=vintage.releases), path, _lookup(gate, vintage), message)
+    return _serve(vintage, key, ".sdmx.csv", build, FORMATS["sdmx-csv"].mimetype, "history.sdmx.csv")
+
+
+def _lookup(gate: Gate, vintage: Vintage) -> sdmx_data.SeriesLookup:
+    codes = {c for r in vintage.releases if r.observation_count for c in r.series}
+    return sdmx_data.SeriesLookup.of(s for s in gate.snapshot.series.values() if s.code in codes)
+
+
+def _sdmx_message(vintage: Vintage, pub: shapes.Publisher, what: str) -> sdmx_data.Message:
+    return sdmx_data.Message(agency_of(pub), "lin", vintage.as_of, f"statpub-{what}-{vintage.release.id}")
 
 
 @files_bp.get("/<vintage_name>/series/<name>")
@@ -147,11 +184,11 @@ def series_file(vintage_name: str, name: str) -> Response:
     vintage = resolve_vintage(gate, view, vintage_name)
     code, fmt = match["id"], FORMATS[EXT_FORMAT[match["ext"]]]
     info = gate.series_info(code)
-    rows = gate.observations([code], as_of=vintage.as_of) if info else None
+    rows = gate.observations([code], within=vintage.releases) if info else None
     if info is None or not rows.num_rows:
         raise not_found()
     pub = _publisher()
-    url = f"{pub.base_url}{vintage.url(name)}"
+    url = f"{pub.base_url}{vintage.url(f'series/{name}')}"
     release = vintage.release
 
     def build(path: Path) -> None:
@@ -159,7 +196,7 @@ def series_file(vintage_name: str, name: str) -> Response:
             rows, {code: info}, pub, title_zh=f"{info.name_zh}（{release.id}版）",
             title_en=f"{info.name_en} (vintage {release.id})",
             citation_text=shapes.citation(pub, info, release, url),
-            metadata={"vintage": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
+            metadata={"vintage": release.id, "vintage_instant": shapes.iso(vintage.as_of) or ""})
         fmt.write(table, path)
     key = fingerprint("series", code, fmt.name, vintage.key, pub, PINNED_FORMAT_VERSIONS[fmt.name])
     return _serve(vintage, key, fmt.suffix, build, fmt.mimetype, f"series/{name}")
@@ -189,13 +226,14 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
     series = {c: gate.snapshot.series[c] for c in dict.fromkeys(rows.column("series_code").to_pylist())
               if c in gate.snapshot.series}
     name = f"{release.id}{fmt.suffix}"
+    since = publication.public_since(release) or release.instant
 
     def build(path: Path) -> None:
         table = shapes.export_table(
             rows, series, pub, title_zh=release.title_zh, title_en=release.title_en,
-            citation_text=f"{pub.office_en}. {release.title_en}. Released {format_beijing(release.instant, 'en')}. "
+            citation_text=f"{pub.office_en}. {release.title_en}. Released {format_beijing(since, 'en')}. "
                           f"{pub.base_url}{shapes.FILES}/{release.id}/releases/{name}",
-            metadata={"release_id": release.id, "vintage_instant": shapes.iso(release.instant) or ""})
+            metadata={"release_id": release.id, "vintage_instant": shapes.iso(since) or ""})
         fmt.write(table, path)
     key = fingerprint("release", release.id, release.observation_count, fmt.name, parts().state.catalogue(gate), pub,
                       PINNED_FORMAT_VERSIONS.get(fmt.name, 1))

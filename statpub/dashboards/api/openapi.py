@@ -4,10 +4,15 @@ so the documentation cannot drift from what is accepted."""
 from __future__ import annotations
 
 from statpub.dashboards.api import params as P
+from statpub.kernel.office import Office
 
 JSON = "application/json"
 PARQUET = "application/vnd.apache.parquet"
 CSV = "text/csv"
+SDMX_CSV = "application/vnd.sdmx.data+csv"
+ZIP = "application/zip"
+SDMX_ML = "application/vnd.sdmx.structurespecificdata+xml"
+SDMX_STRUCTURE = "application/vnd.sdmx.structure+xml"
 
 
 def _ref(name: str) -> dict:
@@ -22,6 +27,10 @@ STR = {"type": "string"}
 NSTR = {"type": ["string", "null"]}
 INSTANT = {"type": "string", "format": "date-time"}
 NINSTANT = {"type": ["string", "null"], "format": "date-time"}
+# When figures became public: the release instant, or a late approval's time; history imported keeps
+# its original instant. Every observation's `vintage` and every `as_of` compare against it.
+PUBLIC_SINCE = {"type": "string", "format": "date-time",
+                "description": "When the release became public (the vintage of its figures; as_of compares with it)"}
 BILINGUAL = {"type": "object", "required": ["zh", "en"], "properties": {"zh": NSTR, "en": NSTR}}
 
 SCHEMAS: dict[str, dict] = {
@@ -39,8 +48,9 @@ SCHEMAS: dict[str, dict] = {
                                                                                "vintages"], "properties": {
         "definition": _ref("Bilingual"), "source": _ref("Bilingual"),
         "transforms": {"type": "array", "items": STR},
-        "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant"],
-                                                "properties": {"release_id": STR, "instant": INSTANT}}}}}]},
+        "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant", "public_since"],
+                                                "properties": {"release_id": STR, "instant": INSTANT,
+                                                               "public_since": PUBLIC_SINCE}}}}}]},
     "SeriesList": {"type": "object", "required": ["total", "limit", "offset", "series", "next"], "properties": {
         "total": {"type": "integer"}, "limit": {"type": "integer"}, "offset": {"type": "integer"},
         "series": {"type": "array", "items": _ref("SeriesBrief")}, "next": NSTR}},
@@ -65,7 +75,8 @@ SCHEMAS: dict[str, dict] = {
     "Release": {"type": "object", "required": ["id", "title", "kind", "instant", "state", "public", "series",
                                                "revision"], "properties": {
         "id": STR, "title": _ref("Bilingual"), "kind": STR, "instant": INSTANT, "state": STR,
-        "public": {"type": "boolean"}, "series": {"type": "array", "items": STR},
+        "public": {"type": "boolean"}, "public_since": {**NINSTANT, "description": PUBLIC_SINCE["description"]},
+        "series": {"type": "array", "items": STR},
         "revision": _nullable({"type": "object", "properties": {"stage": STR, "reason": _ref("Bilingual")}}),
         "links": {"type": "object", "additionalProperties": STR}}},
     "ReleaseDetail": {"allOf": [_ref("Release"), {"type": "object", "required": ["observation_count", "revisions"],
@@ -87,11 +98,24 @@ SCHEMAS: dict[str, dict] = {
     "Topics": {"type": "object", "required": ["topics"], "properties": {"topics": {"type": "array", "items": {
         "type": "object", "required": ["code", "name"], "properties": {"code": STR, "name": _ref("Bilingual")}}}}},
     "Vintages": {"type": "object", "required": ["series", "vintages"], "properties": {
-        "series": STR, "vintages": {"type": "array", "items": {"type": "object", "required": ["release_id", "instant"],
-                                                               "properties": {"release_id": STR, "instant": INSTANT,
-                                                                              "title": _ref("Bilingual")}}}}},
+        "series": STR, "vintages": {"type": "array", "items": {"type": "object", "required": [
+            "release_id", "instant", "public_since"], "properties": {"release_id": STR, "instant": INSTANT,
+                                                                     "public_since": PUBLIC_SINCE,
+                                                                     "title": _ref("Bilingual")}}}}},
     "Citation": {"type": "object", "required": ["series", "vintage", "instant", "url", "citation"], "properties": {
-        "series": STR, "vintage": STR, "instant": INSTANT, "url": STR, "citation": _ref("Bilingual")}},
+        "series": STR, "vintage": STR, "instant": {**INSTANT, "description": PUBLIC_SINCE["description"]},
+        "url": STR, "citation": _ref("Bilingual")}},
+    "Changes": {"type": "object", "required": ["since", "count", "series", "changes"], "properties": {
+        "since": INSTANT, "count": {"type": "integer"},
+        "series": {"type": "array", "items": {"type": "object", "required": ["code", "releases", "periods"],
+                                               "properties": {"code": STR, "releases": {"type": "array", "items": STR},
+                                                              "periods": {"type": "array", "items": STR},
+                                                              "links": {"type": "object"}}}},
+        "changes": {"type": "array", "items": {"type": "object", "required": ["release", "kind", "public_since",
+                                                                               "series"], "properties": {
+            "release": _ref("Release"), "kind": {"type": "string", "enum": ["release", "revision", "correction"]},
+            "public_since": INSTANT, "reason": _nullable(_ref("Bilingual")),
+            "series": {"type": "array", "items": {"type": "object"}}}}}}},
     "Index": {"type": "object", "required": ["name", "version", "links"], "properties": {
         "name": STR, "version": STR, "openapi": STR, "now": INSTANT, "latest_release": NSTR, "next_instant": NINSTANT,
         "links": {"type": "object", "additionalProperties": STR}}},
@@ -141,12 +165,59 @@ def _file(*types: str) -> dict:
     return {t: {"schema": {"type": "string", "format": "binary"}} for t in types}
 
 
-def document(extensions: list[dict] | None = None) -> dict:
-    """The document, with what features add (`api_paths` hook: their paths and schemas)."""
+def sdmx_paths() -> dict:
+    """SDMX-REST 1.5 shapes under /api/v1/sdmx (structures as SDMX-ML 2.1, data as SDMX-ML or SDMX-CSV)."""
+    ident = r"^[A-Za-z][A-Za-z0-9_]{0,63}$"
+    resource = {"name": "resource", "in": "path", "required": True, "description": "The kind of structure",
+                "schema": {"type": "string", "enum": ["dataflow", "datastructure", "codelist", "conceptscheme"]}}
+    agency = _path("agency", r"^(all|[A-Za-z][A-Za-z0-9_-]{0,63})$", "The agency id (see /api/v1/sdmx/) or all",
+                   "all")
+    artefact = _path("artefact", ident, "The artefact id (e.g. OBSERVATIONS, DSD_OBSERVATIONS, CL_INDICATOR)",
+                     "OBSERVATIONS")
+    version = _path("version", r"^(latest|all|1\.0)$", "latest or 1.0", "latest")
+    flow = _path("flow", r"^([A-Za-z][A-Za-z0-9_-]{0,63},)?[A-Za-z][A-Za-z0-9_]{0,63}(,(latest|1\.0))?$",
+                 "OBSERVATIONS (or AGENCY,OBSERVATIONS,1.0)", "OBSERVATIONS")
+    key = _path("key", r"^(all|[A-Z0-9_+]*\.[A-Z0-9_+]*\.[A-Z0-9_+]*)$",
+                "FREQ.INDICATOR.TRANSFORMATION, + for alternatives, empty for all (e.g. Q.GDP.LIN) or all", "Q.GDP.LIN")
+    structure = {SDMX_STRUCTURE: {"schema": {"type": "string"}},
+                 "application/vnd.sdmx.structure+json": {"schema": {"type": "object"}}}
+    data = {SDMX_ML: {"schema": {"type": "string"}}, SDMX_CSV: {"schema": {"type": "string"}}}
+    return {
+        "/api/v1/sdmx/": _op("SDMX: ids and paths", P.NO_PARAMS, {JSON: {"schema": {"type": "object"}}},
+                             codes=("400", "429")),
+        "/api/v1/sdmx/structure": _op("Every SDMX structure (dataflows, DSDs, concepts, code lists)", P.SDMX_EVERYTHING,
+                                      structure, codes=("400", "429")),
+        "/api/v1/sdmx/{resource}/{agency}/{artefact}/{version}": _op(
+            "One SDMX structure (SDMX-REST)", P.SDMX_STRUCTURE, structure, (resource, agency, artefact, version)),
+        "/api/v1/sdmx/data/{flow}/{key}": _op(
+            "SDMX data query (SDMX-REST): the gate's figures as SDMX-ML 2.1 or SDMX-CSV 2.0", P.SDMX_DATA, data,
+            (flow, key), codes=("400", "404", "413", "429")),
+    }
+
+
+def _info(pub: Office) -> dict:
+    """Who publishes the API and under which licence (office.yaml): OpenAPI's info object."""
+    licence: dict = {"name": pub.licence.name.en}
+    if pub.licence.spdx:
+        licence["identifier"] = pub.licence.spdx
+    elif pub.licence.url:
+        licence["url"] = pub.licence.url
+    contact: dict = {"name": pub.office_en, "url": (pub.contact.url if pub.contact and pub.contact.url
+                                                     else pub.base_url)}
+    if pub.contact and pub.contact.email:
+        contact["email"] = pub.contact.email
+    notice = f" {pub.notice.en}." if pub.notice else ""
+    return {"title": f"{pub.site_title('en')} API", "version": "1.0.0", "contact": contact, "license": licence,
+            "summary": f"Statistics published by {pub.office_en} ({pub.office_zh}).{notice}"}
+
+
+def document(pub: Office, extensions: list[dict] | None = None) -> dict:
+    """The document, with who publishes (office.yaml) and what features add (`api_paths` hook: their
+    paths and schemas)."""
     observations_content = {JSON: {"schema": {"anyOf": [_ref("Observations"), _ref("JsonStat")]}},
-                            **_file(CSV, PARQUET)}
+                            **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML, ZIP)}
     release_content = {JSON: {"schema": {"anyOf": [_ref("ReleaseObservations"), _ref("JsonStat")]}},
-                       **_file(CSV, PARQUET)}
+                       **_file(CSV, PARQUET, SDMX_CSV, SDMX_ML, ZIP)}
     files = "Files are generated once per vintage, served with a strong ETag and Range requests; pinned " \
             "vintages are immutable (max-age one year), `latest` has a short max-age bounded by the next release."
     paths = {
@@ -178,24 +249,39 @@ def document(extensions: list[dict] | None = None) -> dict:
                                                       _file(PARQUET), (VINTAGE,), files),
         "/api/v1/files/{vintage}/values.csv": _op("Every series' values at this vintage (CSV)", P.NO_PARAMS,
                                                   _file(CSV), (VINTAGE,), files),
+        "/api/v1/files/{vintage}/values.sdmx.csv": _op("Every series' values at this vintage (SDMX-CSV 2.0)",
+                                                       P.NO_PARAMS, _file(SDMX_CSV), (VINTAGE,), files),
+        "/api/v1/files/{vintage}/values.sdmx.xml": _op("Every series' values at this vintage (SDMX-ML 2.1)",
+                                                       P.NO_PARAMS, _file(SDMX_ML), (VINTAGE,), files),
+        "/api/v1/files/{vintage}/history.sdmx.csv": _op(
+            "Every vintage of every series (SDMX-CSV 2.0, dataflow HISTORY: the release is a dimension)",
+            P.NO_PARAMS, _file(SDMX_CSV), (VINTAGE,), files),
+        **sdmx_paths(),
+        "/api/v1/changes": _op(
+            "What changed since an instant: series and periods published or revised by each release, with the "
+            "release and reason", P.CHANGES, _json("Changes"), codes=("400", "413", "429")),
+        "/api/v1/changes.atom": _op("What changed, as an Atom feed (one entry per release)", P.CHANGES_FEED,
+                                    {"application/atom+xml": {"schema": STR}}, codes=("400", "429")),
     }
-    for kind, param in (("series", _path("name", r"^[A-Z][A-Z0-9_]{1,47}\.(parquet|csv|jsonstat\.json)$",
-                                         "CODE.parquet, CODE.csv or CODE.jsonstat.json", "GDP.parquet")),
-                        ("releases", _path("name", r"^[a-z0-9][a-z0-9-]{1,63}\.(parquet|csv|jsonstat\.json)$",
-                                           "ID.parquet, ID.csv or ID.jsonstat.json", "2024-q3-economy.csv"))):
+    exts = r"(parquet|csv|jsonstat\.json|sdmx\.csv|sdmx\.xml|zip)"
+    for kind, param in (("series", _path("name", rf"^[A-Z][A-Z0-9_]{{1,47}}\.{exts}$",
+                                         "CODE.parquet, .csv, .jsonstat.json, .sdmx.csv or .sdmx.xml", "GDP.parquet")),
+                        ("releases", _path("name", rf"^[a-z0-9][a-z0-9-]{{1,63}}\.{exts}$",
+                                           "ID.parquet, .csv, .jsonstat.json, .sdmx.csv or .sdmx.xml",
+                                           "2024-q3-economy.csv"))):
         paths[f"/api/v1/files/{{vintage}}/{kind}/{{name}}"] = _op(
-            f"One {kind[:-1]} at this vintage", P.NO_PARAMS, {**_file(PARQUET, CSV), JSON: {"schema": _ref("JsonStat")}},
-            (VINTAGE, param), files)
+            f"One {kind[:-1]} at this vintage", P.NO_PARAMS,
+            {**_file(PARQUET, CSV, SDMX_CSV, SDMX_ML, ZIP), JSON: {"schema": _ref("JsonStat")}}, (VINTAGE, param),
+            files)
     return {
         "openapi": "3.1.0",
-        "info": {"title": "statpub API", "version": "1.0.0", "description": (
+        "info": {**_info(pub), "description": (
             "Published official statistics: series, every vintage, releases, calendar, bulk files. Everything "
             "passes the embargo gate: an embargoed release or figure is indistinguishable from a missing one. "
             f"Limits: at most {P.MAX_ROWS} rows per observations answer (413 beyond; bulk files have no limit), "
             f"lists paged with limit <= {P.MAX_LIST_LIMIT}; requests per client address are rate limited per "
             "server process (default 1200 per 60 s, header RateLimit-Policy) and answered 429 with Retry-After "
-            "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET."),
-            "license": {"name": "CC-BY-4.0 (data)", "identifier": "CC-BY-4.0"}},
+            "beyond. Errors are JSON: status, code, title, message (and parameter for 400). CORS: any origin may GET.")},
         "paths": {**paths, **{p: op for ext in extensions or () for p, op in ext.get("paths", {}).items()}},
         "components": {"schemas": {**SCHEMAS, **{n: sc for ext in extensions or ()
                                                  for n, sc in ext.get("schemas", {}).items()}}},

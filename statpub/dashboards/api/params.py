@@ -28,7 +28,9 @@ MAX_QUERY_LENGTH = 100
 # The most rows one API answer carries; more is refused with 413 (bulk files have no limit).
 MAX_ROWS = 100_000
 
-OBSERVATION_FORMATS = ("json", "csv", "parquet", "jsonstat")
+OBSERVATION_FORMATS = ("json", "csv", "parquet", "jsonstat", "sdmx-csv", "sdmx-ml", "zip")
+SDMX_FORMATS = ("sdmx-csv", "sdmx-ml")
+MAX_PERIODS = 10_000
 FREQUENCIES = ("A", "Q", "M")
 STATES = ("provisional", "confirmed", "postponed", "cancelled")
 
@@ -37,10 +39,14 @@ class BadParameter(UserError):
     """400 naming the parameter (`parameter` travels in the JSON body)."""
 
     title = "Bad parameter"
+    code = "bad_parameter"
 
     def __init__(self, parameter: str, message: str):
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
+
+    def details(self) -> dict[str, str]:
+        return {"parameter": self.parameter}
 
 
 class TooManyRows(StatpubError):
@@ -159,6 +165,10 @@ SERIES_LIST = (
     LIMIT, OFFSET,
 )
 
+FORMAT_TEXT = ("json, csv, parquet, jsonstat (JSON-stat 2.0), sdmx-csv (SDMX-CSV 2.0) or sdmx-ml (SDMX-ML 2.1 "
+               "structure-specific data; structures under /api/v1/sdmx/), or zip (the data as CSV and Parquet with a README and "
+               "datapackage.json). SDMX formats carry one vintage.")
+
 OBSERVATIONS = (
     Param("start", period, None, "First period, e.g. 2020, 2020-Q1 or 2020-01.", PERIOD_SCHEMA),
     Param("end", period, None, "Last period.", PERIOD_SCHEMA),
@@ -172,16 +182,63 @@ OBSERVATIONS = (
           "Transform (FRED's names): lin levels, single single-period from cumulative, chg/ch1 change "
           "from previous period/year, pch/pc1 % change. Only `lin` with vintages=all.",
           {"type": "string", "enum": list(TRANSFORMS), "default": "lin"}),
-    Param("format", choice(*OBSERVATION_FORMATS), "json", "json, csv, parquet or jsonstat (JSON-stat 2.0).",
+    Param("first_n", bounded_int(1, MAX_PERIODS), None,
+          "Only the first N periods (after start/end and the transform); not with last_n.",
+          {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS}),
+    Param("last_n", bounded_int(1, MAX_PERIODS), None,
+          "Only the latest N periods (after start/end and the transform), so a saved link keeps up with "
+          "new releases; not with first_n.", {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS}),
+    Param("format", choice(*OBSERVATION_FORMATS), "json", FORMAT_TEXT,
           {"type": "string", "enum": list(OBSERVATION_FORMATS), "default": "json"}),
 )
 
 RELEASE_OBSERVATIONS = (
-    Param("format", choice(*OBSERVATION_FORMATS), "json", "json, csv, parquet or jsonstat (JSON-stat 2.0).",
+    Param("format", choice(*OBSERVATION_FORMATS), "json", FORMAT_TEXT,
           {"type": "string", "enum": list(OBSERVATION_FORMATS), "default": "json"}),
 )
 
 RELEASE_LIST = (LIMIT, OFFSET)
+
+SINCE_TEXT = "Changes published after this instant (ISO 8601 with an offset); a future instant is refused."
+CHANGES = (Param("since", instant, None, SINCE_TEXT + " Required.", INSTANT_SCHEMA),)
+CHANGES_FEED = (
+    Param("since", instant, None, SINCE_TEXT + " Default: 90 days ago.", INSTANT_SCHEMA),
+    Param("lang", choice("zh", "en"), "zh", "zh or en.", {"type": "string", "enum": ["zh", "en"], "default": "zh"}),
+)
+
+# SDMX-REST 1.5 query parameters (their names are the standard's, camel case).
+STRUCTURE_FORMAT = Param("format", choice("sdmx-ml", "sdmx-json"), None,
+                         "sdmx-ml (SDMX-ML 2.1) or sdmx-json (SDMX-JSON 2.0); without it the Accept header decides "
+                         "(application/vnd.sdmx.structure+json for JSON), SDMX-ML otherwise.",
+                         {"type": "string", "enum": ["sdmx-ml", "sdmx-json"]})
+SDMX_EVERYTHING = (STRUCTURE_FORMAT,)
+SDMX_STRUCTURE = (
+    STRUCTURE_FORMAT,
+    Param("references", choice("none", "children", "descendants", "all", "parents", "parentsandsiblings"), "none",
+          "What to include besides the artefact: children/descendants/all add the DSD, concepts and code lists.",
+          {"type": "string", "enum": ["none", "children", "descendants", "all", "parents", "parentsandsiblings"],
+           "default": "none"}),
+    Param("detail", choice("full"), "full", "Only `full` is served.",
+          {"type": "string", "enum": ["full"], "default": "full"}),
+)
+
+SDMX_DATA = (
+    Param("startPeriod", period, None, "First period (an annual period covers its quarters and months).",
+          PERIOD_SCHEMA),
+    Param("endPeriod", period, None, "Last period.", PERIOD_SCHEMA),
+    Param("firstNObservations", bounded_int(1, MAX_PERIODS), None, "The first N observations of each series.",
+          {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS}),
+    Param("lastNObservations", bounded_int(1, MAX_PERIODS), None, "The last N observations of each series.",
+          {"type": "integer", "minimum": 1, "maximum": MAX_PERIODS}),
+    Param("dimensionAtObservation", choice("TIME_PERIOD"), "TIME_PERIOD", "Only TIME_PERIOD is served.",
+          {"type": "string", "enum": ["TIME_PERIOD"], "default": "TIME_PERIOD"}),
+    Param("detail", choice("full"), "full", "Only `full` is served.",
+          {"type": "string", "enum": ["full"], "default": "full"}),
+    Param("format", choice(*SDMX_FORMATS), None,
+          "sdmx-ml (SDMX-ML 2.1 structure-specific) or sdmx-csv (SDMX-CSV 2.0); without it, the Accept header "
+          "decides (application/vnd.sdmx.data+csv for CSV), SDMX-ML otherwise.",
+          {"type": "string", "enum": list(SDMX_FORMATS)}),
+)
 
 CALENDAR = (
     Param("year", bounded_int(1900, 2999), None, "Only releases whose instant falls in this year (Beijing time).",

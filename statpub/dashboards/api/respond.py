@@ -45,15 +45,6 @@ def parts() -> ApiParts:
     return current_app.extensions[API_KEY]
 
 
-def bad_parameter(exc: BadParameter) -> Response:
-    """400 with the standard error body plus `parameter`, naming the query parameter at fault."""
-    response = error_response(400, "Bad parameter", exc.message, code="bad_parameter")
-    body = response.get_json()
-    body["parameter"] = exc.parameter
-    response.set_data(json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode())
-    return response
-
-
 def not_found() -> NotFound:
     return NotFound(NOT_FOUND_MESSAGE)
 

@@ -11,7 +11,6 @@ from statpub.dashboards.api import params as P
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.openapi import document
 from statpub.dashboards.api.respond import (
-    bad_parameter,
     cached_json,
     current_gate,
     file_answer,
@@ -22,13 +21,13 @@ from statpub.dashboards.api.respond import (
 )
 from statpub.dashboards.formats import FORMATS
 from statpub.dashboards.http import bounded_max_age
+from statpub.dashboards.pages.explorer_model import shown_info
 from statpub.kernel.clock import beijing
 from statpub.kernel.transforms import TransformError
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
-bp.register_error_handler(P.BadParameter, bad_parameter)
 
 
 def _series(gate: Gate, code: str) -> SeriesInfo:
@@ -52,7 +51,8 @@ def index() -> Response:
         "next_instant": shapes.iso(view.valid_until),
         "links": {"series": f"{shapes.API}/series", "releases": f"{shapes.API}/releases",
                   "calendar": f"{shapes.API}/calendar", "topics": f"{shapes.API}/topics",
-                  "datapackage": f"{shapes.FILES}/latest/datapackage.json"},
+                  "datapackage": f"{shapes.FILES}/latest/datapackage.json", "sdmx": f"{shapes.API}/sdmx/",
+                  "changes_feed": f"{shapes.API}/changes.atom", "catalog": "/catalog.ttl"},
     })
 
 
@@ -61,7 +61,7 @@ def openapi() -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
     from statpub.dashboards.services import services
 
-    return json_answer(document(services().hooks.api_paths()))
+    return json_answer(document(_publisher(), services().hooks.api_paths()))
 
 
 @bp.get("/topics")
@@ -106,7 +106,9 @@ def series_one(code: str) -> Response:
     P.parse_params(request.args, P.NO_PARAMS)
     gate, view = current_gate()
     info = _series(gate, code)
-    return json_answer(shapes.series_full(info, gate.vintages(code)), view=view)
+    releases = gate.snapshot.releases
+    vintages = [(rid, releases[rid].instant, at) for rid, at in gate.vintages(code)]
+    return json_answer(shapes.series_full(info, vintages), view=view)
 
 
 @bp.get("/series/<code>/vintages")
@@ -115,7 +117,7 @@ def series_vintages(code: str) -> Response:
     gate, view = current_gate()
     _series(gate, code)
     releases = gate.snapshot.releases
-    items = [{"release_id": rid, "instant": shapes.iso(at),
+    items = [{"release_id": rid, "instant": shapes.iso(releases[rid].instant), "public_since": shapes.iso(at),
               "title": shapes.bilingual(releases[rid].title_zh, releases[rid].title_en),
               "links": {"observations": f"{shapes.API}/series/{code}/observations?as_of={shapes.iso(at)}",
                         "parquet": f"{shapes.FILES}/{rid}/series/{code}.parquet",
@@ -130,13 +132,8 @@ def series_observations(code: str) -> Response:
     p = P.parse_params(request.args, P.OBSERVATIONS)
     gate, view = current_gate()
     info = _series(gate, code)
-    if too_future(p["as_of"], gate):
-        raise P.BadParameter("as_of", "is in the future: only what has already been published can be asked for")
-    if p["start"] and p["end"] and p["start"] > p["end"]:
-        raise P.BadParameter("end", "comes before start")
+    _check_observation_params(p, gate)
     all_vintages = p["vintages"] == "all"
-    if all_vintages and p["units"] != "lin":
-        raise P.BadParameter("units", "transforms apply to one vintage: use vintages=latest (with as_of)")
     key = fingerprint("series-observations", view.key, code, sorted(p.items(), key=lambda kv: kv[0]), P.MAX_ROWS)
     if p["format"] == "json":
         def compute() -> dict:
@@ -147,15 +144,31 @@ def series_observations(code: str) -> Response:
         return cached_json(key, compute, view=view)
     rows = _rows(gate, info, p)
     pub = _publisher()
+    shown = shown_info(info, p["units"])
     vintage_text = f"as of {beijing(p['as_of']).isoformat()}" if p["as_of"] else "latest vintage"
     title_en = f"{info.name_en} ({shapes.units_info(p['units'])['label']['en']}, {vintage_text})"
     title_zh = f"{info.name_zh}（{shapes.units_info(p['units'])['label']['zh']}）"
-    table = shapes.export_table(rows, {code: info}, pub, title_zh=title_zh, title_en=title_en,
+    table = shapes.export_table(rows, {code: shown}, pub, title_zh=title_zh, title_en=title_en,
                                 citation_text=shapes.citation(pub, info, None, pub.base_url + request.full_path.rstrip("?")),
-                                metadata={"units": p["units"], "vintages": p["vintages"]})
+                                metadata={"units": p["units"], "vintages": p["vintages"]}, transform=p["units"])
     fmt = FORMATS[p["format"]]
     return file_answer(key, fmt.suffix, lambda path: fmt.write(table, path), mimetype=fmt.mimetype,
                        download_name=f"{code}-{p['units']}{fmt.suffix}", immutable=False)
+
+
+def _check_observation_params(p: dict, gate: Gate) -> None:
+    """Rules across parameters, each refused with 400 naming one of them."""
+    if too_future(p["as_of"], gate):
+        raise P.BadParameter("as_of", "is in the future: only what has already been published can be asked for")
+    if p["start"] and p["end"] and p["start"] > p["end"]:
+        raise P.BadParameter("end", "comes before start")
+    if p["vintages"] == "all" and p["units"] != "lin":
+        raise P.BadParameter("units", "transforms apply to one vintage: use vintages=latest (with as_of)")
+    if p["first_n"] is not None and p["last_n"] is not None:
+        raise P.BadParameter("last_n", "give first_n or last_n, not both")
+    if p["vintages"] == "all" and p["format"] in P.SDMX_FORMATS:
+        raise P.BadParameter("format", "an SDMX data message carries one vintage: use as_of, or the "
+                                       "history file /api/v1/files/<vintage>/history.sdmx.csv")
 
 
 def _rows(gate: Gate, info: SeriesInfo, p: dict):
@@ -169,6 +182,7 @@ def _rows(gate: Gate, info: SeriesInfo, p: dict):
     else:
         rows = gate.observations([info.code], start=p["start"], end=p["end"], as_of=p["as_of"],
                                  all_vintages=p["vintages"] == "all")
+    rows = shapes.keep_periods(rows, first_n=p["first_n"], last_n=p["last_n"])
     if rows.num_rows > P.MAX_ROWS:
         raise P.TooManyRows(f"{rows.num_rows} rows exceed the limit of {P.MAX_ROWS} per answer; "
                             "narrow start/end or use the bulk files under /api/v1/files/")
@@ -196,7 +210,7 @@ def series_citation(code: str) -> Response:
     url = f"{pub.base_url}{shapes.FILES}/{rid}/series/{code}.csv"
     text = {"en": shapes.citation(pub, info, release, url, "en"), "zh": shapes.citation(pub, info, release, url, "zh")}
     if p["format"] == "json":
-        return json_answer({"series": code, "vintage": rid, "instant": shapes.iso(release.instant), "url": url,
+        return json_answer({"series": code, "vintage": rid, "instant": shapes.iso(vintages[rid]), "url": url,
                             "citation": text}, view=view)
     response = Response(f"{text['en']}\n{text['zh']}\n", mimetype="text/plain")
     response.headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"

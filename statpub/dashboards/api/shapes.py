@@ -9,10 +9,16 @@ from functools import lru_cache
 
 import pyarrow as pa
 
-from statpub.dashboards.components.publisher import Publisher, publisher  # noqa: F401 - one source for both
+from statpub.dashboards.components.publisher import (  # noqa: F401 - one source
+    Publisher,
+    agency_of,
+    licence_line,
+    publisher,
+)
 from statpub.dashboards.formats import ExportTable
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.transforms import LABELS, Point, allowed, apply
+from statpub.warehouse.publication import public_since
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 
 API = "/api/v1"
@@ -37,13 +43,15 @@ def series_brief(s: SeriesInfo) -> dict:
     }
 
 
-def series_full(s: SeriesInfo, vintages: list[tuple[str, datetime]]) -> dict:
+def series_full(s: SeriesInfo, vintages: list[tuple[str, datetime, datetime]]) -> dict:
+    """`vintages`: (release id, calendar instant, public since) in the order of publication."""
     body = series_brief(s)
     body.update({
         "definition": bilingual(s.definition_zh, s.definition_en),
         "source": bilingual(s.source_zh, s.source_en),
         "transforms": list(allowed(s.measure, s.cumulative)),
-        "vintages": [{"release_id": rid, "instant": iso(at)} for rid, at in vintages],
+        "vintages": [{"release_id": rid, "instant": iso(instant), "public_since": iso(at)}
+                     for rid, instant, at in vintages],
     })
     body["links"].update({
         "vintages": f"{API}/series/{s.code}/vintages",
@@ -57,7 +65,8 @@ def series_full(s: SeriesInfo, vintages: list[tuple[str, datetime]]) -> dict:
 def release_brief(r: ReleaseInfo, *, public: bool) -> dict:
     body = {
         "id": r.id, "title": bilingual(r.title_zh, r.title_en), "kind": r.kind, "instant": iso(r.instant),
-        "state": r.state, "public": public, "series": list(r.series),
+        "state": r.state, "public": public, "public_since": iso(public_since(r)) if public else None,
+        "series": list(r.series),
         "revision": ({"stage": r.revision_stage, "reason": bilingual(r.revision_reason_zh, r.revision_reason_en)}
                      if r.revision_stage else None),
     }
@@ -138,15 +147,34 @@ def units_info(units: str) -> dict:
 # -- citation and export tables ------------------------------------------------------------------
 def citation(pub: Publisher, info: SeriesInfo, vintage: ReleaseInfo | None, url: str, lang: str = "en") -> str:
     """Office, title, vintage instant, URL: what a researcher pastes into a reference list."""
+    since = (public_since(vintage) or vintage.instant) if vintage else None
     if lang == "zh":
-        when = f"版本：{vintage.id}，{format_beijing(vintage.instant, 'zh')}发布" if vintage else "最新版本"
+        when = f"版本：{vintage.id}，{format_beijing(since, 'zh')}发布" if vintage else "最新版本"
         return f"{pub.office_zh}。{info.name_zh}（{info.code}，{info.unit_zh}）。{when}。{url}"
-    when = f"Vintage {vintage.id}, released {format_beijing(vintage.instant, 'en')}" if vintage else "Latest vintage"
+    when = f"Vintage {vintage.id}, released {format_beijing(since, 'en')}" if vintage else "Latest vintage"
     return f"{pub.office_en}. {info.name_en} ({info.code}, {info.unit_en}). {when}. {url}"
 
 
 def export_table(rows: pa.Table, series: dict[str, SeriesInfo], pub: Publisher, *, title_zh: str, title_en: str,
-                 citation_text: str, metadata: dict[str, str] | None = None) -> ExportTable:
+                 citation_text: str, metadata: dict[str, str] | None = None, transform: str = "lin") -> ExportTable:
     return ExportTable(rows=rows, series=series, title_zh=title_zh, title_en=title_en, source_zh=pub.office_zh,
-                       source_en=pub.office_en, citation=citation_text,
-                       extra_metadata={"licence": pub.licence_en, **(metadata or {})})
+                       source_en=pub.office_en, citation=citation_text, licence=licence_line(pub),
+                       extra_metadata={"licence": pub.licence_en, "licence_url": pub.licence.url or "",
+                                       **(metadata or {})}, transform=transform, agency=agency_of(pub))
+
+
+def keep_periods(rows: pa.Table, *, first_n: int | None = None, last_n: int | None = None) -> pa.Table:
+    """Only the first or last N periods of each series (every vintage of a period kept), so
+    `last_n=8` always shows the latest eight periods whatever was published since."""
+    if (first_n is None and last_n is None) or not rows.num_rows:
+        return rows
+    codes = rows.column("series_code").to_pylist()
+    periods = rows.column("period").to_pylist()
+    by_series: dict[str, list[str]] = {}
+    for code, period in zip(codes, periods, strict=True):
+        seen = by_series.setdefault(code, [])
+        if not seen or seen[-1] != period:
+            seen.append(period)
+    chosen = {code: set(ps[:first_n] if first_n is not None else ps[-last_n:]) for code, ps in by_series.items()}
+    keep = [period in chosen[code] for code, period in zip(codes, periods, strict=True)]
+    return rows.filter(pa.array(keep, pa.bool_()))

@@ -26,6 +26,7 @@ from statpub.dashboards.http import CSP, seconds_until
 from statpub.dashboards.services import Services
 from statpub.kernel.errors import StatpubError
 from statpub.kernel.lru import BytesLRU
+from statpub.warehouse import publication
 from statpub.warehouse.gate import Gate
 
 MEMO_ENVIRON_KEY = "statpub.api.memo"  # set by a view: (public state key, max-age or IMMUTABLE)
@@ -58,7 +59,8 @@ def catalogue_fingerprint(gate: Gate) -> str:
 def releases_identity(releases: Iterable, catalogue: str) -> str:
     """What a public answer depends on: the releases it may draw on (with their sizes, in case one
     was loaded after its instant) and the catalogue's metadata."""
-    parts = [f"{r.id}:{r.observation_count}:{r.instant.isoformat()}" for r in releases]
+    parts = [f"{r.id}:{r.observation_count}:{r.instant.isoformat()}:{publication.public_since(r)}:"
+             f"{publication.known_since(r)}" for r in releases]
     parts.append(catalogue)
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
@@ -99,10 +101,10 @@ class PublicState:
         if self._valid(view, gate.snapshot.path, gate.now):
             return view
         with self._lock:
-            visible = [r for r in gate.visible_releases() if r.observation_count]
+            latest = gate.latest_shown()  # the pinned twin of the `latest` files
             view = PublicView(releases_identity(gate.visible_releases(), self.catalogue(gate)),
                               gate.snapshot.path, gate.now, gate.next_instant(),
-                              visible[-1].id if visible else None)
+                              latest.id if latest else None)
             if self._view is None or self._view.now <= view.now:
                 self._view = view
             return view

@@ -1,48 +1,39 @@
-"""Who publishes: the office's name, licence and address, from the content root's catalogue
-(not the warehouse: it is public metadata). Read once per app and re-read when the file changes."""
+"""Who publishes, for the site: the office's identity (statpub.kernel.office, from the content
+root's office.yaml), re-read when the file changes. One accessor for every page, route and file:
+`publisher()`; the public address for absolute links: `base_url()`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app
-
 from statpub.dashboards.i18n import format_instant
+from statpub.dashboards.sdmx.model import Agency, agency_id
 from statpub.dashboards.services import services
+from statpub.kernel.office import Office, published_office
 
-CACHE_KEY = "statpub.publisher"
-
-
-@dataclass(frozen=True)
-class Publisher:
-    office_zh: str
-    office_en: str
-    licence_zh: str
-    licence_en: str
-    base_url: str
-
-    def office(self, lang: str) -> str:
-        return self.office_zh if lang == "zh" else self.office_en
-
-    def licence(self, lang: str) -> str:
-        return self.licence_zh if lang == "zh" else self.licence_en
+Publisher = Office  # the name the API's shapes and the downloads use
 
 
-def publisher() -> Publisher:
-    path = services().settings.content.catalogue_path
-    stamp = path.stat().st_mtime_ns
-    cached = current_app.extensions.get(CACHE_KEY)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    catalogue = services().settings.content.load_catalogue()
-    value = Publisher(catalogue.office.zh, catalogue.office.en, catalogue.licence.zh,
-                      catalogue.licence.en, catalogue.base_url.rstrip("/"))
-    current_app.extensions[CACHE_KEY] = (stamp, value)
-    return value
+def publisher() -> Office:
+    return published_office(services().settings)
 
 
-def series_citation(pub: Publisher, code: str, name: str, vintage: datetime | None, lang: str) -> str:
+def base_url() -> str:
+    """The site's public address, without a trailing slash: every absolute link starts here
+    (STATPUB_BASE_URL, else office.yaml's `base_url`), never with a name a client sent."""
+    return publisher().base_url
+
+
+def agency_of(pub: Office) -> Agency:
+    """The office as the maintenance agency of its SDMX structures (id from its address)."""
+    return Agency(agency_id(pub.base_url), pub.office_zh, pub.office_en)
+
+
+def licence_line(pub: Office) -> str:
+    return pub.licence_line()
+
+
+def series_citation(pub: Office, code: str, name: str, vintage: datetime | None, lang: str) -> str:
     """A citation naming the office, the series, the vintage and a stable address."""
     when = format_instant(vintage, lang) if vintage else ""
     if lang == "zh":

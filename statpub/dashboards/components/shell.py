@@ -8,8 +8,11 @@ from collections.abc import Sequence
 
 from dash import dcc, html
 
+from statpub.dashboards.components.publisher import publisher
 from statpub.dashboards.i18n import href, other, t
+from statpub.dashboards.office_site import logo_url
 from statpub.dashboards.services import current_gate, services
+from statpub.kernel.office import Office
 
 MAIN_ID = "main"
 LANG_SWITCH_ID = "lang-switch"
@@ -36,20 +39,15 @@ def page(lang: str, path: str, children: Sequence, *, query: dict[str, object] |
         nav_links.append(html.Li(html.A(label, href=href(target, lang),
                                         className="nav-link" + (" active" if current else ""),
                                         **({"aria-current": "page"} if current else {}))))
+    office = publisher()
     header = html.Header(className="site-header", children=[
-        html.Div(className="brand", children=[
-            dcc.Link(t("site_title", lang), href=href("/", lang), className="brand-name"),
-            html.Span(t("site_subtitle", lang), className="brand-note"),
-        ]),
+        brand(office, lang),
         html.Nav(html.Ul(nav_links, className="nav-list"), **{"aria-label": t("nav", lang)}),
         html.A(t("switch_lang", lang), id=LANG_SWITCH_ID, className="lang-switch",
                href=switch_href(path, lang, query), lang=other(lang),
                title=t("switch_lang_label", lang)),
     ])
-    footer = html.Footer(className="site-footer", children=[
-        html.P(t("footer_licence", lang)),
-        html.P(t("site_subtitle", lang)),
-    ])
+    footer = site_footer(office, lang)
     return html.Div(className="page", lang=lang, children=[
         html.A(t("skip", lang), href=f"#{MAIN_ID}", className="skip-link"),
         header,
@@ -57,3 +55,43 @@ def page(lang: str, path: str, children: Sequence, *, query: dict[str, object] |
         html.Main(id=MAIN_ID, tabIndex="-1", children=list(children)),
         footer,
     ])
+
+
+def brand(office: Office, lang: str) -> html.Div:
+    """The office's logo and name, and its notice (a demo says so here, on every page)."""
+    logo = logo_url(office)
+    children: list = []
+    if logo:  # decorative: the office's name follows as text
+        children.append(html.Img(src=logo, alt="", className="brand-logo", height="40", width="40"))
+    names = [dcc.Link(office.site_title(lang), href=href("/", lang), className="brand-name")]
+    if office.notice:
+        names.append(html.Span(office.notice(lang), className="brand-note"))
+    children.append(html.Div(names, className="brand-names"))
+    return html.Div(className="brand", children=children)
+
+
+def site_footer(office: Office, lang: str) -> html.Footer:
+    """Who publishes, under which licence, how to reach them."""
+    licence = office.licence_text(lang)
+    lines = [html.P([office.office(lang)], className="footer-office"),
+             html.P([t("licence", lang), "：" if lang == "zh" else ": ",
+                     html.A(licence, href=office.licence.url, rel="license") if office.licence.url else licence])]
+    contact = office.contact
+    if contact is not None:
+        parts: list = []
+        if contact.email:
+            parts.append(html.A(contact.email, href=f"mailto:{contact.email}"))
+        if contact.phone:
+            parts.append(contact.phone)
+        if contact.address:
+            parts.append(contact.address(lang))
+        if contact.url:
+            parts.append(html.A(contact.url, href=contact.url))
+        joined: list = []
+        for part in parts:
+            joined += [" · ", part] if joined else [part]
+        if joined:
+            lines.append(html.P([t("contact", lang), "：" if lang == "zh" else ": ", *joined]))
+    if office.notice:
+        lines.append(html.P(office.notice(lang), className="footer-notice"))
+    return html.Footer(className="site-footer", children=lines)

@@ -6,9 +6,15 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from statpub.dashboards.components.releases import notices, release_link, release_status, status_badge
+from statpub.dashboards.components.releases import (
+    notices,
+    release_link,
+    release_status,
+    status_badge,
+)
 from statpub.dashboards.components.shell import page
-from statpub.dashboards.i18n import format_instant, href, lang_or_default, t
+from statpub.dashboards.i18n import LABELS, format_instant, href, lang_or_default, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 from statpub.kernel.clock import beijing
 from statpub.warehouse.gate import Gate
@@ -69,4 +75,4 @@ def layout(lang: object = None, year: object = None, **_query: object) -> html.D
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("calendar", path=PATH, layout=layout, title="发布日程 · Release calendar")
+    dash.register_page("calendar", path=PATH, layout=layout, title=titled(LABELS["nav_calendar"]))

@@ -7,7 +7,8 @@ import dash
 from dash import dcc, html
 
 from statpub.dashboards.components.shell import page
-from statpub.dashboards.i18n import FREQUENCIES, href, lang_or_default, t, word
+from statpub.dashboards.i18n import FREQUENCIES, LABELS, href, lang_or_default, t, word
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 
 PATH = "/catalogue"
@@ -38,4 +39,4 @@ def layout(lang: object = None, **_query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("catalogue", path=PATH, layout=layout, title="公开目录 · Catalogue")
+    dash.register_page("catalogue", path=PATH, layout=layout, title=titled(LABELS["nav_catalogue"]))

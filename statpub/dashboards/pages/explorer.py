@@ -4,6 +4,8 @@ Parquet. Every choice lives in the URL, so a link reproduces the view exactly.""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
@@ -11,9 +13,11 @@ from dash import Input, Output, State, dcc, html
 from statpub.dashboards.components.charts import GRAPH_CONFIG, Trace, series_chart
 from statpub.dashboards.components.shell import LANG_SWITCH_ID, page, switch_href
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
-from statpub.dashboards.i18n import href, lang_or_default, period_label, t
+from statpub.dashboards.i18n import LABELS, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.pages.explorer_model import (
     CHOICES,
+    LAST_N_CHOICES,
     BadChoice,
     ExplorerState,
     ExplorerView,
@@ -24,7 +28,7 @@ from statpub.dashboards.pages.explorer_model import (
 )
 from statpub.dashboards.services import current_gate
 from statpub.kernel import transforms
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, with_unit
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
 
@@ -36,6 +40,8 @@ TRANSFORM = "explorer-transform"
 START = "explorer-start"
 END = "explorer-end"
 CHART = "explorer-chart"
+LAST_N = "explorer-last-n"
+EMBED = "explorer-embed-code"
 GRAPH = "explorer-graph"
 TABLE = "explorer-table"
 MESSAGES = "explorer-messages"
@@ -78,6 +84,11 @@ def period_options(view: ExplorerView, lang: str) -> list[dict]:
     return [{"label": "—", "value": ""}] + [{"label": period_label(p, lang), "value": p} for p in view.available]
 
 
+def last_n_options(state: ExplorerState, lang: str) -> list[dict]:
+    choices = sorted({*LAST_N_CHOICES, *([state.last_n] if state.last_n else [])})
+    return [{"label": t("all_periods", lang), "value": ""}] + [{"label": str(n), "value": str(n)} for n in choices]
+
+
 def named_with_unit(info: SeriesInfo, lang: str) -> str:
     """The series' name with its unit, unless the name (of a transform) already says it."""
     name, unit = info.name(lang), info.unit(lang)
@@ -89,7 +100,7 @@ def named_with_unit(info: SeriesInfo, lang: str) -> str:
 def chart_figure(view: ExplorerView, lang: str):
     traces = []
     for s in view.series:
-        hover = [f"{format_number(p.value, s.info.decimals, lang)} {s.info.unit(lang)}"
+        hover = [with_unit(format_number(p.value, s.info.decimals, lang), s.info.unit(lang), lang)
                  + (f" [{p.status}]" if p.status else "") for p in s.points]
         traces.append(Trace(named_with_unit(s.info, lang), [p.period for p in s.points],
                             [p.value for p in s.points], hover))
@@ -132,13 +143,38 @@ def messages(view: ExplorerView, lang: str) -> list:
 
 
 def download_links(view: ExplorerView, lang: str) -> list:
+    """The data (CSV, Excel, Parquet, ZIP) and the chart (PNG, SVG, citation, embed code)."""
     if view.vintage is None or view.empty:
         return []
     query = {**view.state.query(), "vintage": vintage_code(view.vintage)}
     query.pop("chart", None)
     query.pop("topic", None)
-    return [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
-                   className="button", download="") for fmt in ("csv", "xlsx", "parquet")]
+    data = [html.A(t(f"download_{fmt}", lang), href=href(f"/download/view.{fmt}", "zh", **query),
+                   className="button", download="") for fmt in ("csv", "xlsx", "parquet", "zip")]
+    return [*data, *take_away(view, lang, query)]
+
+
+def take_away(view: ExplorerView, lang: str, data_query: dict) -> list:
+    # Imported here: the take-away routes draw with this page's chart (takeaway imports explorer).
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.takeaway import citation_line, embed_code, view_query
+
+    pictures = view_query(view.state, lang, vintage=vintage_code(view.vintage))
+    # The office's address, not the one this request came by: embed codes are pasted elsewhere,
+    # and the page is rendered once per public state for every visitor.
+    embed = f"{publisher().base_url}/embed/explorer?{urlencode(view_query(view.state, lang))}"
+    page = f"{publisher().base_url}{href(PATH, lang, **view.state.query())}"
+    title = "、".join(s.info.name(lang) for s in view.series) if lang == "zh" else \
+        "; ".join(s.info.name(lang) for s in view.series)
+    return [
+        *(html.A(t(f"download_{fmt}", lang), href=f"/download/chart.{fmt}?{urlencode(pictures)}",
+                 className="button", download="") for fmt in ("png", "svg")),
+        html.P([html.Strong(t("citation", lang) + ": "), citation_line(publisher(), view, lang, page)],
+               className="citation"),
+        html.Label(t("embed_code", lang), htmlFor=EMBED),
+        dcc.Textarea(id=EMBED, value=embed_code(embed, title), readOnly=True, rows=3, className="embed-code",
+                     style={"width": "100%"}),
+    ]
 
 
 def outputs(gate: Gate, state: ExplorerState, lang: str) -> dict:
@@ -190,6 +226,8 @@ def layout(lang: object = None, **query: object) -> html.Div:
         dbc.Select(id=START, options=out["periods"], value=state.start or ""),
         html.Label(t("end", lang), htmlFor=END),
         dbc.Select(id=END, options=out["periods"], value=state.end or ""),
+        html.Label(t("last_n", lang), htmlFor=LAST_N),
+        dbc.Select(id=LAST_N, options=last_n_options(state, lang), value=str(state.last_n or "")),
         html.Fieldset([html.Legend(t("chart_type", lang)),
                        dbc.RadioItems(id=CHART, options=[{"label": t("line", lang), "value": "line"},
                                                          {"label": t("bar", lang), "value": "bar"}],
@@ -213,7 +251,7 @@ def layout(lang: object = None, **query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("explorer", path=PATH, layout=layout, title="数据查询 · Explorer")
+    dash.register_page("explorer", path=PATH, layout=layout, title=titled(LABELS["nav_explorer"]))
 
     @app.callback(Output(SERIES, "options"), Input(TOPIC, "value"), Input(SEARCH, "value"),
                   State(SERIES, "value"), State(LANG, "data"), prevent_initial_call=True)
@@ -227,9 +265,11 @@ def register(app: dash.Dash) -> None:
         Output(DOWNLOADS, "children"), Output(QUERY, "data"), Output(LANG_SWITCH_ID, "href"),
         Output(START, "options"), Output(END, "options"),
         Input(SERIES, "value"), Input(TRANSFORM, "value"), Input(START, "value"), Input(END, "value"),
-        Input(CHART, "value"), State(TOPIC, "value"), State(LANG, "data"), prevent_initial_call=True)
-    def _view_changed(series, transform, start, end, chart, topic, lang):
-        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic)
+        Input(CHART, "value"), Input(LAST_N, "value"), State(TOPIC, "value"), State(LANG, "data"),
+        prevent_initial_call=True)
+    def _view_changed(series, transform, start, end, chart, last_n, topic, lang):
+        state = state_from_inputs(series, transform, start, end, chart, None if topic == ALL_TOPICS else topic,
+                                  last_n)
         out = outputs(current_gate(), state, lang_or_default(lang))
         return (out["figure"], out["table"], out["messages"], out["downloads"], out["search"],
                 out["switch"], out["periods"], out["periods"])

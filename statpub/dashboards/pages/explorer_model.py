@@ -21,6 +21,8 @@ from statpub.warehouse.reader import SeriesInfo
 CHOICES = ("lin", "single", "pc1", "pch", "chg", "ch1", SHARE)
 CHARTS = ("line", "bar")
 MAX_SERIES = 12
+MAX_LAST_N = 1000
+LAST_N_CHOICES = (4, 8, 12, 20, 40)
 DEFAULT_SERIES = ("GDP",)
 _CODE = re.compile(r"^[A-Z][A-Z0-9_]{0,47}$")
 _PERIOD = re.compile(r"^\d{4}(-Q[1-4]|-\d{2})?$")
@@ -39,6 +41,7 @@ class ExplorerState:
     end: str | None = None
     chart: str = "line"
     topic: str | None = None
+    last_n: int | None = None  # only the latest N periods: a saved link keeps up with new releases
 
     def query(self) -> dict[str, object]:
         """The URL query that reproduces this view (defaults left out)."""
@@ -53,6 +56,8 @@ class ExplorerState:
             out["chart"] = self.chart
         if self.topic:
             out["topic"] = self.topic
+        if self.last_n:
+            out["last_n"] = self.last_n
         return out
 
 
@@ -111,6 +116,17 @@ def _topic(value: object, *, strict: bool) -> str | None:
     return None
 
 
+def _last_n(value: object, *, strict: bool) -> int | None:
+    if value is None or value == "":
+        return None
+    text = str(value) if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    if re.fullmatch(r"\d{1,4}", text) and 1 <= int(text) <= MAX_LAST_N:
+        return int(text)
+    if strict:
+        raise BadChoice(f"last_n must be a whole number from 1 to {MAX_LAST_N}")
+    return None
+
+
 def state_from_query(query: Mapping[str, object]) -> ExplorerState:
     """From a URL: anything malformed falls back to the default, so an old link still opens."""
     codes = _as_codes(query.get("series"), strict=False)
@@ -121,11 +137,12 @@ def state_from_query(query: Mapping[str, object]) -> ExplorerState:
         end=_period(query.get("end"), "end", strict=False),
         chart=_choice(query.get("chart"), CHARTS, "line", "chart", strict=False),
         topic=_topic(query.get("topic"), strict=False),
+        last_n=_last_n(query.get("last_n"), strict=False),
     )
 
 
 def state_from_inputs(series: object, transform: object, start: object, end: object, chart: object,
-                      topic: object = None) -> ExplorerState:
+                      topic: object = None, last_n: object = None) -> ExplorerState:
     """From callback inputs: a value no control can produce is a bad request."""
     return ExplorerState(
         series=_as_codes(series, strict=True),
@@ -134,6 +151,7 @@ def state_from_inputs(series: object, transform: object, start: object, end: obj
         end=_period(end, "end", strict=True),
         chart=_choice(chart, CHARTS, "line", "chart", strict=True),
         topic=_topic(topic, strict=True),
+        last_n=_last_n(last_n, strict=True),
     )
 
 
@@ -252,6 +270,10 @@ def compute_view(gate: Gate, state: ExplorerState, *, as_of: datetime | None = N
                        and not (p.derived and p.value is None))
         views.append(SeriesView(shown_info(info, state.transform), points))
     periods = sorted({p.period for v in views for p in v.points}, key=_sort_key)
+    if state.last_n:
+        periods = periods[-state.last_n:]
+        kept = set(periods)
+        views = [SeriesView(v.info, tuple(p for p in v.points if p.period in kept)) for v in views]
     vintages = [r["vintage"] for code in needed for r in rows.get(code, [])]
     return ExplorerView(state, tuple(views), unfit, unknown, tuple(periods), tuple(available),
                         max(vintages) if vintages else None)

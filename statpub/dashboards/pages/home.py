@@ -9,11 +9,16 @@ import pyarrow.compute as pc
 from dash import dcc, html
 
 from statpub.dashboards.components.charts import sparkline
+from statpub.dashboards.components.publisher import publisher
 from statpub.dashboards.components.releases import release_link, release_status, status_badge
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.i18n import format_instant, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
+from statpub.kernel import transforms
 from statpub.kernel.numbers import format_number
+from statpub.kernel.transforms import Point
+from statpub.kernel.numbers import format_number, unit_suffix
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 
@@ -47,7 +52,7 @@ def headline_cards(gate: Gate, release: ReleaseInfo, lang: str) -> list:
         row = latest[s.code]
         body = [html.H3(s.name(lang), className="card-title"),
                 html.P([html.Span(format_number(row["value"], s.decimals, lang), className="figure"),
-                        " ", html.Span(s.unit(lang), className="unit")]),
+                        html.Span(unit_suffix(s.unit(lang), lang), className="unit")]),
                 html.P(period_label(row["period"], lang, cumulative=s.cumulative), className="period")]
         growth = growth_of.get(s.code)
         grow_row = next((r for r in carried if growth and r["series_code"] == growth.code
@@ -57,16 +62,33 @@ def headline_cards(gate: Gate, release: ReleaseInfo, lang: str) -> list:
             word = t("decrease" if value is not None and value < 0 else "growth", lang)
             shown = format_number(abs(value) if value is not None else None, growth.decimals, lang)
             body.append(html.P(f"{word} {shown}%", className="growth"))
-        points = [r for r in history if r["series_code"] == s.code and r["period"] <= row["period"]]
-        points = points[-TREND_POINTS:]
-        if len(points) > 1:
-            body.append(html.Div(dcc.Graph(figure=sparkline([p["value"] for p in points],
-                                                            [p["period"] for p in points], s.code),
-                                           config={"staticPlot": True}, className="spark"),
-                                 **{"aria-hidden": "true"}))
+        body += trend_block(s, [r for r in history if r["series_code"] == s.code and r["period"] <= row["period"]],
+                            lang)
         body.append(dcc.Link(t("explore_series", lang), href=href("/explorer", lang, series=s.code)))
         cards.append(html.Article(body, className="card"))
     return cards
+
+
+def trend_points(info: SeriesInfo, rows: list[dict]) -> tuple[str, list[Point]]:
+    """The last periods of what a reader compares (transforms.compared): a cumulative flow's single
+    periods, not its year-to-date sawtooth. Periods that cannot be derived are left out."""
+    transform = transforms.compared(info.measure, info.cumulative)
+    points = [Point(r["period"], r["value"], r["status"] or "") for r in rows]
+    shown = transforms.apply(points, transform, measure=info.measure, cumulative=info.cumulative)
+    return transform, [p for p in shown if p.value is not None][-TREND_POINTS:]
+
+
+def trend_block(info: SeriesInfo, rows: list[dict], lang: str) -> list:
+    transform, points = trend_points(info, rows)
+    if len(points) < 2:
+        return []
+    graph = html.Div(dcc.Graph(figure=sparkline([p.value for p in points], [p.period for p in points], info.code),
+                               config={"staticPlot": True}, className="spark"), **{"aria-hidden": "true"})
+    if transform == "lin":
+        return [graph]
+    # Say what the line shows: derived single periods, not the published 1—N figures beside it.
+    return [graph, html.P(f"{t('trend', lang)}：{transforms.LABELS[transform][lang]}" if lang == "zh"
+                          else f"{t('trend', lang)}: {transforms.LABELS[transform][lang]}", className="spark-note")]
 
 
 def upcoming_list(gate: Gate, lang: str) -> html.Ul | html.P:
@@ -83,13 +105,13 @@ def layout(lang: object = None, **_query: object) -> html.Div:
     lang = lang_or_default(lang)
     gate = current_gate()
     public = [r for r in gate.visible_releases() if r.observation_count]
-    blocks: list = [html.H1(t("site_title", lang))]
+    blocks: list = [html.H1(publisher().site_title(lang))]
     if public:
-        latest = public[-1]
+        latest = public[-1]  # the newest vintage: visible releases come in the order of publication
+        since = gate.public_since(latest) or latest.instant
         blocks += [html.Section(className="latest", **{"aria-labelledby": "latest-title"}, children=[
             html.H2(t("latest_release", lang), id="latest-title"),
-            html.P([release_link(latest, lang), " · ",
-                    html.Time(format_instant(latest.instant, lang), dateTime=latest.instant.isoformat())]),
+            html.P([release_link(latest, lang), " · ", html.Time(format_instant(since, lang), dateTime=since.isoformat())]),
             html.Div(headline_cards(gate, latest, lang), className="cards"),
         ])]
     else:
@@ -108,4 +130,4 @@ def _first_series(gate: Gate, topic: str) -> str:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("home", path=PATH, layout=layout, title="示例市统计数据发布 · Example City statistics")
+    dash.register_page("home", path=PATH, layout=layout, title=titled(None))

@@ -6,7 +6,8 @@ import dash
 from dash import dcc, html
 
 from statpub.dashboards.components.shell import page
-from statpub.dashboards.i18n import href, lang_or_default, t
+from statpub.dashboards.i18n import LABELS, href, lang_or_default, t
+from statpub.dashboards.office_site import titled
 
 
 def layout(lang: object = None, **_query: object) -> html.Div:
@@ -19,4 +20,4 @@ def layout(lang: object = None, **_query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("not_found_404", path="/404", layout=layout, title="404")
+    dash.register_page("not_found_404", path="/404", layout=layout, title=titled(LABELS["not_found"]))

@@ -3,6 +3,8 @@ calendar entry (title, instant, state, notices): no figure, no word of the inter
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 import dash
 from dash import dcc, html
 
@@ -16,9 +18,11 @@ from statpub.dashboards.components.releases import (
 )
 from statpub.dashboards.components.shell import page
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
-from statpub.dashboards.i18n import format_instant, href, lang_or_default, period_label, t
+from statpub.dashboards.i18n import LABELS, format_instant, href, lang_or_default, period_label, t
+from statpub.dashboards.office_site import titled
+from statpub.dashboards.pages.explorer_model import ExplorerState, vintage_code
 from statpub.dashboards.services import current_gate, services
-from statpub.kernel.numbers import format_number
+from statpub.kernel.numbers import format_number, with_unit
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 
@@ -26,7 +30,7 @@ PATH_TEMPLATE = "/release/<release_id>"
 CHART_POINTS = 12
 # A page lists at most this many figures or revisions; the downloads carry all of them.
 MAX_ROWS = 200
-FORMATS = ("csv", "xlsx", "parquet")
+FORMATS = ("csv", "xlsx", "parquet", "zip")
 
 
 def key_figures(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], lang: str) -> html.Div:
@@ -60,13 +64,13 @@ def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo],
     if code is None:
         return []
     s = info[code]
-    as_of = release.instant if gate.is_public(release) else None
+    as_of = gate.public_since(release) if gate.is_public(release) else None
     rows = [r for r in gate.observations([code], as_of=as_of).to_pylist()][-CHART_POINTS:]
     if not rows:
         return []
     labels = [period_label(r["period"], lang) for r in rows]
     values = [r["value"] for r in rows]
-    hover = [f"{format_number(v, s.decimals, lang)} {s.unit(lang)}" for v in values]
+    hover = [with_unit(format_number(v, s.decimals, lang), s.unit(lang), lang) for v in values]
     fig = series_chart([Trace(s.name(lang), labels, values, hover)], kind="bar",
                        title=s.name(lang), y_title=s.unit(lang))
     table = data_table(f"{s.name(lang)}（{s.unit(lang)}）" if lang == "zh" else f"{s.name(lang)} ({s.unit(lang)})",
@@ -75,7 +79,30 @@ def history_chart(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo],
                          flagged(format_number(r["value"], s.decimals, lang), r["status"], lang)] for r in rows])
     return [dcc.Graph(figure=fig, config=GRAPH_CONFIG, className="chart", id="release-chart",
                       style={"height": "380px"}),
-            html.Details([html.Summary(t("table_caption", lang)), table], open=True)]
+            html.Details([html.Summary(t("table_caption", lang)), table], open=True),
+            *chart_take_away(gate, release, code, lang)]
+
+
+def chart_take_away(gate: Gate, release: ReleaseInfo, code: str, lang: str) -> list:
+    """The chart's picture (PNG, SVG), its data (CSV) and an embed code, pinned to this release's
+    vintage: the explorer's addresses for the same view (once public; not in a pre-release window)."""
+    if not gate.is_public(release):
+        return []
+    from statpub.dashboards.components.publisher import publisher
+    from statpub.dashboards.takeaway import embed_code, view_query
+
+    state = ExplorerState(series=(code,), chart="bar", last_n=CHART_POINTS)
+    pinned = view_query(state, lang, vintage=vintage_code(release.instant))
+    data = {k: v for k, v in pinned.items() if k not in ("chart", "lang")}
+    embed = f"{publisher().base_url}/embed/explorer?{urlencode(pinned)}"
+    return [html.Div([
+        *(html.A(t(f"download_{fmt}", lang), href=f"/download/chart.{fmt}?{urlencode(pinned)}", className="button",
+                 download="") for fmt in ("png", "svg")),
+        html.A(t("download_csv", lang), href=f"/download/view.csv?{urlencode(data)}", className="button", download=""),
+        html.Label(t("embed_code", lang), htmlFor="release-embed-code"),
+        dcc.Textarea(id="release-embed-code", value=embed_code(embed, release.title(lang)), readOnly=True, rows=3,
+                     className="embed-code", style={"width": "100%"}),
+    ], className="downloads")]
 
 
 def revisions_block(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo], lang: str) -> list:
@@ -106,6 +133,16 @@ def revisions_block(gate: Gate, release: ReleaseInfo, info: dict[str, SeriesInfo
     return out
 
 
+def public_since_note(gate: Gate, release: ReleaseInfo, lang: str) -> list:
+    """When a release went public later than its instant (approved late), say when: its figures'
+    vintage is that time, everywhere."""
+    since = gate.public_since(release)
+    if since is None or since == release.instant or not gate.is_public(release):
+        return []
+    return [html.Br(), html.Strong(t("public_since", lang) + ": "),
+            html.Time(format_instant(since, lang), dateTime=since.isoformat())]
+
+
 def layout(release_id: str = "", lang: object = None, **_query: object) -> html.Div:
     lang = lang_or_default(lang)
     gate = current_gate()
@@ -117,7 +154,8 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
     head = [html.H1(release.title(lang)),
             html.P([html.Strong(t("instant", lang) + ": "),
                     html.Time(format_instant(release.instant, lang), dateTime=release.instant.isoformat()),
-                    " ", status_badge(status, lang)], className="release-meta"),
+                    " ", status_badge(status, lang), *public_since_note(gate, release, lang)],
+                   className="release-meta"),
             html.H2(t("notices", lang)), notices(release, lang)]
     if not gate.can_see(release.id):
         return page(lang, path, [*head, html.P(t("embargoed_notice", lang), className="embargoed")])
@@ -148,5 +186,5 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("release", path_template=PATH_TEMPLATE, layout=layout, title="发布 · Release")
+    dash.register_page("release", path_template=PATH_TEMPLATE, layout=layout, title=titled(LABELS["release"]))
 

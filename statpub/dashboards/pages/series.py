@@ -12,6 +12,7 @@ from statpub.dashboards.components.shell import page
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
 from statpub.dashboards.i18n import (
     FREQUENCIES,
+    LABELS,
     MEASURES,
     PRICES,
     format_instant,
@@ -21,6 +22,7 @@ from statpub.dashboards.i18n import (
     t,
     word,
 )
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate, services
 from statpub.kernel.numbers import format_number
 
@@ -70,4 +72,4 @@ def layout(code: str = "", lang: object = None, **_query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("series", path_template=PATH_TEMPLATE, layout=layout, title="指标 · Series")
+    dash.register_page("series", path_template=PATH_TEMPLATE, layout=layout, title=titled(LABELS["series"]))

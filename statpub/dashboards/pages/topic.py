@@ -8,7 +8,8 @@ from dash import dcc, html
 
 from statpub.dashboards.components.releases import feature_blocks
 from statpub.dashboards.components.shell import page
-from statpub.dashboards.i18n import FREQUENCIES, format_instant, href, lang_or_default, t, word
+from statpub.dashboards.i18n import FREQUENCIES, LABELS, format_instant, href, lang_or_default, t, word
+from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 
 PATH_TEMPLATE = "/topic/<topic>"
@@ -42,4 +43,4 @@ def layout(topic: str = "", lang: object = None, **_query: object) -> html.Div:
 
 
 def register(app: dash.Dash) -> None:
-    dash.register_page("topic", path_template=PATH_TEMPLATE, layout=layout, title="专题 · Topic")
+    dash.register_page("topic", path_template=PATH_TEMPLATE, layout=layout, title=titled(LABELS["topic"]))

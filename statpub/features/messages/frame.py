@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from flask import Response, request
 
+from statpub.dashboards.components.publisher import publisher
 from statpub.features.messages.words import w
 
 CSS = """
@@ -58,8 +59,9 @@ def frame(title: str, body: str, lang: str, *, status: int = 200, private: bool 
     args = {k: v for k, v in request.args.items() if k != "lang"}
     switch = link(request.path, other, **args)
     links = "".join(f'<li><a href="{link(p, lang)}">{e(label)}</a></li>' for label, p in (nav or []))
+    site = publisher().site_title(lang)  # the office's site name (office.yaml), as on every page
     html = f"""<!doctype html><html lang="{'zh-CN' if lang == 'zh' else 'en'}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><title>{e(title)} · {e(site)}</title>
 <style>{CSS}</style></head><body>
 <a class="skip-link" href="#main">{e(w("skip", lang))}</a>
 <header class="site-header"><a href="{link("/", lang)}">{e(w("home", lang))}</a>

@@ -8,6 +8,8 @@ detection and per-client rate limits (`Board.submit`)."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, request
 
 from statpub.dashboards.services import services
@@ -17,7 +19,8 @@ from statpub.features.messages.config import CATEGORIES
 from statpub.features.messages.frame import e, frame, lang_of_request, link, pager, paragraphs, pick
 from statpub.features.messages.records import client_hash, store_secret
 from statpub.features.messages.service import Office
-from statpub.features.messages.stats import board_statistics
+from statpub.features.messages.stats import board_statistics, first_message_year
+from statpub.features.messages.stats_page import statistics_html
 from statpub.features.messages.words import w
 from statpub.kernel.clock import beijing
 from statpub.kernel.errors import NotFound, StatpubError, UserError
@@ -207,15 +210,22 @@ def faq_item(entry, lang: str) -> str:
             + (f' · {e(w("from_messages", lang))}：{cites}' if cites else "") + "</p></article>")
 
 
+PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]))?")  # a year or a month of the statistics
+
+
 @blueprint.get("/messages/statistics")
 def statistics_page():
     lang = lang_of_request()
-    period = request.args.get("period") or str(beijing(services().clock.now()).year)
+    this_year = beijing(services().clock.now()).year
+    period = request.args.get("period") or str(this_year)
     found = office()
+    first_year = first_message_year(found.store) or this_year
+    # Statistics exist only for the years that have been: no link (nor address) leads past them.
+    if not PERIOD.fullmatch(period) or not first_year <= int(period[:4]) <= this_year:
+        not_found_page()
     stats = board_statistics(found.store, found.calendar, period)
-    from statpub.features.messages.stats_page import statistics_html
-
-    return frame(f"{w('statistics', lang)} {period}", statistics_html(stats, lang), lang)
+    years = range(first_year, this_year + 1)
+    return frame(f"{w('statistics', lang)} {period}", statistics_html(stats, lang, years), lang)
 
 
 def not_found_page() -> None:

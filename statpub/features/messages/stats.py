@@ -55,6 +55,12 @@ def _block(rows: list, calendar: WorkCalendar) -> dict:
             if any(r["rating"] for r in rows) else None}
 
 
+def first_message_year(store: Store) -> int | None:
+    with store.connect() as con:
+        first = con.execute("SELECT min(received_on) FROM messages").fetchone()[0]
+    return int(first[:4]) if first else None
+
+
 def board_statistics(store: Store, calendar: WorkCalendar, period: str) -> dict:
     """Statistics of the messages received in a month (`YYYY-MM`) or a year (`YYYY`)."""
     first, last = period_bounds(period)

@@ -20,10 +20,13 @@ def _table(caption: str, rows: list[tuple[str, dict]], lang: str) -> str:
             f'<thead><tr><th scope="col">{e(w("period", lang))}</th>{head}</tr></thead><tbody>{body}</tbody></table></div>')
 
 
-def statistics_html(stats: dict, lang: str) -> str:
-    year = stats["period"][:4]
-    parts = [f'<p><a href="{link("/messages/statistics", lang, period=str(int(year) - 1))}">{int(year) - 1}</a> · '
-             f'<a href="{link("/messages/statistics", lang, period=str(int(year) + 1))}">{int(year) + 1}</a></p>',
+def statistics_html(stats: dict, lang: str, years: range) -> str:
+    """`years`: those with statistics (from the first message to this year): the only ones linked,
+    so the page never leads a reader, or a crawler, into years that have not happened."""
+    year = int(stats["period"][:4])
+    near = [y for y in (year - 1, year + 1) if y in years]
+    links = " · ".join(f'<a href="{link("/messages/statistics", lang, period=str(y))}">{y}</a>' for y in near)
+    parts = [f"<p>{links}</p>",
              _table(w("total", lang), [(stats["period"], stats["total"])], lang),
              _table(w("by_category", lang), [(w(c, lang), stats["by_category"][c]) for c in CATEGORIES], lang),
              _table(w("by_topic", lang), list(stats["by_topic"].items()), lang)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 
 from flask import g, has_request_context
@@ -14,7 +13,9 @@ from statpub.dashboards.filecache import FileCache
 from statpub.features.press.access import AccessLog
 from statpub.features.press.accounts import Accounts
 from statpub.features.press.pack import Pack, build_pack
+from statpub.features.press.pack.content import PackOffice
 from statpub.kernel.config import Settings
+from statpub.kernel.office import published_office
 from statpub.store import Store, open_store
 from statpub.warehouse.gate import Gate
 
@@ -40,18 +41,11 @@ def chart_cache(settings: Settings) -> FileCache:
     return FileCache(settings.warehouse_dir / "cache" / "press-charts")
 
 
-@lru_cache(maxsize=8)
-def _office(catalogue_path: Path, mtime: float) -> tuple[str, str]:
-    from statpub.kernel.content import ContentRoot
-
-    office = ContentRoot(catalogue_path.parents[1]).load_catalogue().office
-    return office.zh, office.en
-
-
-def office_of(settings: Settings) -> tuple[str, str]:
-    """The office's name in both languages (catalogue metadata, public)."""
-    path = settings.content.catalogue_path
-    return _office(path, path.stat().st_mtime)
+def office_of(settings: Settings) -> PackOffice:
+    """Who publishes, for the pack: the office's names, licence and notice (office.yaml, public)."""
+    office = published_office(settings)
+    return PackOffice((office.name.zh, office.name.en), office.licence_line(),
+                      (office.notice.zh, office.notice.en) if office.notice else None)
 
 
 def deliver_pack(gate: Gate, release_id: str, out_dir: Path, settings: Settings, *, channel: str,

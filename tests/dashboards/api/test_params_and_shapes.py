@@ -38,7 +38,11 @@ def test_bad_values_name_their_parameter(name, value):
 def test_defaults_and_bounds():
     values = P.parse_params(MultiDict(), P.OBSERVATIONS)
     assert values == {"start": None, "end": None, "as_of": None, "vintages": "latest", "units": "lin",
-                      "format": "json"}
+                      "first_n": None, "last_n": None, "format": "json"}
+    assert P.parse_params(MultiDict({"last_n": "8"}), P.OBSERVATIONS)["last_n"] == 8
+    for bad in ("0", "-1", "x", "10001"):
+        with pytest.raises(P.BadParameter):
+            P.parse_params(MultiDict({"last_n": bad}), P.OBSERVATIONS)
     assert P.parse_params(MultiDict({"limit": "1000"}), P.SERIES_LIST)["limit"] == 1000
     for bad in ("0", "1001", "-1", "1e3"):
         with pytest.raises(P.BadParameter):
@@ -109,8 +113,15 @@ def test_openapi_document_is_valid():
     from openapi_spec_validator import validate
 
     from statpub.dashboards.api.openapi import document
+    from statpub.kernel.office import Licence, Office
 
-    validate(json.loads(json.dumps(document())))
+    office = Office(name={"zh": "某局", "en": "Some office"}, short_name={"zh": "某局数据", "en": "Some data"},
+                    base_url="https://data.example.org",
+                    licence=Licence(name={"zh": "公共领域", "en": "Public domain"},
+                                    url="https://creativecommons.org/publicdomain/zero/1.0/", spdx="CC0-1.0"))
+    body = document(office)
+    validate(json.loads(json.dumps(body)))
+    assert body["info"]["title"] == "Some data API" and body["info"]["license"]["identifier"] == "CC0-1.0"
 
 
 def test_public_state_changes_exactly_at_the_instant(demo_settings):

@@ -130,3 +130,24 @@ def test_a_fresh_worker_serves_bundles_to_concurrent_first_requests(make_client,
         for thread in threads:
             thread.join()
         assert statuses == [200] * len(bundles)
+
+
+def test_home_trend_of_a_cumulative_series_shows_single_periods(after_client, gate_after):
+    """GDP is published 1—N季度: its sparkline draws single quarters, not the year-to-date sawtooth,
+    and says so; a rate keeps its published values."""
+    from statpub.dashboards.pages.home import TREND_POINTS, trend_points
+
+    info = {s.code: s for s in gate_after.series()}
+    rows = gate_after.observations(["GDP"]).to_pylist()
+    transform, points = trend_points(info["GDP"], rows)
+    cumulative = {r["period"]: r["value"] for r in rows}
+    assert transform == "single" and len(points) == TREND_POINTS
+    for point in points:
+        year, quarter = point.period.split("-Q")
+        expected = cumulative[point.period] - (cumulative[f"{year}-Q{int(quarter) - 1}"] if quarter != "1" else 0)
+        assert abs(point.value - expected) < 1e-6, point
+    assert max(p.value for p in points) / min(p.value for p in points) < 1.5  # no fall back each January
+    rate, _ = trend_points(info["GDP_GROWTH"], gate_after.observations(["GDP_GROWTH"]).to_pylist())
+    assert rate == "lin"
+    assert "走势：当期值（由累计值推算）" in render(after_client, "/")
+    assert "Trend: Single period (derived from cumulative)" in render(after_client, "/", "?lang=en")

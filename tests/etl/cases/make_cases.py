@@ -1,4 +1,4 @@
-"""Write the bad-input cases (run once; the files are committed): python -m tests.etl_cases.make_cases
+"""Write the bad-input cases (run once; the files are committed): python -m tests.etl.cases.make_cases
 
 Each case folder holds `case.yaml` (what the bad release promises, its sources and the exact
 problems expected) and the files a statistician might drop by mistake."""
@@ -21,7 +21,7 @@ GOOD_HEADER = "series_code,period,value,status,note\n"
 
 
 def case(name: str, description: str, files: dict[str, bytes], expected: list[dict],
-         sources: list[dict] | None = None, series: list[str] | None = None) -> None:
+         sources: list[dict] | None = None, series: list[str] | None = None, entry: dict | None = None) -> None:
     folder = HERE / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir()
@@ -29,6 +29,8 @@ def case(name: str, description: str, files: dict[str, bytes], expected: list[di
         (folder / fname).write_bytes(data)
     spec = {"description": description, "series": series or ["GDP", "PART_A", "PART_B"],
             "sources": sources or [{"file": "data.csv", "layout": "long"}], "expected": expected}
+    if entry:
+        spec["entry"] = entry  # fields of the bad release's calendar entry, as a hand might have typed them
     (folder / "case.yaml").write_text(yaml.safe_dump(spec, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
@@ -60,7 +62,8 @@ def main() -> None:
     ok = ["GDP,2024-Q2,210,,", "PART_A,2024-Q2,90,,", "PART_B,2024-Q2,120,,"]
     case("unknown_series", "a series code that is not in the catalogue",
          {"data.csv": csv(*ok, "GDPX,2024-Q2,1,,")},
-         [p("data.csv", 5, "A (series_code)", "unknown series code 'GDPX' (not in releases/catalogue.yaml)")])
+         [p("data.csv", 5, "A (series_code)", "unknown series code 'GDPX' (not in releases/catalogue.yaml); "
+            "did you mean 'GDP'?")])
     case("bad_period", "a quarter that does not exist",
          {"data.csv": csv("GDP,2024-Q5,210,,", *ok[1:])},
          [p("data.csv", 2, "B (period)", "'2024-Q5' is not a period (expected e.g. 2024, 2024-Q3, 2024-07, 1—3季度)")])
@@ -89,7 +92,8 @@ def main() -> None:
          [p("data.csv", 1, None, "the file is empty; expected a header row")])
     case("not_promised", "a known series the release does not carry",
          {"data.csv": csv(*ok, "GROWTH,2024-Q2,5.1,,")},
-         [p("data.csv", 5, "A (series_code)", "series GROWTH is not among the series release bad carries (calendar.yaml)")])
+         [p("data.csv", 5, "A (series_code)", "series GROWTH is not among the series release bad carries (calendar.yaml); "
+            "add it to the release's `series` or remove the row")])
     case("missing_promised", "a promised series that no file carries",
          {"data.csv": csv(*ok)}, [p("calendar.yaml", None, "releases[bad].series",
                                     "release bad promises series GROWTH but no source file carries it")],
@@ -115,7 +119,8 @@ def main() -> None:
          [p("data.csv", 5, None, "the file is neither UTF-8 nor GBK; save it as UTF-8 (CSV UTF-8 in Excel)")])
     case("truncated_xlsx", "a workbook cut short in transfer",
          {"data.xlsx": xlsx([["series_code", "period", "value"], ["GDP", "2024-Q2", 210]])[:700]},
-         [p("data.xlsx", None, None, "not a readable XLSX workbook (truncated, or not Excel: BadZipFile)")],
+         [p("data.xlsx", None, None, "not a readable XLSX workbook (truncated, or not Excel: BadZipFile); open it in "
+            "Excel and save it again as .xlsx (an .xls or a CSV renamed .xlsx cannot be read)")],
          sources=[{"file": "data.xlsx", "layout": "long"}])
     wide_rows = [["2024年上半年主要指标"], ["指标", "1—2季度（亿元）"], ["地区生产总值", 210], ["甲", 90], ["乙", 120],
                  ["丙", 1]]
@@ -142,13 +147,142 @@ def main() -> None:
     case("provenance_mismatch", "a file changed after its provenance was recorded",
          {"data.csv": data, "data.csv.provenance.yaml": sidecar},
          [p("data.csv.provenance.yaml", None, "sha256", f"checksum {hashlib.sha256(b'something else').hexdigest()[:12]}… does not match the file "
-            f"({hashlib.sha256(data).hexdigest()[:12]}…); the file changed after its provenance was recorded")])
+            f"({hashlib.sha256(data).hexdigest()[:12]}…): the file changed after its provenance was recorded; if the change is "
+            "intended, record it with `statpub source add bad data.csv --update`, otherwise restore the file as delivered")])
     case("interpretation_tag", "an interpretation citing a figure the release does not carry",
          {"data.csv": data, "interpretation.zh.md": "上半年地区生产总值{{GDP@2024-Q2}}，一季度{{GDP@2024-Q1}}。\n{{GDP 2024}}\n".encode()},
          [p("interpretation.zh.md", 1, "char 29", "figure GDP@2024-Q1 is not carried by release bad; an interpretation "
             "may only cite its own figures"),
           p("interpretation.zh.md", 2, "char 1", "malformed figure tag '{{GDP 2024}}'; expected {{CODE@PERIOD}} or "
             "{{CODE@PERIOD|value}}")])
+
+    staff_mistakes(ok)
+
+
+
+def staff_mistakes(ok: list[str]) -> None:
+    """What staff of a new office got wrong when they first brought their own data."""
+    wide_rows = [["2024年上半年主要指标"], ["指标", "1—2季度（亿元）", "比上年同期增长（%）"], ["地区生产总值", 210, 5.1],
+                 ["甲", 90, 4.0], ["乙", 120, 6.0]]
+    rows = {"地区生产总值": {"value": "GDP"}, "甲": {"value": "PART_A"}, "乙": {"value": "PART_B"}}
+
+    def wide(columns: dict, name: str, description: str, expected: list[dict], rows: dict = rows) -> None:
+        mapping = {"year": 2024, "period": "2024-Q2", "columns": columns, "rows": rows}
+        case(name, description, {"data.xlsx": xlsx(wide_rows),
+                                  "data.xlsx.mapping.yaml": yaml.safe_dump(mapping, allow_unicode=True).encode()},
+             expected, sources=[{"file": "data.xlsx", "layout": "wide"}])
+
+    case("csv_thousands_unquoted", "a number with a thousands separator, unquoted, in a CSV",
+         {"data.csv": csv("GDP,2024-Q2,1,044.088,,", *ok[1:])}, EXPECTED["csv_thousands_unquoted"])
+    case("csv_split_into_status", "an unquoted thousands separator that pushes the number's tail into the status column",
+         {"data.csv": csv("GDP,2024-Q2,1,044", "PART_A,2024-Q2,90,", "PART_B,2024-Q2,120,",
+                          header="series_code,period,value,status\n")}, EXPECTED["csv_split_into_status"])
+    case("csv_header_only", "a CSV holding its header row and nothing else",
+         {"data.csv": csv()}, EXPECTED["csv_header_only"])
+    case("csv_short_row", "a row with fields missing",
+         {"data.csv": csv("GDP,2024-Q2", *ok[1:])}, EXPECTED["csv_short_row"])
+    wide({"1—2季度（亿元）": "value", "比上年同期增长（%）": "value"}, "wide_two_columns_one_role",
+         "two columns mapped to the same role (one would silently disappear)", EXPECTED["wide_two_columns_one_role"])
+    wide({"1—2季度（亿元）": "value", "比上年同期增长（%）": "growth"}, "wide_column_unused",
+         "a column whose role no row maps (its figures would not be loaded)", EXPECTED["wide_column_unused"])
+    wide({"1—2季度（亿元）": "value", "比上年同期增长（%）": None}, "wide_column_to_nothing",
+         "a column mapped to nothing", EXPECTED["wide_column_to_nothing"])
+    changed = csv("GDP,2024-Q2,二百一十,,", *ok[1:])
+    sidecar = yaml.safe_dump({"source": "test", "producer": "test", "date": "2024-07-01",
+                              "sha256": hashlib.sha256(csv(*ok)).hexdigest()}).encode()
+    case("provenance_mismatch_and_bad_value", "a file edited after its provenance was recorded, with an error in the edit",
+         {"data.csv": changed, "data.csv.provenance.yaml": sidecar}, EXPECTED["provenance_mismatch_and_bad_value"])
+    case("provenance_incomplete", "a provenance sidecar typed by hand, fields missing or misnamed",
+         {"data.csv": csv(*ok), "data.csv.provenance.yaml": b"source: test\nproduce: me\ndate: 2024-07-01\n"},
+         EXPECTED["provenance_incomplete"])
+    case("calendar_entry_typos", "a calendar entry with a misspelt kind and series code",
+         {"data.csv": csv(*ok)}, EXPECTED["calendar_entry_typos"],
+         entry={"kind": "quaterly", "series": ["GDP", "PART_A", "PARTB"]})
+    catalogue = (HERE / "catalogue.yaml").read_text(encoding="utf-8").replace("topic: accounts\n  name: {zh: 乙",
+                                                                              "topic: acounts\n  name: {zh: 乙")
+    case("catalogue_and_calendar", "a misspelt topic in the catalogue and a calendar instant without its offset",
+         {"data.csv": csv(*ok), "catalogue.yaml": catalogue.encode()}, EXPECTED["catalogue_and_calendar"],
+         entry={"instant": "2024-07-19T10:00:00"})
+    case("data_and_text_at_once", "a bad value and an interpretation citing a figure the release lacks",
+         {"data.csv": csv("GDP,2024-Q2,二百一十,,", *ok[1:]),
+          "interpretation.en.md": b"GDP was {{GDP@2024-Q3}}.\n"},
+         [p("data.csv", 2, "C (value)", "'二百一十' is not a number; expected a number such as 1234.5"),
+          p("interpretation.en.md", 1, "char 9", "figure GDP@2024-Q3 is not carried by release bad; an "
+            "interpretation may only cite its own figures")])
+    case("catalogue_and_csv_at_once", "a misspelt topic in the catalogue and an unquoted thousands separator",
+         {"data.csv": csv("GDP,2024-Q2,1,044.088,,", *ok[1:]), "catalogue.yaml": catalogue.encode()},
+         [p("releases/catalogue.yaml", 29, "series[2].topic", "unknown topic 'acounts'; expected one of the codes "
+            "under `topics` (accounts); did you mean 'accounts'?"),
+          p("data.csv", 2, "C (value)", "this row has 6 fields where the header has 5: the number 1,044.088 is split "
+            "at its thousands separator; write it without the comma (1044.088) or in double quotes (\"1,044.088\")")])
+    case("xlsx_wrong_sheet", "a sheet name typed with a space the workbook does not have",
+         {"data.xlsx": xlsx([["series_code", "period", "value"], *[r.split(",")[:3] for r in ok]])},
+         [p("data.xlsx", None, None, "no sheet '表 1' (the workbook has 表1); did you mean '表1'?", "表 1")],
+         sources=[{"file": "data.xlsx", "layout": "long", "sheet": "表 1"}])
+    case("catalogue_not_a_mapping", "a catalogue written as a list of series",
+         {"data.csv": csv(*ok), "catalogue.yaml": b"- code: GDP\n  topic: accounts\n"}, EXPECTED["catalogue_not_a_mapping"])
+
+
+EXPECTED: dict[str, list[dict]] = {
+    'csv_thousands_unquoted': [
+        p('data.csv', 2, 'C (value)',
+          'this row has 6 fields where the header has 5: the number 1,044.088 is split at its thousands separator; write it without the comma (1044.088) or in double quotes ("1,044.088")'),
+    ],
+    'csv_split_into_status': [
+        p('data.csv', 2, 'D (status)',
+          'status \'044\' is not a flag but the end of a number cut at its thousands separator (e.g. 1,044.088 unquoted); write the number without the comma or in double quotes ("1,044.088")'),
+    ],
+    'csv_header_only': [
+        p('data.csv', 2, None,
+          'the file has its header row but no rows of figures; expected one row per figure below the header (e.g. GDP,2024-Q3,34567.12)'),
+    ],
+    'csv_short_row': [
+        p('data.csv', 2, None,
+          'this row has 2 fields where the header has 5; add the missing commas (an empty field is fine: GDP,2024-Q2,210,,)'),
+    ],
+    'wide_two_columns_one_role': [
+        p('data.xlsx.mapping.yaml', 3, 'columns.比上年同期增长（%）',
+          "columns '1—2季度（亿元）' and '比上年同期增长（%）' both have the role 'value', so one of them would be lost; give each column its own role (e.g. value, growth) and map that role in `rows`"),
+    ],
+    'wide_column_unused': [
+        p('data.xlsx.mapping.yaml', 3, 'columns.比上年同期增长（%）',
+          "column '比上年同期增长（%）' has the role 'growth' but no row maps 'growth', so its figures would not be loaded; map it in `rows` (e.g. `乙: {growth: CODE}`) or remove the column"),
+    ],
+    'wide_column_to_nothing': [
+        p('data.xlsx.mapping.yaml', 3, 'columns.比上年同期增长（%）',
+          "column '比上年同期增长（%）' is mapped to nothing; give it a role (e.g. value, growth) and map that role in `rows`, or remove the column from `columns`"),
+    ],
+    'provenance_mismatch_and_bad_value': [
+        p('data.csv', 2, 'C (value)',
+          "'二百一十' is not a number; expected a number such as 1234.5"),
+        p('data.csv.provenance.yaml', None, 'sha256',
+          'checksum 92224f08324c… does not match the file (4fef54dc269d…): the file changed after its provenance was recorded; if the change is intended, record it with `statpub source add bad data.csv --update`, otherwise restore the file as delivered'),
+    ],
+    'provenance_incomplete': [
+        p('data.csv.provenance.yaml', 1, 'producer',
+          'required field `producer` is missing; add it, e.g. `producer: 张三 / Zhang San` (Who or what produced the file)'),
+        p('data.csv.provenance.yaml', 1, 'sha256',
+          'required field `sha256` is missing; never type it: `statpub source add bad data.csv --update` computes and records it'),
+        p('data.csv.provenance.yaml', 2, 'produce',
+          "unknown field `produce`; did you mean 'producer'? (the fields here: file, source, producer, description, url, date, sha256)"),
+    ],
+    'calendar_entry_typos': [
+        p('calendar.yaml', 18, 'releases[1].kind',
+          "found 'quaterly'; expected one of quarterly, annual, verification, monthly, ad-hoc; did you mean 'quarterly'?"),
+        p('calendar.yaml', 22, 'releases[1].series[2]',
+          "release bad: unknown series 'PARTB' (not in releases/catalogue.yaml); did you mean 'PART_B'?"),
+    ],
+    'catalogue_and_calendar': [
+        p('calendar.yaml', 17, 'releases[1].instant',
+          'instant has no offset or zone; write e.g. 2026-01-20T10:00:00+08:00'),
+        p('releases/catalogue.yaml', 29, 'series[2].topic',
+          "unknown topic 'acounts'; expected one of the codes under `topics` (accounts); did you mean 'accounts'?"),
+    ],
+    'catalogue_not_a_mapping': [
+        p('releases/catalogue.yaml', 1, None,
+          'found a list (`- item` lines); expected a mapping with the fields topics, series (`name: value` lines)'),
+    ],
+}
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from pathlib import Path
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
 from statpub.features.press.pack import charts as chart_images
-from statpub.features.press.pack.content import PackContent, embargo_file_tag, gather
+from statpub.features.press.pack.content import PackContent, PackOffice, embargo_file_tag, gather
 from statpub.features.press.pack.docx_writer import write_docx
 from statpub.features.press.pack.pptx_writer import write_pptx
 from statpub.features.press.pack.xlsx_writer import write_xlsx
@@ -67,7 +67,7 @@ def _export_table(content: PackContent) -> ExportTable:
         title_zh=release.title_zh, title_en=release.title_en,
         source_zh=content.source("zh"), source_en=content.source("en"),
         citation=f"{content.office[0]}：{release.title_zh}，{format_beijing(release.instant, 'zh')}",
-        extra_metadata=extra,
+        extra_metadata=extra, licence=content.office.licence,
     )
 
 
@@ -81,6 +81,10 @@ def _manifest(content: PackContent, files: list[tuple[str, Path]], generated_for
         "instant_beijing": {"zh": format_beijing(release.instant, "zh"), "en": format_beijing(release.instant, "en")},
         "embargoed": content.embargoed,
         "embargo_notice": {"en": content.notice[0], "zh": content.notice[1]} if content.notice else None,
+        "publisher": {"zh": content.office.names[0], "en": content.office.names[1]},
+        "licence": content.office.licence,
+        "notice": ({"zh": content.office.notice[0], "en": content.office.notice[1]}
+                   if content.office.notice else None),
         "generated_at": content.now.isoformat(),
         "generated_for": generated_for,
         "figures": len(content.rows),
@@ -89,7 +93,7 @@ def _manifest(content: PackContent, files: list[tuple[str, Path]], generated_for
 
 
 def build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache,
-               office: tuple[str, str] = ("", ""), generated_for: dict | None = None) -> Pack:
+               office: PackOffice | tuple[str, str] = ("", ""), generated_for: dict | None = None) -> Pack:
     """Build the pack for this gate's reader into `out_dir`. Raises NotFound when the reader may
     not see the release now (exactly as for a release that does not exist)."""
     with disk_full_said(f"building the briefing pack of {release_id}", out_dir,

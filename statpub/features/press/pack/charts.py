@@ -6,35 +6,26 @@ carries the embargo mark in the picture itself, so an image that leaves the pack
 
 Rendering is the slow part of a pack, so images are cached by everything they show (`FileCache`,
 keyed by the chart's data, labels, mark and this module's code): the same figures at the same
-vintage are drawn once.
+vintage are drawn once. The drawing itself (kaleido) is the site's (statpub.dashboards.chart_images),
+shared with the chart downloads.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import shutil
-import tempfile
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
 
+from statpub.dashboards.chart_images import FORMATS, Picture, code_version, draw, start_renderer  # noqa: F401
 from statpub.dashboards.filecache import FileCache
 from statpub.features.press.pack.content import ChartSpec, period_labels
 
 WIDTH, HEIGHT, PNG_SCALE = 1600, 900, 2
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, sans-serif"
 PALETTE = ("#1f4e79", "#c0504d", "#4f8a3c", "#d08c2a", "#6f4e9c", "#2a8c8c", "#8c2a5a", "#5a5a5a")
-FORMATS = ("png", "svg")
-KALEIDO_TABS = 2  # the machines have 2 cores
-
-_kaleido_lock = threading.Lock()  # kaleido's sync server answers one caller at a time
-_kaleido_pid: int | None = None
-
 
 MARGIN = {"l": 90, "r": 40, "t": 160, "b": 200}
 PLOT_HEIGHT = HEIGHT - MARGIN["t"] - MARGIN["b"]
@@ -104,24 +95,6 @@ class RenderedChart:
     svg_sha256: str
 
 
-def start_renderer() -> None:
-    """Start kaleido's Chromium once per process (the first chart otherwise pays ~3 s)."""
-    global _kaleido_pid
-    import kaleido
-
-    with _kaleido_lock:
-        if _kaleido_pid != os.getpid():
-            # No MathJax: the charts use no TeX, and its default source is a CDN we never reach.
-            kaleido.start_sync_server(n=KALEIDO_TABS, mathjax=False, silence_warnings=True)
-            _kaleido_pid = os.getpid()
-
-
-@lru_cache(maxsize=1)
-def _code_version() -> str:
-    """Changes whenever this module (which draws the charts) changes, so old images are not reused."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-
-
 def fingerprint(spec: ChartSpec, notice: tuple[str, str] | None) -> str:
     """Everything a chart's picture depends on: its data, its labels, the mark, the drawing code."""
     series = [[s.code, s.name_zh, s.name_en, s.unit_zh, s.unit_en, s.decimals, s.measure, s.cumulative,
@@ -130,29 +103,21 @@ def fingerprint(spec: ChartSpec, notice: tuple[str, str] | None) -> str:
                        list(spec.periods), spec.values, spec.stacked, notice], ensure_ascii=False, sort_keys=True)
 
 
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """Changes whenever this module (which draws the charts) changes, so old images are not reused."""
+    return code_version(__file__)
+
+
 def render(specs: list[ChartSpec], notice: tuple[str, str] | None, cache: FileCache) -> list[RenderedChart]:
-    """PNG and SVG of each chart, from the cache when the same chart was drawn before (the figure
-    is only built when it must be drawn)."""
-    import kaleido
-
-    def key(spec: ChartSpec, fmt: str) -> str:
-        return FileCache.key("press-chart", fmt, WIDTH, HEIGHT, PNG_SCALE, fingerprint(spec, notice))
-
-    wanted = [(spec, fmt, key(spec, fmt)) for spec in specs for fmt in FORMATS]
-    missing = [w for w in wanted if not cache.has(w[2], "." + w[1])]
-    with tempfile.TemporaryDirectory(prefix="statpub-charts-") as tmp:
-        if missing:
-            start_renderer()
-            figures = {spec.slug: figure(spec, notice) for spec, _, _ in missing}
-            jobs = [{"fig": figures[spec.slug], "path": str(Path(tmp) / f"{k}.{fmt}"),
-                     "opts": {"format": fmt, "width": WIDTH, "height": HEIGHT,
-                              "scale": PNG_SCALE if fmt == "png" else 1}}
-                    for spec, fmt, k in missing]
-            with _kaleido_lock:
-                kaleido.write_fig_from_object_sync(jobs, cancel_on_error=True)
-        files = {}
-        for spec, fmt, k in wanted:
-            drawn = Path(tmp) / f"{k}.{fmt}"
-            files[(spec.slug, fmt)] = cache.get_or_build(k, "." + fmt, lambda out, src=drawn: shutil.copyfile(src, out))
-    return [RenderedChart(spec.slug, files[(spec.slug, "png")].path, files[(spec.slug, "svg")].path,
-                          files[(spec.slug, "png")].sha256, files[(spec.slug, "svg")].sha256) for spec in specs]
+    """PNG and SVG of each chart, drawn by the site's renderer (statpub.dashboards.chart_images),
+    from the cache when the same chart was drawn before (the figure is only built when drawn)."""
+    pictures = [Picture(FileCache.key("press-chart", fmt, WIDTH, HEIGHT, PNG_SCALE, fingerprint(spec, notice)),
+                        fmt, WIDTH, HEIGHT, PNG_SCALE, lambda spec=spec: figure(spec, notice))
+                for spec in specs for fmt in FORMATS]
+    files = iter(draw(pictures, cache))
+    out = []
+    for spec in specs:
+        png, svg = next(files), next(files)
+        out.append(RenderedChart(spec.slug, png.path, svg.path, png.sha256, svg.sha256))
+    return out

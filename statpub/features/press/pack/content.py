@@ -107,7 +107,7 @@ class PackContent:
     tables: tuple[Table, ...]
     charts: tuple[ChartSpec, ...]
     interpretation: dict[str, str]  # lang -> rendered Markdown
-    office: tuple[str, str]
+    office: PackOffice
 
     @property
     def notice(self) -> tuple[str, str] | None:
@@ -118,7 +118,24 @@ class PackContent:
         return "；".join(names) if lang == "zh" else "; ".join(names)
 
 
-def gather(gate: Gate, release_id: str, office: tuple[str, str] = ("", "")) -> PackContent:
+@dataclass(frozen=True)
+class PackOffice:
+    """Who publishes (office.yaml): names (zh, en), the licence in one line, and the notice every
+    page of the site carries (a demo's), if any. `office[0]`/`office[1]` are the names."""
+
+    names: tuple[str, str] = ("", "")
+    licence: str = ""
+    notice: tuple[str, str] | None = None
+
+    def __getitem__(self, index: int) -> str:
+        return self.names[index]
+
+    @classmethod
+    def of(cls, office: PackOffice | tuple[str, str]) -> PackOffice:
+        return office if isinstance(office, PackOffice) else cls(tuple(office))
+
+
+def gather(gate: Gate, release_id: str, office: PackOffice | tuple[str, str] = ("", "")) -> PackContent:
     """Everything the pack shows, for this gate's reader at this gate's instant. A release the
     reader may not see is indistinguishable from one that does not exist."""
     release = gate.calendar_entry(release_id)
@@ -142,9 +159,9 @@ def gather(gate: Gate, release_id: str, office: tuple[str, str] = ("", "")) -> P
         series=series,
         key_figures=_key_figures(ordered),
         tables=_tables(gate, ordered),
-        charts=_charts(gate, release, ordered, as_of=release.instant if public else None),
+        charts=_charts(gate, release, ordered, as_of=gate.public_since(release) if public else None),
         interpretation=_interpretations(gate, release, ordered),
-        office=office,
+        office=PackOffice.of(office),
     )
 
 
@@ -227,7 +244,7 @@ def _interpretations(gate: Gate, release: ReleaseInfo, rows: list[Row]) -> dict[
     """The interpretation in each language with its figures rendered from the release's own
     figures (text and data are published together, so they must agree)."""
     own = {(r.series.code, r.period): r for r in rows}
-    as_of = release.instant if gate.is_public(release) else None
+    as_of = gate.public_since(release) if gate.is_public(release) else None
 
     def lookup(code: str, period: str) -> Figure | None:
         row = own.get((code, period))

@@ -173,6 +173,8 @@ def write_docx(content: PackContent, charts: list[RenderedChart], path: Path) ->
     document.add_paragraph(release.title_en, style="Subtitle")
     document.add_paragraph(f"发布时间：{format_beijing(release.instant, 'zh')}　"
                            f"Release: {format_beijing(release.instant, 'en')}")
+    if content.office.notice:  # e.g. a demonstration's invented figures say so
+        document.add_paragraph(f"{content.office.notice[0]}　{content.office.notice[1]}")
     if release.revision_stage:
         document.add_paragraph(f"修订说明：{release.revision_reason_zh or ''}　"
                                f"Revision: {release.revision_reason_en or ''}")
@@ -200,4 +202,6 @@ def write_docx(content: PackContent, charts: list[RenderedChart], path: Path) ->
                                              f"Figure {spec.slug[:2].lstrip('0')}: {spec.topic.name_en}")
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(f"数据来源：{content.source('zh')}　Source: {content.source('en')}")
+    if content.office.licence:
+        document.add_paragraph(f"许可 Licence: {content.office.licence}")
     document.save(path)
