@@ -51,10 +51,11 @@ def import_for_workers() -> None:
     gc.freeze()
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> int:
+def run_gunicorn(host: str, port: int, workers: int, threads: int, bind: str | None = None) -> int:
+    """gunicorn on host:port, or on `bind` (e.g. `unix:/path`, behind the front statpub serve owns)."""
     import_for_workers()
     StatpubServer({
-        "bind": f"{host}:{port}",
+        "bind": bind or f"{host}:{port}",
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread",

@@ -169,3 +169,10 @@ def release_index(snapshot: Snapshot, visible: tuple[ReleaseInfo, ...],
             per_snapshot.clear()
         per_snapshot[key] = index
     return index
+
+
+def prepare_view(snapshot: Snapshot, view: publication.PublicView) -> None:
+    """What a public state needs, built when its view is (ahead of its instant): the Arrow index
+    of its releases for series lookups and the series it makes public."""
+    release_index(snapshot, view.visible, view.ids)
+    snapshot.series_carried_by(view.with_figures)

@@ -13,14 +13,19 @@ import pytest
 from statpub.etl.load import load
 from statpub.kernel.clock import Clock
 from statpub.warehouse import lookup, publication
-from statpub.warehouse.gate import Gate, Reader, _observations_sql, _vintage_params
+from statpub.warehouse.gate import Gate, Reader
+from statpub.warehouse.gate_queries import observations_sql as _observations_sql
+from statpub.warehouse.gate_queries import vintage_params as _vintage_params
 from statpub.warehouse.reader import Snapshot, WarehouseReader, open_snapshot
 from tests.etl.builder import MiniRoot, approve_all
 
-def reference(gate: Gate, codes, *, start=None, end=None, as_of=None, all_vintages=False) -> list[dict]:
+
+def reference(gate: Gate, codes, *, start=None, end=None, as_of=None, all_vintages=False, within=None) -> list[dict]:
     """The gate's rules as one SQL statement over the whole warehouse (the SQL its bulk answers
     run: every release joined with its vintage and rank in the order of publication)."""
     releases = gate.visible_releases() if as_of is None else gate.published_releases(as_of)
+    if within is not None:
+        releases = tuple(r for r in within if r in gate.visible_releases())
     sql = _observations_sql(f"o.series_code IN ({', '.join('?' for _ in codes)}) "
                             "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
                             latest=not all_vintages)
@@ -46,7 +51,8 @@ def test_lookups_answer_what_one_sql_statement_answers(demo_snapshot):
         gate = Gate(demo_snapshot, now, rng.choice([Reader(), Reader("press1", "press"), Reader("rev", "reviewer")]))
         asked = rng.sample(codes, rng.randint(1, 4))
         options = rng.choice([{}, {"all_vintages": True}, {"start": "2024-Q1"}, {"end": "2024-Q4"},
-                              {"start": "2023", "end": "2025-12"}, {"as_of": now - timedelta(days=rng.randint(0, 900))}])
+                              {"start": "2023", "end": "2025-12"}, {"as_of": now - timedelta(days=rng.randint(0, 900))},
+                              {"within": gate.shown_by(rng.choice(releases))}])
         assert gate.observations(asked, **options).to_pylist() == reference(gate, asked, **options), (asked, options, now)
 
 
@@ -103,3 +109,39 @@ def test_cursors_kept_per_thread_close_with_the_snapshot(demo_settings):
     snapshot.close()
     with pytest.raises(Exception):  # noqa: B017 - any error: the cursor is closed
         cursor.execute("SELECT 1")
+
+
+def told_next_instant(gate: Gate):
+    """The next instant as the calendar tells it (main's rule, one pass over the calendar)."""
+    return min((t for r in gate.calendar() if r.publishable_state
+                for t in (r.instant, publication.public_since(r)) if t is not None and t > gate.now), default=None)
+
+
+def test_next_instant_is_the_next_announced_one_for_every_reader(tmp_path: Path, demo_snapshot):
+    """The view's upcoming instants, filtered by announcement at each request, answer what a pass
+    over the calendar answers: an instant nobody announced yet is not told (a second office whose
+    entry is announced days before its instant, and the demo)."""
+    rows = "series_code,period,value\nGDP,{p},100\n"
+    root = MiniRoot(tmp_path)
+    root.add("q1", "2024-04-19T10:00:00+08:00", ["GDP"], [{"file": "d.csv", "layout": "long"}],
+             {"d.csv": rows.format(p="2024-Q1")})
+    root.add("q4", "2024-12-20T10:00:00+08:00", ["GDP"], [{"file": "d.csv", "layout": "long"}],
+             {"d.csv": rows.format(p="2024-Q4")},
+             history=[{"date": "2024-12-15", "change": "announced", "reason": {"zh": "列入计划", "en": "planned"}}])
+    clock = Clock(start=datetime(2024, 12, 10, 1, tzinfo=UTC))
+    load(root.settings, clock=clock)
+    approve_all(root.settings, clock)
+    mini = WarehouseReader(root.settings.warehouse_dir).snapshot()
+    readers = [Reader(), Reader("press1", "press"), Reader("rev", "reviewer"), Reader("desk", "responder")]
+    start = datetime(2024, 12, 10, tzinfo=UTC)
+    for hours in range(0, 24 * 12, 5):
+        for reader in readers:
+            gate = Gate(mini, start + timedelta(hours=hours), reader)
+            assert gate.next_instant() == told_next_instant(gate), (gate.now, reader)
+    assert Gate(mini, start).next_instant() is None  # q4 is not announced yet on 2024-12-10
+    rng = random.Random(19)
+    releases = list(demo_snapshot.releases.values())
+    for _ in range(60):
+        now = rng.choice(releases).instant + timedelta(hours=rng.choice([-30 * 24, -1, 0, 1]))
+        gate = Gate(demo_snapshot, now, rng.choice(readers))
+        assert gate.next_instant() == told_next_instant(gate), now

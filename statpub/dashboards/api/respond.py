@@ -4,7 +4,6 @@ and the one 404 that an embargoed thing shares with a missing one."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -12,14 +11,12 @@ from pathlib import Path
 import orjson
 from flask import Response, current_app, request, send_file
 
-from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.state import IMMUTABLE, MEMO_ENVIRON_KEY, PublicState, PublicView
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.http import (
     DEFAULT_MAX_AGE,
     IMMUTABLE_MAX_AGE,
     bounded_max_age,
-    error_response,
 )
 from statpub.dashboards.services import services
 from statpub.kernel.diskfull import DiskFull
