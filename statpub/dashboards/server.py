@@ -53,8 +53,10 @@ def import_for_workers() -> None:
 
 def run_gunicorn(host: str, port: int, workers: int, threads: int, bind: str | None = None) -> int:
     """gunicorn on host:port, or on `bind` (e.g. `unix:/path`, behind the front statpub serve owns)."""
-    import_for_workers()
     StatpubServer({
+        # Once the socket listens (connections wait in its backlog instead of being refused while
+        # the master imports) and before the first worker is forked.
+        "when_ready": lambda _arbiter: import_for_workers(),
         "bind": bind or f"{host}:{port}",
         "workers": workers,
         "threads": threads,

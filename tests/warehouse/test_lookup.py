@@ -14,8 +14,7 @@ from statpub.etl.load import load
 from statpub.kernel.clock import Clock
 from statpub.warehouse import lookup, publication
 from statpub.warehouse.gate import Gate, Reader
-from statpub.warehouse.gate_queries import observations_sql as _observations_sql
-from statpub.warehouse.gate_queries import vintage_params as _vintage_params
+from statpub.warehouse.gate_queries import observations_sql, vintage_params
 from statpub.warehouse.reader import Snapshot, WarehouseReader, open_snapshot
 from tests.etl.builder import MiniRoot, approve_all
 
@@ -26,12 +25,12 @@ def reference(gate: Gate, codes, *, start=None, end=None, as_of=None, all_vintag
     releases = gate.visible_releases() if as_of is None else gate.published_releases(as_of)
     if within is not None:
         releases = tuple(r for r in within if r in gate.visible_releases())
-    sql = _observations_sql(f"o.series_code IN ({', '.join('?' for _ in codes)}) "
+    sql = observations_sql(f"o.series_code IN ({', '.join('?' for _ in codes)}) "
                             "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
                             latest=not all_vintages)
     cur = gate.snapshot.cursor()
     try:
-        return cur.sql(sql, params=[*_vintage_params(releases), *codes, start, start, end, end]).to_arrow_table().to_pylist()
+        return cur.sql(sql, params=[*vintage_params(releases), *codes, start, start, end, end]).to_arrow_table().to_pylist()
     finally:
         cur.close()
 
