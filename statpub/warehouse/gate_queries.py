@@ -17,8 +17,19 @@ VINTAGES = ("(SELECT unnest(?::VARCHAR[]) AS release_id, unnest(?::TIMESTAMPTZ[]
 _SELECT = (f"SELECT {{latest}}o.series_code, o.period, {VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
            f"v.vintage FROM observations o JOIN {VINTAGES} v ON v.release_id = o.release_id ")
 _LATEST = "DISTINCT ON (o.series_code, o.period) "
-# Figures a release (bound twice) revised, each with the value it replaced and that value's release,
-# among the bound releases in the order of publication.
+
+
+def observations_sql(where: str, *, latest: bool) -> str:
+    """Observations of the bound releases matching `where` (fixed SQL with `?` markers; values are
+    bound): every vintage oldest first, or only the latest per (series, period)."""
+    sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
+           f"ORDER BY o.series_code, o.period, v.rank{' DESC' if latest else ''}")
+    # DISTINCT ON keeps the first of each group; present them in period order
+    return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
+
+
+# Each observation of a release beside the value it revised (the previous vintage of the same
+# series and period, in the order of publication). Binds: the release, VINTAGES, the release.
 REVISIONS_SQL = (
     "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
     "hist AS ("
@@ -30,17 +41,8 @@ REVISIONS_SQL = (
     "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY v.rank)) "
     "SELECT series_code, period, previous_value, previous_release_id, value, status "
     "FROM hist WHERE release_id = ? AND previous_release_id IS NOT NULL "
-    "ORDER BY series_code, period"
+    "ORDER BY series_code, period"  # noqa: S608 - fixed fragments; values are bound
 )
-
-
-def observations_sql(where: str, *, latest: bool) -> str:
-    """Observations of the bound releases matching `where` (fixed SQL with `?` markers; values are
-    bound): every vintage oldest first, or only the latest per (series, period)."""
-    sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
-           f"ORDER BY o.series_code, o.period, v.rank{' DESC' if latest else ''}")
-    # DISTINCT ON keeps the first of each group; present them in period order
-    return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
 
 
 def vintage_params(releases: tuple[ReleaseInfo, ...] | list[ReleaseInfo]) -> list:
