@@ -14,13 +14,12 @@ from flask import Blueprint, Response, request
 
 from statpub.dashboards.api import params as P
 from statpub.dashboards.api import shapes
-from statpub.dashboards.api.respond import bad_parameter, cached_json, current_gate, fingerprint
+from statpub.dashboards.api.respond import cached_json, current_gate, fingerprint
 from statpub.kernel.clock import format_beijing
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo
 
 changes_bp = Blueprint("api_v1_changes", __name__, url_prefix="/api/v1")
-changes_bp.register_error_handler(P.BadParameter, bad_parameter)
 FEED_DEFAULT_DAYS = 90
 MAX_FEED_ENTRIES = 100
 

@@ -25,7 +25,6 @@ from flask import Blueprint, Response, current_app, request
 from statpub.dashboards.api import params as P
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.respond import (
-    bad_parameter,
     current_gate,
     file_answer,
     fingerprint,
@@ -42,7 +41,6 @@ from statpub.kernel.transforms import TRANSFORMS, TransformError, allowed
 from statpub.warehouse.gate import Gate
 
 sdmx_bp = Blueprint("api_v1_sdmx", __name__, url_prefix="/api/v1/sdmx")
-sdmx_bp.register_error_handler(P.BadParameter, bad_parameter)
 
 RESOURCES = ("dataflow", "datastructure", "codelist", "conceptscheme")
 MEMO_KEY = "statpub.sdmx.structures"
