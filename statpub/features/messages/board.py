@@ -16,7 +16,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from statpub.features.messages.config import CATEGORIES, MessageRules
 from statpub.features.messages.records import beijing_day, iso, next_seq
@@ -128,6 +128,12 @@ def normalise_text(text: str) -> str:
     return text.strip()
 
 
+def search_form(text: str) -> str:
+    """Text as the search of published replies compares it, the same on every engine: compatibility
+    forms unified (full-width Ａ and ０ are A and 0) and case folded in every script."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
 def text_fingerprint(subject: Subject, text: str) -> str:
     """Same words about the same subject, whatever the spacing and case: a duplicate."""
     folded = re.sub(r"\s+", "", text.casefold())
@@ -195,10 +201,17 @@ class Board:
             self._event(con, code, now, "public", "public", "received", None)
         return self.get(code)
 
-    def _rate_limit(self, con, client_hash: str, now: datetime) -> None:
-        from datetime import timedelta
+    @staticmethod
+    def _forget_submissions(con, now: datetime) -> int:
+        """Submissions older than the longest rate window are no longer needed."""
+        return con.execute("DELETE FROM message_submissions WHERE at < ?", [iso(now - timedelta(days=1))]).rowcount
 
-        con.execute("DELETE FROM message_submissions WHERE at < ?", [iso(now - timedelta(days=1))])
+    def prune_submissions(self, now: datetime) -> int:
+        with self.store.transaction() as con:
+            return self._forget_submissions(con, now)
+
+    def _rate_limit(self, con, client_hash: str, now: datetime) -> None:
+        self._forget_submissions(con, now)
         for span, limit, seconds in ((timedelta(hours=1), self.rules.rate_per_hour, 3600),
                                      (timedelta(days=1), self.rules.rate_per_day, 86400)):
             rows = con.execute("SELECT at FROM message_submissions WHERE client_hash = ? AND at > ? ORDER BY at",

@@ -1,11 +1,13 @@
 """How the board plugs into the site (`statpub.dashboards.hooks`): its routes, the sections on
-release, series and topic pages, a navigation link, and its part of the OpenAPI document."""
+release, series and topic pages, a navigation link, and its part of the OpenAPI document; and its
+jobs with the one scheduler (`jobs.py`: the daily summary, the retention of personal data)."""
 
 from __future__ import annotations
 
 from statpub.dashboards.hooks import hookimpl
 from statpub.dashboards.services import services
 from statpub.features.messages import api, blocks, public_web, staff_apps, staff_web
+from statpub.features.messages.jobs import message_jobs
 from statpub.features.messages.service import Office
 from statpub.features.messages.words import w
 
@@ -32,3 +34,8 @@ def nav_links(lang):
 @hookimpl
 def api_paths():
     return api.openapi_paths()
+
+
+@hookimpl
+def scheduled_jobs(settings):
+    return message_jobs(settings)

@@ -14,6 +14,7 @@ from statpub.dashboards.services import current_reader, services
 from statpub.features.messages import tokens
 from statpub.features.messages.board import HANDLERS, REVIEWERS, STAFF, Forbidden
 from statpub.features.messages.frame import e, frame, lang_of_request, link, paragraphs
+from statpub.features.messages.jobs import latest_summary
 from statpub.features.messages.public_web import office, same_origin
 from statpub.features.messages.records import beijing_day, store_secret
 from statpub.features.messages.stats import clusters
@@ -75,8 +76,27 @@ def message_list():
                            f'</strong> ({", ".join(e(x) for x in c.codes[:10])})</li>' for c in flagged)
     return page(f"留言办理 Messages ({e(view)})",
                 f"<p>{views}</p><p>{e(reader.name)} ({e(reader.role)}) · {total}</p>"
-                f'<table><caption>留言 Messages</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+                + summary_html(latest_summary(found.store))
+                + f'<table><caption>留言 Messages</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
                 + (f"<h2>聚类 Clusters</h2><ul>{cluster_html}</ul>" if cluster_html else ""))
+
+
+def summary_html(body: dict | None) -> str:
+    """The daily summary the scheduler kept (counts and codes only)."""
+    if body is None:
+        return ""
+    apps = body["applications"]
+    overdue = ", ".join(f'<a href="/staff/messages/{e(m["code"])}">{e(m["code"])}</a>' for m in body["overdue"][:20])
+    late_apps = ", ".join(f'<a href="/staff/applications/{e(a["number"])}">{e(a["number"])}</a>'
+                          for a in apps["overdue"][:20])
+    facts = [("已超期留言 Messages overdue", f'{len(body["overdue"])} {overdue}'),
+             ("即将到期留言 Messages due soon", str(len(body["due_soon"]))),
+             ("待审核答复 Replies awaiting review", str(body["awaiting_review"])),
+             ("已超期申请 Applications overdue", f'{len(apps["overdue"])} {late_apps}'),
+             ("即将到期申请 Applications due soon", str(len(apps["due_soon"])))]
+    items = "".join(f"<dt>{e(label)}</dt><dd>{value}</dd>" for label, value in facts)  # values escaped above
+    return (f'<section id="daily-summary" aria-labelledby="daily-summary-title"><h2 id="daily-summary-title">'
+            f'每日摘要 Daily summary {e(body["date"])}</h2><dl>{items}</dl></section>')
 
 
 def _action_forms(message, reader) -> str:
