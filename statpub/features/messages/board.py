@@ -223,8 +223,6 @@ class Board:
                               f"留言过于频繁，请{retry}秒后再试", min(retry, seconds))
 
     def _no_duplicate(self, con, fingerprint: str, now: datetime) -> None:
-        from datetime import timedelta
-
         if not self.rules.duplicate_hours:
             return
         since = iso(now - timedelta(hours=self.rules.duplicate_hours))
@@ -262,7 +260,8 @@ class Board:
     def _change(self, code: str, reader: Reader, now: datetime, action: str, note: str | None,
                 allowed: tuple[str, ...], sets: dict) -> Message:
         with self.store.transaction() as con:
-            row = con.execute("SELECT status, reply_state, reply_by FROM messages WHERE code = ?", [code]).fetchone()
+            row = con.execute("SELECT status, reply_state, reply_by, question_zh, question_en, reply_zh, reply_en "
+                              "FROM messages WHERE code = ?", [code]).fetchone()
             if row is None:
                 raise NotFound("no message with this query code")
             if row["status"] not in allowed:
@@ -321,8 +320,9 @@ class Board:
                 raise Forbidden("review: the author of a reply cannot approve it")
             if not approve:
                 return {"reply_state": "draft"}
+            texts = [row[n] or "" for n in ("question_zh", "question_en", "reply_zh", "reply_en")]
             return {"reply_state": "approved", "reviewed_by": reader.name, "status": "answered",
-                    "answered_at": iso(now), "answered_on": day}
+                    "answered_at": iso(now), "answered_on": day, "search_text": search_form(" ".join(texts))}
 
         message = self._change(code, reader, now, "reply_approved" if approve else "reply_returned", note,
                                ("received", "assigned"), sets)

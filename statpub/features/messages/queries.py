@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from statpub.features.messages.board import OPEN_STATUSES, STAFF, Message, require
+from statpub.features.messages.board import OPEN_STATUSES, STAFF, Message, require, search_form
 from statpub.features.messages.config import MessageRules
 from statpub.features.messages.records import iso, next_seq
 from statpub.kernel.workdays import WorkCalendar
@@ -45,7 +45,7 @@ class Listed:
 def _like(term: str) -> str:
     """A LIKE pattern matching `term` literally (its own % and _ escaped)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.casefold()}%"
+    return f"%{escaped}%"
 
 
 class Lists:
@@ -107,11 +107,9 @@ class Lists:
         if topic:
             where.append("topic = ?")
             params.append(topic)
-        for word in (q or "").split()[:5]:
-            pattern = _like(word[:50])
-            where.append("(lower(coalesce(question_zh, '') || ' ' || coalesce(question_en, '') || ' ' || "
-                         "coalesce(reply_zh, '') || ' ' || coalesce(reply_en, '')) LIKE ? ESCAPE '\\')")
-            params.append(pattern)
+        for word in search_form(q or "").split()[:5]:
+            where.append("search_text LIKE ? ESCAPE '\\'")
+            params.append(_like(word[:50]))
         clause = " AND ".join(where)  # fixed fragments; every value is bound
         with self.store.connect() as con:
             total = con.execute(f"SELECT count(*) AS n FROM messages WHERE {clause}", params).fetchone()["n"]  # noqa: S608
