@@ -53,7 +53,8 @@ def init_cmd(args: argparse.Namespace) -> int:
     from statpub.review.scaffold import OfficeNames, init_office
 
     folder = Path(args.dir)
-    names = OfficeNames(args.name, args.name_en, args.licence, args.licence_en, args.base_url)
+    names = OfficeNames(args.name, args.name_en, args.licence, args.licence_en, args.base_url, args.licence_url,
+                        args.short_name, args.short_name_en)
     written = init_office(folder, names, clock_from_env().now())
     out = console()
     out.print(f"wrote {len(written)} files into {folder}/")
@@ -70,6 +71,10 @@ def _init_args(p: argparse.ArgumentParser) -> None:
                    help="the licence you publish under, in Chinese (default: a public domain dedication)")
     p.add_argument("--licence-en", default="CC0 1.0 public domain dedication",
                    help="the licence, in English")
+    p.add_argument("--licence-url", default="https://creativecommons.org/publicdomain/zero/1.0/",
+                   help="address of the licence's text")
+    p.add_argument("--short-name", help="the site's name in Chinese (default: the office's name)")
+    p.add_argument("--short-name-en", help="the site's name in English (default: the office's name)")
     p.add_argument("--base-url", default="http://127.0.0.1:8050", help="the site's public address")
 
 

@@ -351,9 +351,12 @@ class ContentRoot:
         codes = None
         if catalogue is None and self.catalogue_path.is_file():
             try:
-                codes = series_codes(read_yaml(self.catalogue_path)[0])
+                raw = read_yaml(self.catalogue_path)[0]
             except ValidationFailed:
-                codes = None
+                raw = None
+            # Only a catalogue whose series list can be read lends its codes (else no code is "unknown").
+            if isinstance(raw, dict) and isinstance(raw.get("series"), list):
+                codes = series_codes(raw)
         try:
             calendar = self.load_calendar(catalogue, known_codes=codes)
         except ValidationFailed as exc:

@@ -34,7 +34,8 @@ from statpub.review.schedule import CalendarEditor
 
 TEMPLATE = "templates/office"
 EXAMPLE_FOLDER = "_release"  # the template's release folder, renamed to the example release's id
-QUOTED = ("NAME_ZH", "NAME_EN", "LICENCE_ZH", "LICENCE_EN", "BASE_URL")  # whole YAML scalars
+QUOTED = ("NAME_ZH", "NAME_EN", "SHORT_ZH", "SHORT_EN", "LICENCE_ZH", "LICENCE_EN", "LICENCE_URL",
+          "BASE_URL")  # whole YAML scalars
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class OfficeNames:
     licence_zh: str
     licence_en: str
     base_url: str
+    licence_url: str = "https://creativecommons.org/publicdomain/zero/1.0/"
+    short_zh: str | None = None  # the site's name; the office's name when not given
+    short_en: str | None = None
 
 
 def _quarter_before(day: datetime) -> tuple[int, int]:
@@ -57,8 +61,10 @@ def _tokens(names: OfficeNames, now: datetime) -> dict[str, str]:
     instant = (local + timedelta(days=1)).replace(hour=10, minute=0, second=0, microsecond=0)
     zh = {1: "一季度", 2: "上半年", 3: "前三季度", 4: "全年"}[quarter]
     en = {1: "Q1", 2: "H1", 3: "Q1–Q3", 4: "Q1–Q4"}[quarter]
-    return {"NAME_ZH": names.name_zh, "NAME_EN": names.name_en, "LICENCE_ZH": names.licence_zh,
-            "LICENCE_EN": names.licence_en, "BASE_URL": names.base_url, "YEAR": str(year),
+    return {"NAME_ZH": names.name_zh, "NAME_EN": names.name_en, "SHORT_ZH": names.short_zh or names.name_zh,
+            "SHORT_EN": names.short_en or names.name_en, "LICENCE_ZH": names.licence_zh,
+            "LICENCE_EN": names.licence_en, "LICENCE_URL": names.licence_url, "BASE_URL": names.base_url,
+            "YEAR": str(year),
             "PERIOD": f"{year}-Q{quarter}", "QUARTER_ZH": zh, "QUARTER_EN": en,
             "RELEASE_ID": f"{year}-q{quarter}-example", "INSTANT": instant.isoformat(timespec="seconds"),
             "TODAY": local.date().isoformat()}
@@ -89,7 +95,10 @@ def init_office(folder: Path, names: OfficeNames, now: datetime) -> list[Path]:
     written.append(write_provenance(data, source="示例数据（statpub init） / example data (statpub init)",
                                     producer="statpub init", day=tokens["TODAY"],
                                     description="示例数据，请替换 / example figures: replace them"))
+    from statpub.kernel.office import load_office
+
     ContentRoot(folder).load_content()  # the template must give a valid office
+    load_office(ContentRoot(folder))
     return written
 
 

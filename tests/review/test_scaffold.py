@@ -51,6 +51,7 @@ def test_init_writes_an_office_that_loads_checks_and_serves(office: Settings):
     app = create_app(office, Clock(start=parse_instant(NOW)))
     client = app.server.test_client()
     assert client.get("/healthz").status_code == 200
+    assert "Test City Statistics Bureau" in client.get("/?lang=en").get_data(as_text=True)  # office.yaml
     assert client.get("/api/v1/releases").status_code == 200
     calendar = client.get("/calendar.ics")
     assert calendar.status_code == 200 and "2026-q3-example" in calendar.get_data(as_text=True)

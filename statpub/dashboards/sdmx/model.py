@@ -68,8 +68,8 @@ MEDIA_STRUCTURE_JSON = "application/vnd.sdmx.structure+json; version=2.0.0"
 
 
 def agency_id(base_url: str) -> str:
-    """The maintenance agency's id, from the office's address: `https://stats.example.gov.cn` →
-    `STATS_EXAMPLE_GOV_CN` (an SDMX id: letters, digits and `_`, starting with a letter)."""
+    """The maintenance agency's id, from the office's address: `https://stats.some-city.org` →
+    `STATS_SOME_CITY_ORG` (an SDMX id: letters, digits and `_`, starting with a letter)."""
     host = urlsplit(base_url).hostname or "statpub"
     text = re.sub(r"[^A-Za-z0-9]+", "_", host).strip("_").upper() or "STATPUB"
     return text if text[0].isalpha() else f"A_{text}"

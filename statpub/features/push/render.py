@@ -24,6 +24,7 @@ from statpub.dashboards.i18n import format_instant, period_label
 from statpub.features.push.words import w
 from statpub.kernel.config import Settings
 from statpub.kernel.numbers import format_number
+from statpub.kernel.office import published_office
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo
 
@@ -49,9 +50,10 @@ class Office:
 
 
 def office_of(settings: Settings) -> Office:
-    """The office identity from the content root (catalogue: office names and base URL)."""
-    catalogue = settings.content.load_catalogue()
-    return Office(catalogue.office.zh, catalogue.office.en, catalogue.base_url.rstrip("/"))
+    """The office as messages name it: the one accessor of the content root's identity
+    (office.yaml, with `STATPUB_BASE_URL` for local and test servers)."""
+    office = published_office(settings)
+    return Office(office.name.zh, office.name.en, office.base_url)
 
 
 @dataclass(frozen=True)
