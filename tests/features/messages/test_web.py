@@ -13,34 +13,16 @@ from datetime import timedelta
 import pytest
 
 from statpub.dashboards.app import create_app
-from statpub.dashboards.hooks import hookimpl
 from statpub.features.messages import plugin as messages_plugin
 from statpub.kernel.clock import Clock
-from statpub.warehouse.gate import Reader
 from tests.dashboards.dash_payloads import UPDATE, router_body
+from tests.features.messages.standin import STAFF_COOKIE, StandInIdentity
 from tests.fixtures.press import private_site
 from tests.paths import REPO_ROOT
 
 PUBLIC_RELEASE = "2024-q3-economy"
 EMBARGOED = "2025-gdp-final-verification"
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes" \'single\''
-STAFF_COOKIE = "test_staff"
-
-
-class TestIdentity:
-    """Stands in for the accounts feature: a reader named by a cookie (tests only)."""
-
-    @hookimpl
-    def reader_from_request(self, request, services):
-        value = request.cookies.get(STAFF_COOKIE)
-        if not value:
-            return None
-        name, _, role = value.partition(":")
-        return Reader(name, role)
-
-    @hookimpl
-    def session_cookies(self):
-        return [STAFF_COOKIE]
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +30,7 @@ def site(tmp_path_factory, demo_settings, embargoed_release):
     settings = private_site(tmp_path_factory.mktemp("board-site"), demo_settings)
     shutil.copy(REPO_ROOT / "workdays.yaml", settings.root / "workdays.yaml")
     app = create_app(settings, Clock(start=embargoed_release.instant - timedelta(hours=2)),
-                     plugins=[messages_plugin, TestIdentity()])
+                     plugins=[messages_plugin, StandInIdentity()])
     client = app.server.test_client()
     client.application.config["dash_app"] = app
     return client
