@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from statpub.features.messages.config import CATEGORIES, MessageRules
-from statpub.features.messages.records import beijing_day, iso, next_seq
+from statpub.features.messages.records import beijing_day, bump_public_version, iso, next_seq
 from statpub.kernel.errors import NotFound, StatpubError, UserError
 from statpub.kernel.workdays import WorkCalendar
 from statpub.store import Store
@@ -258,7 +258,9 @@ class Board:
                     [code, seq, iso(now), actor, role, action, note])
 
     def _change(self, code: str, reader: Reader, now: datetime, action: str, note: str | None,
-                allowed: tuple[str, ...], sets: dict) -> Message:
+                allowed: tuple[str, ...], sets: dict, *, public: bool = False) -> Message:
+        """One action: checked against the message's status, applied, logged; `public`: it changes
+        what the site's pages show."""
         with self.store.transaction() as con:
             row = con.execute("SELECT status, reply_state, reply_by, question_zh, question_en, reply_zh, reply_en "
                               "FROM messages WHERE code = ?", [code]).fetchone()
@@ -273,6 +275,8 @@ class Board:
                 con.execute(f"UPDATE messages SET {assignments} WHERE code = ?",  # noqa: S608 - fixed names
                             [*sets.values(), code])
             self._event(con, code, now, reader.name, reader.role, action, note)
+            if public:
+                bump_public_version(con)
         return self.for_staff(code, reader)
 
     def assign(self, code: str, reader: Reader, now: datetime, *, assignee: str, department: str) -> Message:
@@ -330,6 +334,7 @@ class Board:
             with self.store.transaction() as con:
                 con.execute("UPDATE messages SET published_at = ? WHERE code = ?", [iso(now), code])
                 self._event(con, code, now, reader.name, reader.role, "published", None)
+                bump_public_version(con)
             message = self.for_staff(code, reader)
         return message
 
@@ -353,7 +358,7 @@ class Board:
         if not reason:
             raise UserError("reason: say why the reply is withdrawn from publication")
         return self._change(code, reader, now, "unpublished", reason, ("answered", "closed"),
-                            {"published_at": None, "publish": 0})
+                            {"published_at": None, "publish": 0}, public=True)
 
 
 def _message(row, events: list[dict]) -> Message:

@@ -8,7 +8,8 @@ from statpub.dashboards.hooks import hookimpl
 from statpub.dashboards.services import services
 from statpub.features.messages import api, blocks, public_web, staff_apps, staff_web
 from statpub.features.messages.jobs import message_jobs
-from statpub.features.messages.service import Office
+from statpub.features.messages.records import public_version
+from statpub.features.messages.service import Office, store_for
 from statpub.features.messages.words import w
 
 
@@ -24,6 +25,12 @@ def install_site(app):
 @hookimpl
 def page_blocks(gate, lang, subject):
     return blocks.blocks(Office(services().settings), gate, lang, subject)
+
+
+@hookimpl
+def page_state():
+    """The version of the replies and FAQ entries the pages show (the page memo's key)."""
+    return ("messages", public_version(store_for(services().settings)))
 
 
 @hookimpl

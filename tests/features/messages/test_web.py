@@ -33,6 +33,7 @@ def site(tmp_path_factory, demo_settings, embargoed_release):
                      plugins=[messages_plugin, StandInIdentity()])
     client = app.server.test_client()
     client.application.config["dash_app"] = app
+    client.application.config["board_settings"] = settings
     return client
 
 
@@ -214,3 +215,30 @@ def test_application_online_to_reply_letter(site):
     as_staff(site, "pat", "press")
     assert site.get("/staff/applications").status_code == 403
     site.delete_cookie(STAFF_COOKIE)
+
+
+def test_a_published_reply_is_on_the_pages_at_once_and_pages_stay_memoised(site):
+    from statpub.dashboards.pagememo import MEMO_KEY
+    from statpub.dashboards.services import EXTENSION_KEY
+    from statpub.features.messages.board import Subject
+    from statpub.features.messages.service import Office
+    from tests.features.messages.conftest import RESPONDER, REVIEWER
+
+    app, office = site.application.config["dash_app"], Office(site.application.config["board_settings"])
+    memo = app.server.extensions[MEMO_KEY]
+    body = router_body(app, "/topic/national-accounts", "?memo=1")
+    first = site.post(UPDATE, json=body).get_data(as_text=True)
+    renders = memo.renders
+    assert site.post(UPDATE, json=body).get_data(as_text=True) == first and memo.renders == renders
+    now = app.server.extensions[EXTENSION_KEY].clock.now()
+    message = office.board.submit(Subject("topic", "national-accounts", "national-accounts"), "consultation",
+                                  "地区生产总值的季度数据何时修订？", rating=None, contact=None, lang="zh",
+                                  client_hash="memo-test", now=now)
+    office.board.draft_reply(message.code, RESPONDER, now, question_zh="季度数据何时修订？",
+                             reply_zh="季度数据在年度核实后修订（备忘测试）。", publish=True)
+    assert site.post(UPDATE, json=body).get_data(as_text=True) == first  # not published yet: same page
+    office.board.review(message.code, REVIEWER, now, approve=True)
+    after = site.post(UPDATE, json=body).get_data(as_text=True)
+    shown = json.dumps(json.loads(after), ensure_ascii=False)
+    assert "年度核实后修订（备忘测试）" in shown and memo.renders == renders + 1  # at once, one render
+    assert site.post(UPDATE, json=body).get_data(as_text=True) == after and memo.renders == renders + 1
