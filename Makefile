@@ -48,6 +48,15 @@ test: system-deps install $(AXE)
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+# The multi-node topology (PostgreSQL, SeaweedFS, two nodes, nginx) on loopback, until Ctrl-C.
+cluster: system-deps install
+	$(PY) -m tests.topology
+
+# Its tests and the short form of the cluster benchmark (`make test` runs tests/cluster/ too).
+test-cluster: system-deps install
+	$(PY) -m pytest tests/cluster
+	$(PY) -m bench.cluster_bench --short
+
 test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 

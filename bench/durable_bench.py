@@ -10,7 +10,7 @@
    series × 1,000 months, loaded by the ETL first), split into the checks and the reload, against
    the ETL load of the same content in the same run.
 
-    python -m bench.durable_bench [--skip-approve]
+    python -m bench.durable_bench [--only gc-verify|approve]
 Data is generated deterministically under bench/data/ (never committed)."""
 
 from __future__ import annotations
@@ -79,10 +79,18 @@ def bench_gc_and_verify() -> None:
           f"baseline scan {scan_s:.2f} s (verify --all / scan {verify_s / scan_s:.1f}×)")
     newest = max(reader.snapshot().releases.values(), key=lambda r: (r.instant, r.id) if r.id != "bench-future"
                  else (datetime.min.replace(tzinfo=UTC), ""))
+    from statpub.dashboards.api.files import pinned_files
+
     site = SiteFiles(settings, NOW)
-    files_s, entries = _timed(lambda: site.entries(newest))
-    print(f"pinned files of the newest vintage ({newest.id}): {len(entries)} files, "
-          f"{sum(e['bytes'] for e in entries) / 1e6:.0f} MB built and hashed in {files_s:.1f} s")
+    paths = pinned_files(newest)
+    core = [p for p, _ in paths if "/series/" not in p]
+    series = [p for p, _ in paths if "/series/" in p]
+    core_s, core_bytes = _timed(lambda: sum(len(site.fetch(p) or b"") for p in core))
+    some_s, _ = _timed(lambda: [site.fetch(p) for p in series[:30]])
+    print(f"pinned files of the newest vintage ({newest.id}): {len(core)} vintage-wide files "
+          f"({core_bytes / 1e6:.0f} MB: history, values, data package, the release's own) built and hashed in "
+          f"{core_s:.1f} s; series files {some_s / 30 * 1000:.0f} ms each ({len(series)} in this vintage: "
+          f"{some_s / 30 * len(series):.0f} s)")
 
 
 def bench_approve() -> None:
@@ -92,8 +100,8 @@ def bench_approve() -> None:
     shutil.rmtree(root, ignore_errors=True)
     write_content(root, series=10_000, months=1_000, instant="2099-01-19T10:00:00+08:00")
     folder = root / "releases" / "synthetic"
-    (folder / "interpretation.zh.md").write_text("合成数据{{S00001@1990-01}}。\n", encoding="utf-8")
-    (folder / "interpretation.en.md").write_text("Synthetic data: {{S00001@1990-01}}.\n", encoding="utf-8")
+    (folder / "interpretation.zh.md").write_text("合成数据{{S00001@1901-01}}。\n", encoding="utf-8")
+    (folder / "interpretation.en.md").write_text("Synthetic data: {{S00001@1901-01}}.\n", encoding="utf-8")
     env = {**os.environ, "STATPUB_ROOT": str(root), "STATPUB_WAREHOUSE": str(root / "warehouse"),
            "STATPUB_NOW": "2026-01-01T00:00:00+08:00"}
     cli = [sys.executable, "-m", "statpub"]
@@ -115,14 +123,49 @@ def bench_approve() -> None:
           f"(approve / load {approve_s / load_s:.2f}×); snapshot {snapshot.stat().st_size / 1e6:.0f} MB")
 
 
+def bench_approve_paths() -> None:
+    """The approval itself at 10 M observations, after its checks: recording it beside the snapshot
+    (what `statpub approve` does now) against the full-copy reload it used to run (what the next
+    load still does once), on the warehouse `bench_approve` loaded."""
+    from statpub.etl.approvals import Approval, append_approval
+    from statpub.etl.load import load
+    from statpub.etl.review_config import approvals_path
+    from statpub.review.approve import _record_beside_snapshot
+    from statpub.warehouse.reader import WarehouseReader
+
+    root = DATA / "durable-approve-10m"
+    settings = Settings(root=root, warehouse_dir=root / "warehouse")
+    clock = Clock(start=datetime(2026, 1, 1, tzinfo=UTC))
+    reader = WarehouseReader(settings.warehouse_dir)
+    snapshot = reader.snapshot()
+    cur = snapshot.cursor()
+    content, data, texts, entry = cur.execute("SELECT content_hash, data_hash, texts_hash, entry_hash FROM "
+                                              "release_content WHERE release_id = 'synthetic'").fetchone()
+    cur.close()
+    append_approval(approvals_path(settings.content), Approval(
+        release="synthetic", reviewer="基准 Bench", approved_at=clock.now(), content_hash=content, data=data,
+        texts=texts, entry=entry, user="bench"))
+    overlay_s, _ = _timed(lambda: _record_beside_snapshot(settings, snapshot))
+    reopen_s, fresh = _timed(reader.snapshot)
+    assert fresh.releases["synthetic"].review.approved
+    copy_s, _ = _timed(lambda: load(settings, clock=clock))
+    size = max(settings.warehouse_dir.glob("statpub_v*.duckdb")).stat().st_size
+    print(f"approval at 10 M observations, after its checks: recorded beside the snapshot in {overlay_s:.3f} s, "
+          f"readers follow in {reopen_s:.3f} s (one snapshot reopen); the full-copy reload it used to run "
+          f"{copy_s:.1f} s ({size / 1e6:.0f} MB snapshot; ratio {copy_s / (overlay_s + reopen_s):.0f}×)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--skip-approve", action="store_true")
+    parser.add_argument("--only", choices=["gc-verify", "approve", "approve-paths"], help="run one part only")
     args = parser.parse_args()
     print(machine())
-    bench_gc_and_verify()
-    if not args.skip_approve:
+    if args.only in (None, "gc-verify"):
+        bench_gc_and_verify()
+    if args.only in (None, "approve"):
         bench_approve()
+    if args.only in (None, "approve", "approve-paths"):
+        bench_approve_paths()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@
 # PostgreSQL (the shared operational store's tests start a throwaway cluster) and nginx (the cache
 # in front of the cluster topology's app nodes).
 # `--serve`: only what the running site needs (Chromium and fonts for chart images and packs, npm
-# for the site's plotly.js bundle).
+# for the site's plotly.js bundle, nginx in front of gunicorn).
 set -euo pipefail
 need=()
 serve_only=false
@@ -15,6 +15,8 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # grep reads everything (no -q): with pipefail, an early exit would fail fc-list on SIGPIPE
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+# `statpub serve` runs behind nginx, which it starts and owns (reads whole requests before gunicorn)
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 if ! $serve_only; then
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
 command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)

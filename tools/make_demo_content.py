@@ -71,7 +71,9 @@ class DemoWriter:
     def entry(self, release_id: str, title: tuple[str, str], kind: str, when: str, series: list[str],
               sources: list[dict], *, state: str = "confirmed", revision: dict | None = None,
               history: list[dict] | None = None) -> None:
-        announced = date(int(when[:4]) - 1, 12, 15)
+        # The annual release plan is announced in November of the year before (the demo is set on
+        # 26 November 2026: next year's plan is out by then).
+        announced = date(int(when[:4]) - 1, 11, 20)
         entry = {"id": release_id, "title": {"zh": title[0], "en": title[1]}, "kind": kind, "instant": when,
                  "state": state, "series": series, "sources": sources}
         if revision:

@@ -13,24 +13,20 @@ def approve_loaded(settings: Settings, clock: Clock, reviewer: str) -> None:
     """Approve every loaded release not yet approved for its current content, then reload."""
     from datetime import timedelta
 
-    from statpub.etl.approvals import Approval, append_approval
+    from statpub.etl.approvals import append_approval, for_release
     from statpub.etl.load import load
     from statpub.etl.review_config import approvals_path
     from statpub.warehouse.reader import WarehouseReader
 
     snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
+    path = approvals_path(settings.content)
     cur = snapshot.cursor()
     try:
-        rows = cur.execute("SELECT release_id, content_hash, data_hash, texts_hash, entry_hash "
-                           "FROM release_content ORDER BY release_id").fetchall()
+        for (release_id,) in cur.execute("SELECT release_id FROM release_content ORDER BY release_id").fetchall():
+            release = snapshot.releases[release_id]
+            if release.review.approved:
+                continue
+            append_approval(path, for_release(cur, release_id, reviewer, release.instant - timedelta(hours=1), "test"))
     finally:
         cur.close()
-    path = approvals_path(settings.content)
-    for release_id, content, data, texts, entry in rows:
-        release = snapshot.releases[release_id]
-        if release.review.approved:
-            continue
-        append_approval(path, Approval(release=release_id, reviewer=reviewer,
-                                       approved_at=release.instant - timedelta(hours=1), content_hash=content,
-                                       data=data, texts=texts, entry=entry, user="test"))
     load(settings, clock=clock)

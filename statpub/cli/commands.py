@@ -90,7 +90,7 @@ def calendar_cmd(args: argparse.Namespace) -> int:
     gate = Gate(WarehouseReader(settings.warehouse_dir).snapshot(), now) if store.current() else None
     rows = []
     for r in calendar.releases:
-        loaded = gate.calendar_entry(r.id) if gate else None
+        loaded = gate.snapshot.releases.get(r.id) if gate else None  # the office sees unannounced entries too
         status = gate.release_status(loaded) if loaded else r.state
         # The one rule (warehouse.publication): the instant, a late approval's time, or history's own.
         since = gate.public_since(loaded) if status == "published" else None
@@ -128,19 +128,22 @@ def status_cmd(args: argparse.Namespace) -> int:
     now = clock_from_env().now()
     snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     gate = Gate(snapshot, now)
+    entries = tuple(snapshot.releases.values())  # the office sees entries not announced yet too
     public = [r for r in gate.visible_releases() if r.observation_count]  # in the order of publication
-    embargoed = [r for r in gate.calendar() if not gate.is_public(r) and r.observation_count]
-    awaiting = [r for r in gate.calendar() if not r.observation_count]
-    nxt = gate.next_instant()
+    embargoed = [r for r in entries if not gate.is_public(r) and r.observation_count]
+    awaiting = [r for r in entries if not r.observation_count]
+    nxt = min((r.instant for r in entries if r.publishable_state and r.instant > now), default=None)
     from statpub.review.status import review_rows
     from statpub.warehouse.diskuse import measure
+    from statpub.warehouse.metadata_review import pending
 
     review = review_rows(gate)
     disk = measure(settings.warehouse_dir, snapshot.path)
     info = {"now": now.isoformat(), "snapshot": snapshot.name, "public": len(public), "disk": disk.as_json(),
             "embargoed": [r.id for r in embargoed], "awaiting_data": [r.id for r in awaiting],
             "next_instant": nxt.isoformat() if nxt else None,
-            "latest_public": public[-1].id if public else None, "review": review}
+            "latest_public": public[-1].id if public else None, "review": review,
+            "metadata_awaiting_approval": pending(snapshot, now)}
     if args.json:
         print(json.dumps(info, ensure_ascii=False, indent=1))
         return 0
@@ -161,6 +164,11 @@ def status_cmd(args: argparse.Namespace) -> int:
             out.print(f"{row['id']}: {row['status']} — {row['why']}")
     if awaiting:
         out.print("awaiting data: " + ", ".join(r.id for r in awaiting))
+    if info["metadata_awaiting_approval"]:
+        out.print("public metadata edited and not public yet (the public sees the text approved before): "
+                  + ", ".join(info["metadata_awaiting_approval"])
+                  + " — approve it with the release that carries it (public at its instant), "
+                  "or on its own with `statpub approve --metadata`")
     out.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")
     out.print(f"disk: {disk.summary()}")
     for warning in disk.warnings():
@@ -186,15 +194,40 @@ def serve_cmd(args: argparse.Namespace) -> int:
         app = create_app()
         app.run(host=args.host, port=args.port, debug=True)
         return 0
-    from statpub.dashboards.server import run_gunicorn
-
     scheduler = _start_scheduler(args) if args.scheduler else None
     try:
-        return run_gunicorn(args.host, args.port, args.workers, args.threads)
+        return _serve(args)
     finally:
         if scheduler is not None:
             scheduler.terminate()
             scheduler.wait(timeout=30)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """gunicorn behind nginx (the front reads whole requests; see statpub/dashboards/front.py), or
+    gunicorn alone with `--front none` (behind a buffering proxy of the office's own)."""
+    from statpub.dashboards.server import run_gunicorn
+
+    if args.front == "none":
+        return run_gunicorn(args.host, args.port, args.workers, args.threads)
+    import shutil
+    import signal
+
+    from statpub.dashboards.front import Front, private_run_dir
+    from statpub.dashboards.http import ENV_PROXIES
+
+    run_dir = private_run_dir()
+    front = Front(args.host, args.port, run_dir, workers=max(1, min(args.workers, 4)))
+    # The app behind it trusts one more proxy: nginx's X-Forwarded-* name the real client.
+    hops = os.environ.get(ENV_PROXIES, "0").strip() or "0"
+    os.environ[ENV_PROXIES] = str(int(hops) + 1) if hops.isdigit() else hops
+    try:
+        front.start()
+        front.watch(lambda: os.kill(os.getpid(), signal.SIGTERM))  # no front, no site: stop and say so
+        return run_gunicorn(args.host, args.port, args.workers, args.threads, bind=f"unix:{front.socket}")
+    finally:
+        front.stop()
+        shutil.rmtree(run_dir, ignore_errors=True)
 
 
 def _start_scheduler(args: argparse.Namespace):
@@ -211,6 +244,9 @@ def _start_scheduler(args: argparse.Namespace):
 def _serve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--front", choices=("nginx", "none"), default=os.environ.get("STATPUB_FRONT", "nginx"),
+                   help="nginx (default): read whole requests before the workers do; none: gunicorn alone, "
+                        "behind a buffering proxy of your own")
     p.add_argument("--workers", type=int, default=int(os.environ.get("STATPUB_WORKERS", "2")))
     p.add_argument("--threads", type=int, default=int(os.environ.get("STATPUB_THREADS", "4")))
     p.add_argument("--dev", action="store_true", help="Dash's development server with debug tools")

@@ -26,8 +26,18 @@ class Finding:
 
 def run_checks(settings: Settings, clock: Clock) -> list[Finding]:
     findings = [_content(settings), *_warehouse(settings, clock), _verify_sample(settings, clock), _clock(clock),
-                _disk(settings), _chromium(), _fonts(), _plotlyjs()]
+                _disk(settings), _front(), _chromium(), _fonts(), _plotlyjs()]
     return findings
+
+
+def _front() -> Finding:
+    from statpub.dashboards.front import nginx_binary
+
+    found = nginx_binary()
+    if found is None:
+        return Finding("front", FAIL, "nginx not found: `statpub serve` runs behind it (apt-get install nginx), "
+                                      "or use --front none behind a buffering proxy of your own")
+    return Finding("front", OK, f"nginx at {found} (in front of gunicorn)")
 
 
 def _content(settings: Settings) -> Finding:

@@ -1,4 +1,5 @@
-"""Office commands for pre-release access: accounts, the access log, and the briefing pack.
+"""Office commands for pre-release access: the access log and the briefing pack (accounts are the
+staff feature's: statpub/cli/staff_commands.py).
 
 `statpub pack` is an office tool run on the server, by staff who can read the warehouse anyway.
 After the instant it builds the public pack. Before it, the pack is personal: `--user NAME` must
@@ -9,75 +10,18 @@ pre-release window), and the export is logged under that name with channel `cli`
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import sys
 from pathlib import Path
 
 from rich.table import Table
 
 from statpub.cli.registry import command, console, settings_of
-from statpub.features.press.accounts import ACCOUNT_ROLES, check_password
 from statpub.kernel.clock import clock_from_env, format_beijing
 from statpub.kernel.errors import NotFound, UserError
 
 # press.service (pack building: pandas, plotly, office writers) is imported inside the commands
 # that need it: every `statpub` command builds this module's parsers, and that import alone took
 # about a second.
-
-
-def _read_password(args: argparse.Namespace) -> str:
-    if args.password_stdin:
-        line = sys.stdin.readline()
-        return line[:-1] if line.endswith("\n") else line
-    if not sys.stdin.isatty():
-        raise UserError("no terminal to prompt for the password; pipe it with --password-stdin")
-    first = getpass.getpass(f"password for {args.name}: ")
-    check_password(first)
-    if getpass.getpass("again: ") != first:
-        raise UserError("the two passwords differ; nothing was changed")
-    return first
-
-
-@command("user", "Pre-release accounts (press, reviewer): add, list, disable.")
-def user_cmd(args: argparse.Namespace) -> int:
-    from statpub.features.press.service import accounts_for
-
-    accounts = accounts_for(settings_of(args))
-    now = clock_from_env().now()
-    if args.action == "add":
-        account = accounts.add(args.name, args.role, _read_password(args), now)
-        print(f"added {account.role} account {account.name}")
-    elif args.action == "disable":
-        account = accounts.disable(args.name, now)
-        print(f"disabled {account.name}; its sessions are closed")
-    else:
-        rows = accounts.list()
-        if args.json:
-            print(json.dumps([a.__dict__ for a in rows], ensure_ascii=False, indent=1))
-            return 0
-        table = Table(title="Pre-release accounts")
-        for col in ("name", "role", "state", "created", "disabled"):
-            table.add_column(col)
-        for a in rows:
-            table.add_row(a.name, a.role, "disabled" if a.disabled else "enabled", a.created_at, a.disabled_at or "")
-        console().print(table)
-    return 0
-
-
-def _user_args(p: argparse.ArgumentParser) -> None:
-    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = sub.add_parser("add", help="add an account (password prompted, or read from stdin)")
-    add.add_argument("name")
-    add.add_argument("--role", choices=ACCOUNT_ROLES, required=True)
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    listing = sub.add_parser("list", help="list accounts (never their passwords)")
-    listing.add_argument("--json", action="store_true")
-    disable = sub.add_parser("disable", help="disable an account and close its sessions")
-    disable.add_argument("name")
-
-
-user_cmd.configure = _user_args
 
 
 @command("access-log", "Who viewed or exported a release before its instant (append-only log).")
@@ -89,12 +33,13 @@ def access_log_cmd(args: argparse.Namespace) -> int:
         print(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=1))
         return 0
     table = Table(title=f"Pre-release access to {args.release_id}")
-    for col in ("at (Beijing time)", "user", "role", "what", "via", "file", "sha256"):
+    for col in ("at (Beijing time)", "user", "published as", "role", "what", "via", "file", "sha256"):
         table.add_column(col)
     from datetime import datetime
 
     for e in entries:
-        table.add_row(format_beijing(datetime.fromisoformat(e.at), "en"), e.user_name, e.role, e.what,
+        shown = f"{e.display_name or '-'} ({e.organisation or '-'})"
+        table.add_row(format_beijing(datetime.fromisoformat(e.at), "en"), e.user_name, shown, e.role, e.what,
                       e.channel, e.file_name or "", e.sha256 or "")
     console().print(table)
     if not entries:
@@ -112,8 +57,9 @@ access_log_cmd.configure = _access_log_args
 
 @command("pack", "Build a release's briefing pack (ZIP); before the instant only for --user, logged.")
 def pack_cmd(args: argparse.Namespace) -> int:
-    from statpub.features.press.service import accounts_for, deliver_pack
-    from statpub.warehouse.gate import PUBLIC, Gate, Reader
+    from statpub.features.press.service import deliver_pack
+    from statpub.features.staff.service import accounts_for
+    from statpub.warehouse.gate import PUBLIC, Gate
     from statpub.warehouse.reader import WarehouseReader
 
     settings = settings_of(args)
@@ -127,7 +73,9 @@ def pack_cmd(args: argparse.Namespace) -> int:
         account = accounts_for(settings).get(args.user)
         if account.disabled:
             raise UserError(f"account {account.name!r} is disabled")
-        reader = Reader(account.name, account.role)
+        if not account.reader().has_prerelease_rights:
+            raise UserError(f"account {account.name!r} ({account.role}) has no pre-release rights")
+        reader = account.reader()
     gate = Gate(snapshot, now, reader)
     if not gate.can_see(release.id):
         opens = format_beijing(release.instant - release.window, "en")

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from statpub.cli.registry import command, console, settings_of
 from statpub.kernel.clock import clock_from_env, format_beijing, parse_instant
+from statpub.kernel.errors import UserError
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "dim"}
 
@@ -71,6 +72,10 @@ def approve_cmd(args: argparse.Namespace) -> int:
     from statpub.review.approve import ApprovalRefused, approve
 
     settings = settings_of(args)
+    if args.metadata:
+        return _approve_metadata(args, settings)
+    if not args.release_id:
+        raise UserError("name the RELEASE_ID to approve, or --metadata for public metadata alone")
     try:
         approval = approve(settings, args.release_id, args.reviewer, clock_from_env(), site=site_links,
                            external_links=args.external)
@@ -86,8 +91,24 @@ def approve_cmd(args: argparse.Namespace) -> int:
     return 0
 
 
+def _approve_metadata(args: argparse.Namespace, settings) -> int:
+    from statpub.review.approve import approve_metadata
+
+    approval = approve_metadata(settings, args.reviewer, clock_from_env(), items=args.item or None)
+    if args.json:
+        print(approval.record())
+    else:
+        console().print(f"public metadata ({len(approval.items or {})} item(s)) approved by {approval.reviewer} at "
+                         f"{format_beijing(approval.approved_at, 'en')}")
+    return 0
+
+
 def _approve_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("release_id", metavar="RELEASE_ID")
+    p.add_argument("release_id", metavar="RELEASE_ID", nargs="?")
+    p.add_argument("--metadata", action="store_true",
+                   help="approve the public metadata (catalogue, topics, office) as loaded now, without a release")
+    p.add_argument("--item", action="append", metavar="ITEM",
+                   help="with --metadata: only this item ('office', 'topic:CODE', 'series:CODE'); repeatable")
     p.add_argument("--reviewer", required=True, help="the name of the reviewer approving (审核人)")
     p.add_argument("--external", action="store_true", help="also check external links (network)")
     p.add_argument("--json", action="store_true")

@@ -62,7 +62,8 @@ class SiteFiles:
         saved = os.environ.get(ENV_RATE)
         os.environ[ENV_RATE] = "0"
         try:
-            self.client = create_app(settings, clock).server.test_client()
+            # follow_store=False: the bytes the app builds, never a redirect to the object store.
+            self.client = create_app(settings, clock, follow_store=False).server.test_client()
         finally:
             if saved is None:
                 os.environ.pop(ENV_RATE, None)

@@ -6,16 +6,17 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from html import escape
 
 import dash
-from flask import Flask, has_request_context, jsonify, request
+from flask import Flask
 
 from statpub.dashboards import (
     callback_guard,
     catalog,
+    csrf,
     downloads,
     feeds,
+    health,
     http,
     office_site,
     page_paths,
@@ -26,41 +27,25 @@ from statpub.dashboards import (
 from statpub.dashboards import services as request_services
 from statpub.dashboards.api import register_api
 from statpub.dashboards.components import charts
-from statpub.dashboards.components.publisher import publisher
 from statpub.dashboards.hooks import plugin_manager
-from statpub.dashboards.i18n import HTML_LANG, lang_or_default
-from statpub.dashboards.pages import calendar, catalogue, explorer, home, not_found, release, series, topic
-from statpub.dashboards.services import Services, services
+from statpub.dashboards.pages import (
+    calendar,
+    catalogue,
+    explorer,
+    home,
+    not_found,
+    release,
+    series,
+    topic,
+)
+from statpub.dashboards.services import Services
+from statpub.dashboards.shell_page import StatpubDash
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings, resolve_settings
-from statpub.warehouse.objectstore import FOLLOWER_KEY, follower_for
-
-FOLLOW_STORE = "STATPUB_FOLLOW_STORE"  # server.config: False for an app built only to fetch files
 from statpub.warehouse.reader import WarehouseReader
 
 # Page modules, each with `register(app)`; their order is the order of the navigation.
 PAGES = (home, explorer, release, calendar, series, catalogue, topic, not_found)
-
-
-def register_health(server: Flask) -> None:
-    # With an object store configured (STATPUB_OBJECT_STORE_URL), this node follows its snapshots.
-    follower = None
-    if server.config.get(FOLLOW_STORE, True):
-        follower = follower_for(server.extensions[request_services.EXTENSION_KEY].settings.warehouse_dir)
-    server.extensions[FOLLOWER_KEY] = follower
-
-    @server.get("/healthz")
-    def healthz():
-        gate = services().gate()
-        nxt = gate.next_instant()
-        extra = {}
-        status = "ok"
-        if follower is not None:
-            extra["object_store"] = follower.status()
-            if extra["object_store"]["reachable"] is False:
-                status = "degraded"  # still serving the snapshot it has: stays in the balancer
-        return jsonify(status=status, snapshot=gate.snapshot.name, now=gate.now.isoformat(),
-                       next_instant=nxt.isoformat() if nxt else None, **extra)
 
 
 # HTTP routes on the Flask server, each a `register(server)`. Other features add theirs here
@@ -69,7 +54,7 @@ def register_feeds(server: Flask) -> None:
     server.register_blueprint(feeds.blueprint)  # /calendar.ics, /feed.atom and per topic
 
 
-ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, register_api, register_feeds,
+ROUTES: list[Callable[[Flask], None]] = [health.register, downloads.register, register_api, register_feeds,
                                           plotlyjs.register, office_site.register, catalog.register,
                                           takeaway.register]
 
@@ -77,33 +62,6 @@ ROUTES: list[Callable[[Flask], None]] = [register_health, downloads.register, re
 def register_routes(server: Flask) -> None:
     for register in ROUTES:
         register(server)
-
-
-class StatpubDash(dash.Dash):
-    def interpolate_index(self, **kwargs) -> str:
-        """The page shell, with `<html lang>` for the language in the URL (zh unless ?lang=en);
-        the language switch is a full page load, so this is always right. The title, meta tags
-        and colours are the office's (office.yaml), read per request."""
-        lang = lang_or_default(request.args.get("lang")) if request else "zh"
-        office = publisher()
-        title = office_site.page_title(office, lang)
-        kwargs["title"] = escape(title)
-        kwargs["metas"] = kwargs.get("metas", "") + "\n      " + office_site.meta_tags(office, lang, title)
-        kwargs["css"] = kwargs.get("css", "") + f'\n      <link rel="stylesheet" href="{office_site.css_url(office)}">'
-        page = super().interpolate_index(**kwargs)
-        page = page.replace("<html>", f'<html lang="{HTML_LANG[lang]}">', 1)
-        return page.replace("</head>", structured_data_for_request(lang) + "</head>", 1)
-
-
-def structured_data_for_request(lang: str) -> str:
-    """The schema.org Dataset of a series or release page, for crawlers (empty elsewhere)."""
-    if not has_request_context() or not request.path.startswith(("/series/", "/release/")):
-        return ""
-    from statpub.dashboards.components.publisher import publisher
-    from statpub.dashboards.structured_data import dataset_for_path, script_tag
-
-    data = dataset_for_path(request_services.current_gate(), publisher(), request.path, lang)
-    return script_tag(data) if data else ""
 
 
 def create_app(settings: Settings | None = None, clock: Clock | None = None,
@@ -118,11 +76,12 @@ def create_app(settings: Settings | None = None, clock: Clock | None = None,
                       use_pages=True, pages_folder="", suppress_callback_exceptions=True,
                       use_async=False, external_scripts=plotlyjs.external_scripts())
     server = app.server
-    server.config[FOLLOW_STORE] = follow_store
+    server.config[health.FOLLOW_STORE] = follow_store
     features = plugin_manager(plugins)
     request_services.install(server, Services(settings, clock or clock_from_env(),
                                               WarehouseReader(settings.warehouse_dir), features))
     http.install(server)
+    csrf.install(server)
     page_paths.install(server)
     for module in PAGES:
         module.register(app)

@@ -67,6 +67,8 @@ def check_body(app: dash.Dash, body: object) -> None:
     if not isinstance(output, str) or output not in app.callback_map:
         raise BadCallback("no such callback")
     spec = app.callback_map[output]
+    if spec.get("callback") is None:  # a clientside callback: it runs in the browser, never here
+        raise BadCallback("no such callback on the server")
     _check_deps(body.get("inputs"), spec["inputs"], "inputs")
     _check_deps(body.get("state", []), spec["state"], "state")
     outputs = body.get("outputs")

@@ -135,9 +135,9 @@ class CatalogBuilder:
 
     def _services(self) -> None:
         g = self.graph
-        for path, title, spec, served in (
-                ("/api/v1/", ("统计数据接口", "Statistics API"), "/api/v1/openapi.json", "/api/v1/series"),
-                ("/api/v1/sdmx/", ("SDMX 接口", "SDMX-REST endpoint"), "/api/v1/sdmx/structure", None)):
+        for path, title, spec in (
+                ("/api/v1/", ("统计数据接口", "Statistics API"), "/api/v1/openapi.json"),
+                ("/api/v1/sdmx/", ("SDMX 接口", "SDMX-REST endpoint"), "/api/v1/sdmx/structure")):
             service = self.uri(path)
             g.add((service, RDF.type, DCAT.DataService))
             _both(g, service, DCTERMS.title, *title)

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+from datetime import timedelta
 from pathlib import Path
 from tempfile import NamedTemporaryFile
 
 from flask import Flask, Response, current_app, redirect, request
 
+from statpub.dashboards.api.state import RateLimiter
 from statpub.dashboards.components.publisher import agency_of, licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
-from statpub.dashboards.http import immutable_file
+from statpub.dashboards.http import error_response, immutable_file
 from statpub.dashboards.i18n import href
 from statpub.dashboards.pages.explorer_model import (
     ExplorerView,
@@ -40,7 +42,7 @@ SITE_FORMATS = "any(csv, xlsx, parquet, zip)"
 def file_cache() -> FileCache:
     cache = current_app.extensions.get(CACHE_KEY)
     if cache is None:
-        cache = current_app.extensions[CACHE_KEY] = FileCache(services().settings.warehouse_dir / "cache")
+        cache = current_app.extensions[CACHE_KEY] = FileCache(services().settings.warehouse_dir / "cache" / "downloads")
     return cache
 
 
@@ -94,11 +96,21 @@ def view_download(fmt: str) -> Response:
         if view.vintage is None or view.empty:
             raise NotFound("no published figures for this choice")
         return redirect(href(f"/download/view.{fmt}", "zh", **query, vintage=vintage_code(view.vintage)))
-    as_of = parse_vintage(args.get("vintage"))
-    if as_of > gate.now:
+    asked = parse_vintage(args.get("vintage"))
+    if asked > gate.now:
         # A vintage that has not been published does not exist, whatever the warehouse holds.
         raise NotFound("no such vintage")
+    answered = gate.vintage_at(asked)
+    if answered is None:
+        raise NotFound("no published figures for this choice")
+    # Named by the second (the address's precision), rounded up so that it still includes the
+    # publication it names; the file shows the state at that second.
+    as_of = answered if not answered.microsecond else answered.replace(microsecond=0) + timedelta(seconds=1)
     url = href(f"/download/view.{fmt}", "zh", **query, vintage=vintage_code(as_of))
+    if vintage_code(as_of) != args.get("vintage"):
+        # Any instant names the last publication before it: one file per published state, not one
+        # per instant a client can spell (the cache would grow without bound).
+        return redirect(url, code=302)
     key = FileCache.key("view", ",".join(state.series), state.transform, state.start, state.end, fmt,
                         vintage_code(as_of), *([f"last_n={state.last_n}"] if state.last_n else []))
     holder: dict[str, ExplorerView] = {}
@@ -160,7 +172,28 @@ def release_download(release_id: str, fmt: str) -> Response:
                           download_name=f"{release_id}_v{vintage}.{fmt}")
 
 
+ENV_RATE = "STATPUB_DOWNLOAD_RATE"
+DEFAULT_RATE = "120/60"  # files per client address and server process: a person, not a crawler
+LIMITED = ("/download/", "/packs/")
+
+
+def _limit_downloads():
+    """Each download may build a file: per client address, at most so many per window (429)."""
+    limiter = current_app.extensions.get(ENV_RATE)
+    if limiter is None or not request.path.startswith(LIMITED):
+        return None
+    allowed, _remaining, retry = limiter.take(request.remote_addr or "-")
+    if allowed:
+        return None
+    response = error_response(429, "Too many requests", f"Too many downloads from this address; retry in {retry} s.")
+    response.headers["Retry-After"] = str(retry)
+    return response
+
+
 def register(server: Flask) -> None:
+    # Read from the server's environment at start, like the clock; never from a request.
+    server.extensions[ENV_RATE] = RateLimiter.from_setting(os.environ.get(ENV_RATE), ENV_RATE, DEFAULT_RATE)
+    server.before_request(_limit_downloads)
     server.add_url_rule(f"/download/view.<{SITE_FORMATS}:fmt>", "download_view", view_download)
     server.add_url_rule(f"/download/release/<release_id>.<{SITE_FORMATS}:fmt>", "download_release",
                         release_download)

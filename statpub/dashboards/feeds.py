@@ -21,7 +21,7 @@ from feedgen.feed import FeedGenerator
 from flask import Blueprint, Response, request
 from icalendar import Calendar, Event
 
-from statpub.dashboards.components.publisher import publisher
+from statpub.dashboards.components.publisher import publisher, site_url
 from statpub.dashboards.page_paths import is_page_path
 from statpub.dashboards.services import services
 from statpub.kernel.clock import BEIJING, format_beijing
@@ -65,11 +65,12 @@ def _host() -> str:
 
 
 def release_url(release_id: str, lang: str) -> str:
-    """The release's page; the home page while the site has no release pages (links never break)."""
+    """The release's page; the home page while the site has no release pages (links never break).
+    Absolute from the configured base URL, never from the request's Host."""
     path = RELEASE_PATH.format(id=release_id)
     if not is_page_path(path):
         path = "/"
-    return request.host_url.rstrip("/") + path + ("?lang=en" if lang == "en" else "")
+    return site_url(path + ("?lang=en" if lang == "en" else ""))
 
 
 def topic_releases(gate: Gate, topic: str | None) -> tuple[ReleaseInfo, ...]:
@@ -77,9 +78,9 @@ def topic_releases(gate: Gate, topic: str | None) -> tuple[ReleaseInfo, ...]:
     releases = gate.calendar()
     if topic is None:
         return releases
-    if topic not in {t.code for t in gate.snapshot.topics}:
+    if topic not in {t.code for t in gate.metadata().topics}:
         raise NotFound(f"no topic {topic!r}")
-    series = gate.snapshot.series
+    series = gate.metadata().series
     return tuple(r for r in releases if any(series[c].topic == topic for c in r.series if c in series))
 
 
@@ -113,17 +114,18 @@ def build_ics(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, name: st
         status = gate.release_status(release)
         event = Event()
         event.add("uid", f"{release.id}@{host}")
-        changed = max((item.date for item in release.history), default=date(2000, 1, 1))
+        told = gate.public_history(release)  # an item dated after today is not told yet
+        changed = max((item.date for item in told), default=date(2000, 1, 1))
         event.add("dtstamp", _midnight(changed))
         event.add("last-modified", _midnight(changed))
         event.add("dtstart", release.instant.astimezone(BEIJING))
         event.add("duration", EVENT_LENGTH)
         event.add("summary", release.title(lang))
-        event.add("sequence", release.sequence)
+        event.add("sequence", sum(1 for item in told if item.change != "announced"))
         event.add("status", ICS_STATUS.get(status, "CONFIRMED"))
         event.add("url", release_url(release.id, lang))
         lines = [f"{'状态' if lang == 'zh' else 'Status'}: {_pick(STATUS[status], lang)}"]
-        lines += [_notice_text(release, item, lang) for item in release.history if item.change != "announced"]
+        lines += [_notice_text(release, item, lang) for item in told if item.change != "announced"]
         lines.append(release_url(release.id, lang))
         event.add("description", "\n".join(lines))
         cal.add_component(event)
@@ -163,7 +165,7 @@ def build_atom(gate: Gate, releases: tuple[ReleaseInfo, ...], lang: str, title: 
     feed.link(href=self_url, rel="self")
     for hub in sorted({h for hubs in services().hooks.feed_hubs() for h in hubs or ()}):
         feed.link(href=hub, rel="hub")  # WebSub: where to subscribe for pushes of this feed
-    feed.link(href=request.host_url, rel="alternate")
+    feed.link(href=site_url("/"), rel="alternate")
     feed.language("zh-CN" if lang == "zh" else "en")
     feed.updated(entries[0][0] if entries else _midnight(date(2019, 1, 1)))
     for updated, entry_id, headline, text, link in reversed(entries):
@@ -182,7 +184,7 @@ def _topic_name(gate: Gate, topic: str | None, lang: str) -> str:
     site = publisher().site_title(lang)
     if topic is None:
         return f"{site} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
-    found = next(t for t in gate.snapshot.topics if t.code == topic)
+    found = next(t for t in gate.metadata().topics if t.code == topic)
     return f"{site} · {found.name(lang)} · {'发布日程' if lang == 'zh' else 'Release calendar'}"
 
 
@@ -205,5 +207,5 @@ def feed_atom(topic: str | None = None) -> Response:
     lang = _lang()
     releases = topic_releases(gate, topic)
     title = _topic_name(gate, topic, lang).replace("发布日程", "数据发布").replace("Release calendar", "Releases")
-    body = build_atom(gate, releases, lang, title, request.url)
+    body = build_atom(gate, releases, lang, title, site_url(request.full_path.rstrip("?")))
     return Response(body, mimetype="application/atom+xml")

@@ -1,6 +1,12 @@
 """Output formats, registered in one place. Every download and API file goes through these
 renderers, so CSV, XLSX, Parquet and JSON carry the same columns: figures with their units,
-flags and notes in both languages, the release that published them and its instant (vintage)."""
+flags and notes in both languages, the release that published them and its instant (vintage).
+
+Spreadsheets never run what a text says (formula injection): in CSV a text field starting with
+`= + - @`, tab or carriage return is prefixed with a single quote, as OWASP advises, while numbers
+stay numbers (a negative value is not text); in XLSX every text cell is stored as text, so a note
+starting with `=` never becomes a formula (`text_cells_as_text`, also used by the briefing pack).
+"""
 
 from __future__ import annotations
 
@@ -64,6 +70,25 @@ class ExportTable:
         return out
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START_RE = "^[=+\\-@\t\r]"
+
+
+def neutralise(text: str) -> str:
+    """A CSV text field a spreadsheet will not read as a formula (OWASP: a leading quote)."""
+    return "'" + text if text and text.startswith(FORMULA_START) else text
+
+
+def text_cells_as_text(workbook) -> None:
+    """Store every text cell of an openpyxl workbook as text: openpyxl types a string starting
+    with `=` as a formula, and statpub never writes formulas."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"
+
+
 COLUMNS = ("series_code", "series_name_zh", "series_name_en", "period", "value", "unit_zh", "unit_en",
            "status", "status_zh", "status_en", "note", "release_id", "vintage")
 
@@ -82,7 +107,7 @@ def write_csv(table: ExportTable, path: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for record in table.records():
-        record = dict(record)
+        record = {key: neutralise(value) if isinstance(value, str) else value for key, value in record.items()}
         record["value"] = "" if record["value"] is None else repr(record["value"])
         writer.writerow(record)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
@@ -160,6 +185,7 @@ def write_xlsx(table: ExportTable, path: Path) -> None:
         ws.append([f"许可 Licence: {table.licence}"])
     for letter, width in zip("ABCDEFGHIJKLM", (22, 26, 40, 12, 14, 12, 20, 8, 14, 20, 30, 26, 28), strict=True):
         ws.column_dimensions[letter].width = width
+    text_cells_as_text(wb)
     wb.save(path)
 
 
@@ -235,15 +261,31 @@ def write_sdmx_ml(table: ExportTable, path: Path) -> None:
 
 def write_zip(table: ExportTable, path: Path) -> None:
     """The data (CSV, Parquet) with a README and datapackage.json (statpub.dashboards.bundle)."""
-    from statpub.dashboards.bundle import write_bundle  # it writes its members through these formats
+    from statpub.dashboards.bundle import (
+        write_bundle,  # it writes its members through these formats
+    )
 
     write_bundle(table, path)
 
 
 # -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----
 # (Bulk Parquet is written by DuckDB itself: Gate.copy_history.)
+def _neutralise_batch(batch: pa.RecordBatch) -> pa.RecordBatch:
+    """`neutralise` on every text column of a batch, vectorised."""
+    import pyarrow.compute as pc
+
+    for index, column in enumerate(batch.columns):
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            risky = pc.fill_null(pc.match_substring_regex(column, _FORMULA_START_RE), False)
+            if pc.any(risky).as_py():
+                fixed = pc.if_else(risky, pc.binary_join_element_wise("'", column, ""), column)
+                batch = batch.set_column(index, batch.schema.field(index), fixed)
+    return batch
+
+
 def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
-    """The same compact columns as CSV (UTF-8 with BOM for Excel; instants as ISO 8601 UTC)."""
+    """The same compact columns as CSV (UTF-8 with BOM for Excel; instants as ISO 8601 UTC; text
+    fields neutralised against formulas)."""
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
@@ -254,7 +296,7 @@ def write_csv_stream(batches: pa.RecordBatchReader, path: Path) -> int:
         for batch in batches:
             seconds = batch.column("vintage").cast(pa.timestamp("s", tz="UTC"), safe=False)
             vintage = pc.strftime(seconds, format="%Y-%m-%dT%H:%M:%SZ")
-            batch = batch.set_column(batch.schema.get_field_index("vintage"), "vintage", vintage)
+            batch = _neutralise_batch(batch.set_column(batch.schema.get_field_index("vintage"), "vintage", vintage))
             if writer is None:
                 writer = pcsv.CSVWriter(handle, batch.schema,
                                         write_options=pcsv.WriteOptions(quoting_style="needed"))

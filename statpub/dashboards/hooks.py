@@ -71,7 +71,13 @@ class SiteHooks:
     @hookspec(firstresult=True)
     def prerelease_access_list(self, gate, release_id):
         """Who had pre-release access to a release, for its page once public: a list of
-        (name, role) or None while it is not public (or nobody keeps such a list)."""
+        (published name, role) — a display name and organisation, never a login name — or None
+        while it is not public (or nobody keeps such a list)."""
+
+    @hookspec
+    def staff_links(self, reader):
+        """The staff pages a feature offers this signed-in reader (by role), for the staff home:
+        a list of (path, Chinese label, English label)."""
 
 
 def plugin_manager(plugins: Iterable[object] | None = None) -> pluggy.PluginManager:

@@ -7,7 +7,7 @@ import os
 from datetime import datetime
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, request, send_file
+from flask import Flask, Response, g, jsonify, request, send_file
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -19,10 +19,19 @@ IMMUTABLE_MAX_AGE = 31536000
 # The largest request body any route accepts (callback bodies and login forms are a few KiB);
 # larger ones are refused with 413 before they are read.
 MAX_BODY_BYTES = 1 << 20
-# Dash renders with inline scripts and styles; frame-ancestors forbids embedding elsewhere.
-CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; "
-       "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
-       "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+# Scripts only from this site, plus the page shell's few inline scripts by their hashes
+# (shell_page.py): no 'unsafe-inline', no 'unsafe-eval'. Styles stay 'unsafe-inline' (plotly.js and
+# Dash set styles at run time); frame-ancestors forbids embedding elsewhere.
+CSP = ("default-src 'self'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
+       "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+HSTS = "max-age=31536000"  # over HTTPS only: a year, this host only (the office's other hosts are its own)
+
+
+def content_security_policy() -> str:
+    """The policy for this answer: the shell's inline-script hashes when it is the shell."""
+    hashes = g.get("statpub_script_hashes") or ()
+    return CSP.format(hashes="".join(f" {h}" for h in hashes))
 
 
 def seconds_until(instant: datetime | None, now: datetime) -> int | None:
@@ -90,9 +99,12 @@ def install(server: Flask) -> None:
         headers = response.headers
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", content_security_policy())
         if "frame-ancestors 'none'" in headers["Content-Security-Policy"]:  # embeds set their own
             headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", HSTS)
+        headers.pop("Server", None)  # no product or version (the HTTP server adds its own name only)
         if "Cache-Control" not in headers and response.status_code < 400:
             try:
                 headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"

@@ -7,8 +7,10 @@ and is not uploaded. Embargoed bytes therefore never sit under `public/`.
 
 - pinned vintages (`api/v1/files/<release-id>/…`): uploaded once, after the release's instant,
   `immutable`; a `.complete` marker written last says the vintage is whole.
-- `latest` (`api/v1/files/latest/…`): re-uploaded whenever the latest public release changes, with
-  the site's max-age, which is bounded by the next release instant.
+- `latest` (`api/v1/files/latest/…`): re-uploaded whenever the latest public release or the next
+  instant changes. An object's max-age would count from whenever a CDN fetches it, so it could
+  reach past the instant; these carry their bound as an absolute `Expires` at the next release
+  instant instead (with `Cache-Control: public` and no max-age, so the Expires is what counts).
 
 `publish_files` is called by `statpub sync` and by the scheduler at every release instant (job
 `objectstore.files`), so each vintage appears within moments of its instant.
@@ -19,10 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from statpub.kernel.clock import Clock, clock_from_env
 from statpub.kernel.config import Settings
+from statpub.kernel.errors import StatpubError
 from statpub.kernel.jobs import Job, Occurrence, at_instants, hookimpl
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.objectstore import COMPLETE, ObjectStore, read_json
@@ -58,15 +63,32 @@ def _exists(client, store: ObjectStore, key: str) -> bool:
         raise
 
 
-def _upload(client, store: ObjectStore, site, path: str, report: PublishReport) -> bool:
-    response = site.get(f"/{FILES}/{path}")
+def _fetch(site, path: str):
+    """The site's answer for one file; waits out the API's rate limit (this process is one client
+    asking for many files), and refuses anything but 200 or 404 so a vintage is never marked
+    complete with a file missing."""
+    for _ in range(120):
+        response = site.get(f"/{FILES}/{path}")
+        if response.status_code != 429:
+            break
+        time.sleep(min(5.0, float(response.headers.get("Retry-After", "1"))))
+    if response.status_code not in (200, 404):
+        raise StatpubError(f"{FILES}/{path}: the site answered {response.status_code}; nothing marked complete")
+    return response
+
+
+def _upload(client, store: ObjectStore, site, path: str, report: PublishReport,
+            expires: datetime | None = None) -> bool:
+    response = _fetch(site, path)
     if response.status_code != 200:
         return False
     body = response.get_data()
+    timing = {"CacheControl": response.headers.get("Cache-Control", "public, max-age=60")}
+    if expires is not None:  # latest: an absolute bound, whenever the object is fetched
+        timing = {"CacheControl": "public", "Expires": expires}
     client.put_object(Bucket=store.bucket, Key=store.key(f"{PUBLIC}/{FILES}/{path}"), Body=body,
                       ContentType=response.headers.get("Content-Type", "application/octet-stream"),
-                      CacheControl=response.headers.get("Cache-Control", "public, max-age=60"),
-                      Metadata={"sha256": hashlib.sha256(body).hexdigest()})
+                      Metadata={"sha256": hashlib.sha256(body).hexdigest()}, **timing)
     report.uploaded.append(path)
     return True
 
@@ -94,17 +116,20 @@ def publish_files(settings: Settings, clock: Clock, store: ObjectStore, client=N
         client.put_object(Bucket=store.bucket, Key=store.key(COMPLETE), Body=json.dumps(sorted(complete)).encode(),
                           ContentType="application/json", CacheControl="public, max-age=5")
     latest = gate.latest_shown()  # the pinned twin of `latest` (the last release statpub showed)
-    _publish_latest(client, store, site, latest.id if latest else None, report)
+    _publish_latest(client, store, site, latest.id if latest else None, gate.next_instant(), report)
     if report.uploaded:
         log.info(json.dumps({"event": "files_published", "count": len(report.uploaded),
                              "vintages": sorted({p.split("/")[0] for p in report.uploaded})}))
     return report
 
 
-def _publish_latest(client, store: ObjectStore, site, latest: str | None, report: PublishReport) -> None:
-    """`latest/…` follows the newest public release; its marker names the release it holds."""
+def _publish_latest(client, store: ObjectStore, site, latest: str | None, next_instant: datetime | None,
+                    report: PublishReport) -> None:
+    """`latest/…` follows the newest public release; its marker names the release it holds and
+    the instant its objects expire at."""
     if latest is None:
         return
+    state = f"{latest} {next_instant.isoformat() if next_instant else '-'}"
     from botocore.exceptions import ClientError
 
     marker = store.key(f"{PUBLIC}/{FILES}/latest/.release")
@@ -112,11 +137,11 @@ def _publish_latest(client, store: ObjectStore, site, latest: str | None, report
         held = client.get_object(Bucket=store.bucket, Key=marker)["Body"].read().decode()
     except ClientError:
         held = None
-    if held == latest:
+    if held == state:
         return
     for name in vintage_files(latest)[:4]:
-        _upload(client, store, site, f"latest/{name}", report)
-    client.put_object(Bucket=store.bucket, Key=marker, Body=latest.encode(), ContentType="text/plain")
+        _upload(client, store, site, f"latest/{name}", report, expires=next_instant)
+    client.put_object(Bucket=store.bucket, Key=marker, Body=state.encode(), ContentType="text/plain")
 
 
 @hookimpl

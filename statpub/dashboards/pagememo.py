@@ -13,7 +13,7 @@ Safety: the key is taken before rendering and the clock only moves forward, so a
 is never older than its key's state and never served before it was rendered; a new instant gives
 a new key, so nothing rendered before an instant is served after it. Answers are also kept at
 most `MAX_AGE_SECONDS`, bounding anything a page reads outside the snapshot (the operational
-store's pre-release access list). Pre-release readers (any request with the press cookie) are
+store's pre-release access list). Pre-release readers (any request with a staff session cookie) are
 never served from or stored in the memo: their pages are personal, marked and logged.
 """
 
@@ -32,8 +32,8 @@ from flask import Flask, Response, current_app, request
 from statpub.dashboards.api.respond import API_KEY
 from statpub.dashboards.callback_guard import ENDPOINT_SUFFIX, ROUTER_INPUT
 from statpub.dashboards.services import is_private_request, services
-from statpub.kernel.lru import BytesLRU
 from statpub.kernel.clock import beijing
+from statpub.kernel.lru import BytesLRU
 
 MEMO_KEY = "statpub.pagememo"
 ENV_SWITCH = "STATPUB_PAGE_MEMO"  # "0" turns the memo off (to measure or debug without it)

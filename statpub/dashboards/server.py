@@ -25,9 +25,10 @@ class StatpubServer(BaseApplication):
         return RequestLog(server, server.url_map)
 
 
-def run_gunicorn(host: str, port: int, workers: int, threads: int) -> int:
+def run_gunicorn(host: str, port: int, workers: int, threads: int, bind: str | None = None) -> int:
+    """gunicorn on host:port, or on `bind` (e.g. `unix:/path`, behind the front statpub serve owns)."""
     StatpubServer({
-        "bind": f"{host}:{port}",
+        "bind": bind or f"{host}:{port}",
         "workers": workers,
         "threads": threads,
         "worker_class": "gthread",

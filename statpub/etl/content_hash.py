@@ -1,34 +1,43 @@
-"""The content hash an approval binds: everything a release will publish.
+"""The content hash an approval binds: everything a release will publish — versioned.
 
-    data   sha256 over the release's rows as they will be published (after disclosure control),
-           per series: `series_code TAB period TAB value TAB status TAB note` lines ordered by
-           period, hashed; then the series hashes in code order, hashed again (bounded memory
-           whatever the release's size). Values print as DuckDB's shortest round-trip decimal.
-    texts  sha256 over `zh:<sha256 of interpretation.zh.md>` and `en:…` (`-` when absent)
-    entry  sha256 of the calendar entry as loaded (title, instant, state, series, sources,
-           revision, history: the JSON the loader stores in `releases.entry_json`)
-    content sha256 of `statpub-content/1`, then `data:`, `texts:`, `entry:` lines
+An approval records the version it was made under and is judged by that version's parts for as
+long as it exists: changing what the hash covers (or how) is a new version, and approvals made
+under an older one stay valid for what they approved.
 
-Change one character of a text, one value, the instant or a notice, and the hash changes.
+Parts (each a sha256, stored per release in `release_content`):
+
+    data      over the release's rows as they will be published (after disclosure control),
+              per series: `series_code TAB period TAB value TAB status TAB note` lines ordered by
+              period, hashed; then the series hashes in code order, hashed again (bounded memory
+              whatever the release's size). Values print as DuckDB's shortest round-trip decimal.
+    texts     over `zh:<sha256 of interpretation.zh.md>` and `en:…` (`-` when absent)
+    entry     of the calendar entry as loaded (title, instant, state, series, sources, revision,
+              history with the announcement date: the JSON the loader stores in `entry_json`)
+    metadata  over `item:hash` lines, sorted, of the public metadata the release carries: the
+              office's identity, each of its series' catalogue entry and each of their topics
+              (statpub/etl/metadata.py), as the content root holds them at this load
+
+Versions — which parts the hash covers, kept with the approval that used them — are defined in
+statpub/warehouse/hash_versions.py (version 1: data, texts, entry; version 2 adds metadata).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import duckdb
 
-VERSION = "statpub-content/1"
+from statpub.warehouse.hash_versions import CURRENT, VERSIONS, changed_parts, combine
+
+__all__ = ["CURRENT", "PARTS", "VERSIONS", "changed_parts", "combine", "data_hashes", "refresh"]
+
 _EMPTY = hashlib.sha256(b"").hexdigest()
+VERSION = VERSIONS[CURRENT].label
 
 
 def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def combine(data: str, texts: str, entry: str) -> str:
-    return _sha(f"{VERSION}\ndata:{data}\ntexts:{texts}\nentry:{entry}\n")
 
 
 def data_hashes(con: duckdb.DuckDBPyConnection, release_ids: Iterable[str]) -> dict[str, str]:
@@ -60,27 +69,41 @@ def entry_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             con.execute("SELECT release_id, entry_json FROM releases").fetchall()}
 
 
+def metadata_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    from statpub.etl.metadata import release_items
+
+    return {rid: _sha("".join(f"{item}:{h}\n" for item, h in sorted(items.items())))
+            for rid, items in release_items(con).items()}
+
+
+# Parts other than `data` (which is kept per release and recomputed only for releases loaded
+# again) are recomputed for every release at every load.
+PARTS: dict[str, Callable[[duckdb.DuckDBPyConnection], dict[str, str]]] = {
+    "texts": texts_hashes, "entry": entry_hashes, "metadata": metadata_hashes,
+}
+
+
 def refresh(con: duckdb.DuckDBPyConnection, recompute_data: set[str],
             published: dict[str, tuple[object, object]], history: set[str]) -> None:
     """Bring `release_content` in line with the snapshot under construction: data hashes for the
-    releases whose rows changed in this load (or that have none yet), text and entry hashes for
-    all; for releases that went public before this load, `public_since` and `known_since`
-    (`published`: id → both; never cleared); `history`: the releases published before the office
-    adopted statpub (calendar.yaml `adopted`)."""
+    releases whose rows changed in this load (or that have none yet), the other parts for all; for
+    releases that went public before this load, `public_since` and `known_since` (`published`:
+    id → both; never cleared); `history`: the releases published before the office adopted statpub
+    (calendar.yaml `adopted`)."""
     stored = {rid: (data, since, known) for rid, data, since, known in con.execute(
         "SELECT release_id, data_hash, public_since, known_since FROM release_content").fetchall()}
-    entries = entry_hashes(con)
-    texts = texts_hashes(con)
+    others = {name: compute(con) for name, compute in PARTS.items()}
+    entries = others["entry"]
     fresh = data_hashes(con, {rid for rid in entries if rid in recompute_data or rid not in stored})
     rows = []
-    for rid, entry in entries.items():
-        data = fresh.get(rid) or stored[rid][0]
+    for rid in entries:
+        parts = {"data": fresh.get(rid) or stored[rid][0], **{name: found[rid] for name, found in others.items()}}
         _data, since, known = stored.get(rid, (None, None, None))
         if since is None and rid in published:
             since, known = published[rid]
-        rows.append([rid, combine(data, texts[rid], entry), data, texts[rid], entry, since, known or since,
-                     rid in history])
+        rows.append([rid, combine(parts), parts["data"], parts["texts"], parts["entry"], since, known or since,
+                     rid in history, parts["metadata"]])
     con.execute("DELETE FROM release_content")
     if rows:
         con.executemany("INSERT INTO release_content (release_id, content_hash, data_hash, texts_hash, entry_hash, "
-                        "public_since, known_since, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", rows)
+                        "public_since, known_since, history, metadata_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)

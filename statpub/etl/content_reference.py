@@ -5,7 +5,6 @@ use, so the page cannot drift from what the loader accepts."""
 
 from __future__ import annotations
 
-
 import yaml
 
 from statpub.etl.content_schema import CONTENT_FILES, json_schema

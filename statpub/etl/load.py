@@ -8,9 +8,9 @@ release that has gone public can never be overwritten (a later release revises i
 from __future__ import annotations
 
 import getpass
-import logging
 import hashlib
 import json
+import logging
 import socket
 import time
 import uuid
@@ -26,7 +26,6 @@ from statpub.etl.interpretations import check_and_load
 from statpub.etl.long_layout import read_long_csv, read_long_xlsx
 from statpub.etl.review_config import load_review_config
 from statpub.etl.sources import read_provenance
-from statpub.kernel.hashing import sha256_of
 from statpub.etl.staging import SourceContext
 from statpub.etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
 from statpub.etl.validate import ReleaseCheck
@@ -34,7 +33,8 @@ from statpub.etl.wide_layout import load_mapping, read_wide_xlsx
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot, Release
-from statpub.kernel.errors import Problem, UserError, ValidationFailed
+from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.hashing import sha256_of
 from statpub.kernel.office import load_office, office_path
 from statpub.warehouse.snapshots import SnapshotStore
 
@@ -193,6 +193,9 @@ def _plan(content: ContentRoot, calendar: Calendar, release_ids: list[str] | Non
     if problems:
         raise ValidationFailed(problems, context="load refused")
     state = {"catalogue": catalogue_sha, "calendar": calendar_sha, **review_state}
+    office = office_path(content)
+    if office.is_file():  # public metadata too: a change makes a new snapshot (to be reviewed)
+        state["office"] = sha256_of(office)
     unchanged = not to_load and all(previous.content.get(k) == v for k, v in state.items())
     result.planned = len(to_load)
     return Plan(sorted(to_load, key=lambda r: (r.instant, r.id)), fingerprints, state, unchanged)
@@ -234,7 +237,7 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
     if all_problems:
         raise ValidationFailed(all_problems, context="load failed; nothing was changed")
     refresh_counts(con)
-    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public)
+    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public, now)
     state = dict(plan.state)
     for rid in calendar.by_id:
         kept = rid in result.loaded or rid in result.skipped

@@ -11,11 +11,11 @@ from pathlib import Path
 import duckdb
 
 from statpub.etl import approvals as approval_file
-from statpub.etl import content_hash, disclosure
+from statpub.etl import content_hash, disclosure, metadata
 from statpub.etl.review_config import ReviewConfig, approvals_path, config_fingerprint
-from statpub.kernel.hashing import sha256_of
 from statpub.kernel.content import Calendar, Catalogue, ContentRoot
 from statpub.kernel.errors import Problem, ValidationFailed
+from statpub.kernel.hashing import sha256_of
 from statpub.warehouse.publication import known_since, public_since
 from statpub.warehouse.reader import open_snapshot
 from statpub.warehouse.review_state import has_table
@@ -92,10 +92,10 @@ def after_write(con: duckdb.DuckDBPyConnection, release_id: str, catalogue: Cata
 
 
 def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Catalogue, calendar: Calendar,
-           config: ReviewConfig, loaded: list[str], public_before: dict[str, tuple]) -> None:
+           config: ReviewConfig, loaded: list[str], public_before: dict[str, tuple], now: datetime) -> None:
     """Before the snapshot is sealed: disclosure control for releases loaded before review
-    existed, approvals (an import only of history), content hashes, which releases are history
-    and which have gone public."""
+    existed, the versions of public metadata, approvals (an import only of history), content
+    hashes, which releases are history and which have gone public."""
     recompute = set(loaded)
     first = not con.execute("SELECT count(*) FROM release_content").fetchone()[0]
     if first:
@@ -104,6 +104,7 @@ def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Cata
             if rid not in recompute:
                 after_write(con, rid, catalogue, config)
                 recompute.add(rid)
+    metadata.record(con, metadata.public_items(content, catalogue), now)
     approvals, problems = approval_file.read_approvals(approvals_path(content), APPROVALS_DISPLAY)
     problems += approval_file.check_imports(approvals, calendar, APPROVALS_DISPLAY)
     problems += approval_file.sync(con, approvals, APPROVALS_DISPLAY) if not problems else []

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 from dataclasses import dataclass, replace
-from pathlib import Path
-
 from datetime import date as Day
+from pathlib import Path
 
 from pydantic import Field
 
@@ -15,7 +13,6 @@ from statpub.kernel.content import Strict
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.kernel.fielddoc import doc
 from statpub.kernel.yamlfile import load_model
-from statpub.kernel.hashing import sha256_of
 
 CHUNK = 1 << 20
 

@@ -36,6 +36,13 @@ class NotFound(StatpubError):
     title = "Not found"
 
 
+class Forbidden(StatpubError):
+    """The request is understood but refused (e.g. a form without its anti-forgery token)."""
+
+    status = 403
+    title = "Forbidden"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with an input, located precisely enough to fix it."""

@@ -252,11 +252,30 @@ def _stamp(path: Path) -> int:
 
 
 def published_office(settings: Settings) -> Office:
-    """THE accessor: the office as every public path names it, re-read when `office.yaml` (or the
-    catalogue it falls back on) changes, with its public address from `STATPUB_BASE_URL` when
-    that is set (a local or test server), else from office.yaml."""
-    content = settings.content
-    office = _cached(content.root, (_stamp(office_path(content)), _stamp(content.catalogue_path)))
+    """The office as the content holds it now, re-read when `office.yaml` (or the catalogue it
+    falls back on) changes, with its public address from `STATPUB_BASE_URL` when that is set (a
+    local or test server), else from office.yaml. Public paths with a gate use `public_office`
+    with the approved version."""
+    return public_office(settings, None)
+
+
+@lru_cache(maxsize=16)
+def _approved(body: str) -> Office | None:
+    import json
+
+    try:
+        return Office.model_validate(json.loads(body))
+    except (ValueError, TypeError):
+        return None  # a version this statpub cannot read (an older format): the content's stands
+
+
+def public_office(settings: Settings, approved: str | None) -> Office:
+    """The office as the public sees it now: `approved` (the canonical JSON of the version of
+    office.yaml approved by now, from the gate's public metadata: 先审查、后公开), or the content's
+    when there is none yet (a snapshot from before metadata review). STATPUB_BASE_URL still sets
+    the public address of a local or test server."""
+    office = (_approved(approved) if approved else None) or _cached(
+        settings.content.root, (_stamp(office_path(settings.content)), _stamp(settings.content.catalogue_path)))
     if settings.base_url_override:
         return office.model_copy(update={"base_url": _web_address(settings.base_url_override, ENV_BASE_URL).rstrip("/")})
     return office

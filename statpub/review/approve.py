@@ -3,8 +3,13 @@
 Refused while the checks find an error. The approval records the reviewer, the instant and the
 content hash the loader computed for the release; it is appended to releases/approvals.yaml (the
 record kept for ever) and put in effect beside the current snapshot (warehouse/approval_overlay.py)
-without copying the warehouse; the next load carries it into its snapshot. Any later change to the data rows, the
-interpretation texts or the calendar entry changes the hash, and the approval is void.
+without copying the warehouse; the next load carries it into its snapshot. Any later change to the
+data rows, the interpretation texts, the calendar entry or the public metadata the release carries
+(its series, their topics, the office) changes the hash, and the approval is void.
+
+`statpub approve --metadata` approves the public metadata as the content holds it now, on its own:
+for an edit not tied to a release (a definition's typo). Until approved, the public keeps seeing
+the text approved before.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
+from statpub.etl import approvals as approval_records
 from statpub.etl.approvals import Approval, append_approval, read_approvals
 from statpub.etl.review_config import approvals_path
 from statpub.kernel.clock import Clock
@@ -66,13 +72,9 @@ def approve_many(settings: Settings, release_ids: list[str], reviewer: str, cloc
         for release_id in release_ids:
             release = snapshot.releases[release_id]
             _may_approve(release, now, kind)
-            content_hash, data, texts, entry = cur.execute(
-                "SELECT content_hash, data_hash, texts_hash, entry_hash FROM release_content "
-                "WHERE release_id = ?", [release_id]).fetchone()
-            approvals.append(Approval(release=release_id, reviewer=reviewer,
-                                      approved_at=when(release) if when else now, content_hash=content_hash,
-                                      data=data, texts=texts, entry=entry, user=user or getpass.getuser(),
-                                      kind=kind, published_at=release.instant if kind == "import" else None))
+            approvals.append(approval_records.for_release(
+                cur, release_id, reviewer, when(release) if when else now, user or getpass.getuser(),
+                kind=kind, published_at=release.instant if kind == "import" else None))
     finally:
         cur.close()
     path = approvals_path(settings.content)
@@ -161,3 +163,26 @@ def _record_beside_snapshot(settings: Settings, snapshot) -> None:
     unchanged = f"Nothing was approved: {snapshot.name} still serves as before."
     with store.writer_lock(), disk_full_said("recording the approval", settings.warehouse_dir, unchanged):
         approval_overlay.write(settings.warehouse_dir, rows)
+
+
+def approve_metadata(settings: Settings, reviewer: str, clock: Clock, *, items: list[str] | None = None,
+                     user: str | None = None) -> Approval:
+    """Approve the public metadata as loaded now (every item, or `items`), on its own."""
+    from statpub.etl.load import load
+
+    reviewer = reviewer.strip()
+    if not reviewer:
+        raise UserError("--reviewer must name the person approving")
+    load(settings, clock=clock)  # exactly what the content holds now
+    snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
+    cur = snapshot.cursor()
+    try:
+        approval = approval_records.for_metadata(cur, reviewer, clock.now(), user or getpass.getuser(), items)
+    finally:
+        cur.close()
+    if items is not None and set(items) - set(approval.items or {}):
+        raise UserError(f"no such metadata item: {', '.join(sorted(set(items) - set(approval.items or {})))} "
+                        "(items are 'office', 'topic:<code>' and 'series:<code>')")
+    append_approval(approvals_path(settings.content), approval)
+    load(settings, clock=clock)
+    return approval

@@ -22,11 +22,12 @@ from pathlib import Path
 import yaml
 
 from statpub.etl.content_schema import write_schemas
-from statpub.etl.sources import Provenance, provenance_path, sha256_of
+from statpub.etl.sources import Provenance, provenance_path
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.config import Settings, is_content_root
 from statpub.kernel.content import ContentRoot, Release
 from statpub.kernel.errors import UserError
+from statpub.kernel.hashing import sha256_of
 from statpub.kernel.modeline import SCHEMA_DIR, modeline
 from statpub.kernel.suggest import did_you_mean
 from statpub.kernel.yamlfile import load_model

@@ -11,7 +11,7 @@ HISTORY_LABELS = {"approved": "imported", "needs-approval": "needs import", "voi
 def review_rows(gate: Gate) -> list[dict]:
     """One row per release that is not public yet (upcoming or delayed), in order of instant."""
     rows = []
-    for release in gate.calendar():
+    for release in gate.snapshot.releases.values():  # announced or not: the office's view
         if gate.is_public(release) or not release.publishable_state:
             continue
         rows.append({"id": release.id, "instant": release.instant.isoformat(),

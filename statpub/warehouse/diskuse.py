@@ -21,7 +21,7 @@ class DiskUse:
     folder: str
     snapshots: int  # bytes of snapshot files (with WAL files)
     snapshot_count: int
-    held: tuple[str, ...]  # snapshots some reader holds now
+    held: tuple[str, ...]  # snapshots besides the current one that some reader holds now
     current_bytes: int
     cache: int
     store: int  # the operational SQLite store, when it lives here
@@ -81,7 +81,7 @@ def measure(data_dir: Path, current: Path | None) -> DiskUse:
                 sizes["snapshots"] += size
                 if not match.group("extra"):
                     count += 1
-                    if holds.is_held(entry):
+                    if entry != current and holds.is_held(entry):
                         held.append(entry.name)
             elif entry.name == "cache":
                 sizes["cache"] += size

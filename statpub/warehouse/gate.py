@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 import duckdb
@@ -30,27 +31,43 @@ import pyarrow as pa
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
-from statpub.warehouse import publication
+from statpub.warehouse import metadata_review, publication
+from statpub.warehouse.gate_queries import VALUE as _VALUE
+from statpub.warehouse.gate_queries import VINTAGES as _VINTAGES
+from statpub.warehouse.gate_queries import empty as _empty
+from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
+from statpub.warehouse.gate_queries import observations_sql as _observations_sql
+from statpub.warehouse.gate_queries import placeholders as _placeholders
+from statpub.warehouse.gate_queries import vintage_params as _vintage_params
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
-ROLES = ("public", "press", "reviewer", "responder")
+# Roles are named by the features that grant them (the staff feature keeps the list); the gate only
+# knows which of them widen what a reader sees: press and reviewer accounts, inside a release's
+# pre-release window. Every other role (e.g. `responder` for the message board) sees what the
+# public sees.
+PRERELEASE_ROLES = frozenset({"press", "reviewer"})
+ROLE_NAME = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 log = logging.getLogger("statpub.gate")
 
 
 @dataclass(frozen=True)
 class Reader:
-    """Who is asking. Only the server sets this, from an authenticated session."""
+    """Who is asking. Only the server sets this, from an authenticated session. The display name
+    and organisation are what may be published about the reader (never the login name); they do
+    not take part in the reader's identity."""
 
     name: str | None = None
     role: str = "public"
+    display_name: str | None = field(default=None, compare=False)
+    organisation: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
-        if self.role not in ROLES:
+        if self.role != "public" and not ROLE_NAME.match(self.role):
             raise ValueError(f"unknown role {self.role!r}")
 
     @property
     def has_prerelease_rights(self) -> bool:
-        return self.role in ("press", "reviewer") and bool(self.name)
+        return self.role in PRERELEASE_ROLES and bool(self.name)
 
 
 PUBLIC = Reader()
@@ -61,37 +78,6 @@ PUBLIC = Reader()
 _TABLE_MEMO: weakref.WeakKeyDictionary[Snapshot, dict[tuple, pa.Table]] = weakref.WeakKeyDictionary()
 MEMO_SIZE = 256
 
-_VALUE = "CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END AS value"
-# The releases an answer may draw on, bound as three lists: id, vintage (when it became public:
-# publication.public_since, never the calendar instant alone) and rank in the order of publication.
-_VINTAGES = ("(SELECT unnest(?::VARCHAR[]) AS release_id, unnest(?::TIMESTAMPTZ[]) AS vintage, "
-             "unnest(?::INTEGER[]) AS rank)")
-# Every observation answer has these columns; a confidential cell never carries its value.
-_SELECT = (f"SELECT {{latest}}o.series_code, o.period, {_VALUE}, o.status, o.note, o.release_id, "  # noqa: S608 - fixed
-           f"v.vintage FROM observations o JOIN {_VINTAGES} v ON v.release_id = o.release_id ")
-_LATEST = "DISTINCT ON (o.series_code, o.period) "
-
-
-def _observations_sql(where: str, *, latest: bool) -> str:
-    """Observations of the bound releases matching `where` (fixed SQL with `?` markers; values are
-    bound): every vintage oldest first, or only the latest per (series, period)."""
-    sql = (_SELECT.format(latest=_LATEST if latest else "") + f"WHERE {where} "  # noqa: S608 - fixed fragments
-           f"ORDER BY o.series_code, o.period, v.rank{' DESC' if latest else ''}")
-    # DISTINCT ON keeps the first of each group; present them in period order
-    return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
-
-
-def _vintage_params(releases: tuple[ReleaseInfo, ...] | list[ReleaseInfo]) -> list:
-    """The three lists `_VINTAGES` binds, for releases already in the order of publication."""
-    return [[r.id for r in releases], [publication.public_since(r) or r.instant for r in releases],
-            list(range(len(releases)))]
-
-
-def _placeholders(items: tuple | list) -> str:
-    # Only "?" markers are pasted into the SQL; every value is bound.
-    return ", ".join("?" for _ in items)
-
-
 class Gate:
     def __init__(self, snapshot: Snapshot, now: datetime, reader: Reader = PUBLIC):
         if now.tzinfo is None:
@@ -100,7 +86,7 @@ class Gate:
         self.now = now
         self.reader = reader
         view = publication.public_view(snapshot, now)
-        if reader.role == "public":
+        if not reader.has_prerelease_rights:
             self._visible = view.visible
         else:
             self._visible = tuple(sorted((r for r in snapshot.releases.values() if self._can_see(r)),
@@ -111,6 +97,8 @@ class Gate:
         # views in the access log, whichever page, callback, route or file asked.
         self._embargoed = frozenset(r.id for r in self._visible) - frozenset(view.ids)
         self.revealed: set[str] = set()
+        # Names, units, definitions, topics and the office as approved (先审查、后公开), not as edited.
+        self._meta = metadata_review.public_metadata(snapshot, now)
         self._note_public(view)
         for release in self._delayed:
             if snapshot.first_time(f"delayed:{release.id}"):
@@ -192,25 +180,42 @@ class Gate:
         """The release with figures statpub showed last: the pinned twin of `latest`."""
         return max((r for r in self._visible if r.observation_count), key=publication.shown_order, default=None)
 
+    def _announced(self, release: ReleaseInfo) -> bool:
+        return publication.is_announced(release, self.now) or self.can_see(release.id)
+
     def calendar(self) -> tuple[ReleaseInfo, ...]:
-        """Every announced release (metadata only), in order of instant."""
-        return tuple(self.snapshot.releases.values())
+        """Every release announced by now (metadata only), in order of instant: an entry is public
+        from its announcement day, never before."""
+        return tuple(r for r in self.snapshot.releases.values() if self._announced(r))
 
     def calendar_entry(self, release_id: str) -> ReleaseInfo | None:
-        return self.snapshot.releases.get(release_id)
+        """The entry, once announced (or visible to this reader); else None, as for no entry."""
+        release = self.snapshot.releases.get(release_id)
+        return release if release is not None and self._announced(release) else None
+
+    def public_history(self, release: ReleaseInfo) -> tuple[HistoryItem, ...]:
+        """The entry's history as told by now (an item dated after today is not told yet)."""
+        today = self.now.astimezone(BEIJING).date()
+        return tuple(item for item in release.history if item.date <= today)
 
     def notices(self) -> tuple[tuple[ReleaseInfo, HistoryItem], ...]:
         """Every change notice of the calendar dated today or earlier (Beijing), newest first:
         reschedules, postponements, cancellations, corrections, hand edits the loader recorded."""
-        today = self.now.astimezone(BEIJING).date()
-        found = [(r, item) for r in self.snapshot.releases.values() for item in r.history
-                 if item.change != "announced" and item.date <= today]
+        found = [(r, item) for r in self.calendar() for item in self.public_history(r) if item.change != "announced"]
         return tuple(sorted(found, key=lambda pair: (pair[1].date, pair[0].instant), reverse=True))
 
+    def vintage_at(self, as_of: datetime) -> datetime | None:
+        """The instant of the last publication at or before `as_of` (the vintage an `as_of`
+        answer shows), or None when nothing had been published."""
+        if as_of > self.now:
+            raise UserError("as_of is in the future: only what has been published can be asked for")
+        return publication.vintage_at(self.snapshot.releases.values(), as_of)
+
     def next_instant(self) -> datetime | None:
-        """The next instant at which a public answer may change (bounds every cache): a release
-        instant, or a public_since still ahead."""
-        upcoming = [t for r in self.snapshot.releases.values() if r.publishable_state
+        """The next announced instant at which a public answer may change (bounds every cache): a
+        release instant, or a public_since still ahead; an instant nobody has announced yet must
+        not show through a cache lifetime or /healthz."""
+        upcoming = [t for r in self.calendar() if r.publishable_state
                     for t in (r.instant, publication.public_since(r)) if t is not None and t > self.now]
         return min(upcoming, default=None)
 
@@ -229,20 +234,41 @@ class Gate:
 
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
-        """Series with at least one figure this reader may see, in catalogue order."""
-        return self.snapshot.series_carried_by(self._with_figures())[0]
+        """Series with at least one figure this reader may see, in catalogue order, as approved."""
+        found = self.snapshot.series_carried_by(self._with_figures())[0]
+        self._reveal_series(s.code for s in found)
+        if not self._meta.identical:
+            found = tuple(self._meta.series[s.code] for s in found)
+        return found
 
     def series_info(self, code: str) -> SeriesInfo | None:
         if code not in self.snapshot.series_carried_by(self._with_figures())[1]:
             return None
-        return self.snapshot.series.get(code)
+        self._reveal_series([code])
+        return self._meta.series.get(code)
+
+    def metadata(self) -> metadata_review.PublicMetadata:
+        """The catalogue as the public sees it now: every series and topic (figures or not) and
+        the office's identity, each in its latest approved version."""
+        return self._meta
 
     def _with_figures(self) -> tuple[str, ...]:
         return tuple(r.id for r in self._visible if r.observation_count)
 
+    def _reveal_series(self, codes) -> None:
+        """A series that only embargoed releases carry is itself news (the public sees no such
+        series yet): showing it to a pre-release reader is logged like its figures."""
+        if not self._embargoed:
+            return
+        public = self.snapshot.series_carried_by(tuple(r.id for r in self._visible if r.observation_count
+                                                       and r.id not in self._embargoed))[1]
+        new = set(codes) - public
+        if new:
+            self._reveal([rid for rid in self._embargoed if new & set(self.snapshot.releases[rid].series)])
+
     def topics(self) -> tuple[TopicInfo, ...]:
         used = {s.topic for s in self.series()}
-        return tuple(t for t in self.snapshot.topics if t.code in used)
+        return tuple(t for t in self._meta.topics if t.code in used)
 
     # -- figures ------------------------------------------------------------------------------
     def observations(self, codes: list[str] | tuple[str, ...], *, start: str | None = None,
@@ -378,26 +404,3 @@ class Gate:
             return cur.sql(sql, params=params).to_arrow_table()
         finally:
             cur.close()
-
-
-def _empty() -> pa.Table:
-    return pa.table({
-        "series_code": pa.array([], pa.string()),
-        "period": pa.array([], pa.string()),
-        "value": pa.array([], pa.float64()),
-        "status": pa.array([], pa.string()),
-        "note": pa.array([], pa.string()),
-        "release_id": pa.array([], pa.string()),
-        "vintage": pa.array([], pa.timestamp("us", tz="UTC")),
-    })
-
-
-def _empty_revisions() -> pa.Table:
-    return pa.table({
-        "series_code": pa.array([], pa.string()),
-        "period": pa.array([], pa.string()),
-        "previous_value": pa.array([], pa.float64()),
-        "previous_release_id": pa.array([], pa.string()),
-        "value": pa.array([], pa.float64()),
-        "status": pa.array([], pa.string()),
-    })

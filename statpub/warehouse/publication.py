@@ -12,6 +12,10 @@ or confirmed). Once published, the instant recorded then is kept for ever. Befor
   really approved it, never a backdated time — and it is never delayed;
 - without a valid approval, never.
 
+Nor before its calendar entry is announced: an entry is public from its announcement day
+(Beijing), and its figures never before it. A release whose instant has passed without a valid
+approval is *delayed*.
+
 `public_since` is also each figure's *vintage* (what `as_of` compares, what files and downloads
 are named by), and the order of publication is the order of `public_since`. `known_since` is when
 statpub itself first showed the release (the import's approval for history): a pinned vintage holds
@@ -23,9 +27,28 @@ from __future__ import annotations
 import bisect
 import weakref
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
+from statpub.kernel.clock import BEIJING
 from statpub.warehouse.reader import ReleaseInfo, Snapshot
+
+
+def announced_on(release: ReleaseInfo) -> date | None:
+    """The day the entry was announced (its history's `announced` item), None when it records none."""
+    return next((item.date for item in release.history if item.change == "announced"), None)
+
+
+def is_announced(release: ReleaseInfo, at: datetime) -> bool:
+    """A calendar entry (its metadata: title, instant, state, notices) is public from its
+    announcement day (Beijing), never before; an entry recording no announcement, from its load."""
+    day = announced_on(release)
+    return day is None or day <= at.astimezone(BEIJING).date()
+
+
+def announced_from(release: ReleaseInfo) -> datetime | None:
+    """The first instant of the announcement day (Beijing), None when the entry records none."""
+    day = announced_on(release)
+    return datetime.combine(day, time(0, 0), BEIJING) if day is not None else None
 
 
 def public_since(release: ReleaseInfo) -> datetime | None:
@@ -36,7 +59,7 @@ def public_since(release: ReleaseInfo) -> datetime | None:
         return None
     if review.imported and review.history:
         return release.instant
-    return max(release.instant, review.approved_at)
+    return max(release.instant, review.approved_at, announced_from(release) or release.instant)
 
 
 def known_since(release: ReleaseInfo) -> datetime | None:
@@ -82,6 +105,14 @@ def status(release: ReleaseInfo, at: datetime) -> str:
     if release.review.history and release.publishable_state:
         return "history"
     return release.state
+
+
+def vintage_at(releases, at: datetime) -> datetime | None:
+    """The vintage answered for `at`: the instant of the last publication at or before it (what
+    was public at `at` is exactly what was public then: nothing changes between publications), or
+    None when nothing was public yet. Answers and files for any `as_of` are keyed by this, so
+    distinct instants asking for the same state share one answer."""
+    return max((public_since(r) for r in releases if is_public(r, at)), default=None)
 
 
 def change_points(releases: list[ReleaseInfo] | tuple[ReleaseInfo, ...]) -> list[datetime]:

@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from statpub.warehouse.hash_versions import changed_parts
+
 APPROVED = "approved"
 NEEDS_APPROVAL = "needs-approval"
 VOID = "void"
-PARTS = ("data", "texts", "entry")
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class ReviewState:
     content_hash: str | None = None
     approved_by: str | None = None  # of the latest approval, valid or not
     approved_at: datetime | None = None
-    changed: tuple[str, ...] = ()  # for a void approval: data, texts and/or entry
+    changed: tuple[str, ...] = ()  # for a void approval: data, texts, entry and/or metadata
     approvals: int = 0  # how many approvals the release has had (history)
     public_since: datetime | None = None  # once published, for ever
     # History (instant before the calendar's `adopted`): published elsewhere before the office used
@@ -80,24 +81,31 @@ def has_column(cur: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
 
 
 def _content_rows(cur: duckdb.DuckDBPyConnection) -> list[tuple]:
-    # Snapshots written before history import (migration 003) have neither column.
-    extra = ("known_since, history" if has_column(cur, "release_content", "history")
-             else "NULL::TIMESTAMPTZ, false")
+    # Snapshots written before history import (migration 003) or metadata review (004) lack columns.
+    history = ("known_since, history" if has_column(cur, "release_content", "history")
+               else "NULL::TIMESTAMPTZ, false")
+    metadata = "metadata_hash" if has_column(cur, "release_content", "metadata_hash") else "NULL"
     return cur.execute("SELECT release_id, content_hash, data_hash, texts_hash, entry_hash, public_since, "  # noqa: S608 - fixed
-                       f"{extra} FROM release_content").fetchall()
+                       f"{history}, {metadata} FROM release_content").fetchall()
 
 
-def _imported(record: str) -> bool:
-    """An approval of kind `import` (history brought in with its original instant)."""
+def _record_fields(record: str) -> dict:
+    """What the approval's record says beyond the columns: its kind (`import`: history brought in
+    with its original instant), the hash version it was made under and its metadata part."""
     try:
-        return json.loads(record).get("kind") == "import"
+        found = json.loads(record)
     except (TypeError, ValueError):
-        return False
+        return {}
+    return found if isinstance(found, dict) else {}
 
 
 def read_review(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> dict[str, ReviewState]:
     """Release id → review state. A snapshot without the review tables has nothing approved.
-    `overlay`: approvals recorded beside the snapshot since it was built (approval_overlay.py)."""
+    `overlay`: approvals recorded beside the snapshot since it was built (approval_overlay.py).
+
+    The latest approval of a release is valid while every part its hash version covers equals the
+    content's part now (see statpub/warehouse/hash_versions.py): an approval made under an older
+    version stays valid for what it approved."""
     from statpub.warehouse.approval_overlay import merged
 
     if not has_table(cur, "release_content"):
@@ -107,24 +115,25 @@ def read_review(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) -> 
     held = cur.execute(
         "SELECT release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, entry_hash, record "
         "FROM approvals ORDER BY position").fetchall()
-    for full in merged(held, overlay or []):
-        row = (*full[:3], _imported(full[7]), *full[3:7])
+    for row in merged(held, overlay or []):
+        if row[0] is None:  # an approval of public metadata alone
+            continue
         latest[row[0]] = row
         counts[row[0]] = counts.get(row[0], 0) + 1
     out = {}
-    for rid, current, data, texts, entry, since, known, history in _content_rows(cur):
-        parts = {"data": data, "texts": texts, "entry": entry}
+    for rid, current, data, texts, entry, since, known, history, metadata in _content_rows(cur):
+        parts = {"data": data, "texts": texts, "entry": entry, "metadata": metadata}
         approval = latest.get(rid)
         if approval is None:
             out[rid] = ReviewState(content_hash=current, public_since=_utc(since), history=bool(history),
                                    known_since=_utc(known))
             continue
-        _rid, reviewer, at, imported, approved_hash, *approved_parts = approval
-        valid = approved_hash == current
-        changed = () if valid else tuple(
-            name for name, old in zip(PARTS, approved_parts, strict=True) if old != parts[name])
-        out[rid] = ReviewState(APPROVED if valid else VOID, current, reviewer, _utc(at), changed,
-                               counts[rid], _utc(since), bool(history), bool(imported), _utc(known))
+        _rid, reviewer, at, _hash, a_data, a_texts, a_entry, record = approval
+        fields = _record_fields(record)
+        approved = {"data": a_data, "texts": a_texts, "entry": a_entry, "metadata": fields.get("metadata")}
+        changed = changed_parts(approved, parts, fields.get("hash_version") or 1)
+        out[rid] = ReviewState(VOID if changed else APPROVED, current, reviewer, _utc(at), changed,
+                               counts[rid], _utc(since), bool(history), fields.get("kind") == "import", _utc(known))
     return out
 
 

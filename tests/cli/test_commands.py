@@ -80,7 +80,7 @@ def test_import_history_brings_in_what_was_published_before_adopting(tmp_path):
     root = MiniRoot(tmp_path)
     root.calendar_top = {"adopted": "2024-06-01T00:00:00+08:00"}
     root.add("old", "2024-04-19T10:00:00+08:00", ["GDP", "PART_A", "PART_B"], [{"file": "d.csv", "layout": "long"}],
-             {"d.csv": data})
+             {"d.csv": data}, provenance=True)
     root.add("new", "2024-07-19T10:00:00+08:00", ["GDP", "PART_A", "PART_B"], [{"file": "d.csv", "layout": "long"}],
              {"d.csv": data.replace("2024-Q1", "2024-Q2").replace("100", "210").replace("40", "85")
               .replace("60", "125")})

@@ -11,9 +11,15 @@ from datetime import timedelta
 import pytest
 
 from statpub.dashboards import plotlyjs
-from tests.fixtures.site import EMBARGOED
-from tests.dashboards.dash_payloads import UPDATE, body_for, router_body, router_output, server_callbacks
+from tests.dashboards.dash_payloads import (
+    UPDATE,
+    body_for,
+    router_body,
+    router_output,
+    server_callbacks,
+)
 from tests.dashboards.embargo_marks import embargo_marks
+from tests.fixtures.site import EMBARGOED
 
 # Routes that serve files shipped with packages (JavaScript, CSS, the favicon): no data at all.
 STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/_favicon.ico", "/static/", plotlyjs.ROUTE_PREFIX)
@@ -173,7 +179,8 @@ def test_everything_there_after_the_instant(after_client, marks):
 
 def test_cache_lifetime_is_bounded_by_the_instant(make_client, embargoed_release):
     client = make_client(embargoed_release.instant - timedelta(seconds=5))
-    for path in ("/", "/explorer", "/_dash-layout", "/healthz"):
+    assert client.get("/healthz").headers["Cache-Control"] == "no-store"
+    for path in ("/", "/explorer", "/_dash-layout"):
         header = client.get(path).headers["Cache-Control"]
         age = int(re.search(r"max-age=(\d+)", header).group(1))
         assert age <= 5, (path, header)

@@ -8,6 +8,7 @@ from pathlib import Path
 import yaml
 
 from statpub.kernel.config import Settings
+from statpub.review.scaffold import write_provenance
 
 CATALOGUE = Path(__file__).resolve().parent / "cases" / "catalogue.yaml"
 # A second office, nothing like the demo's: every path must name this one when it serves this root.
@@ -36,12 +37,18 @@ class MiniRoot:
         return Settings(root=self.root, warehouse_dir=self.root / "warehouse" / "data")
 
     def add(self, release_id: str, instant: str, series: list[str], sources: list[dict],
-            files: dict[str, bytes | str] | None = None, **extra) -> MiniRoot:
+            files: dict[str, bytes | str] | None = None, *, provenance: bool = False, **extra) -> MiniRoot:
+        """A release and its files; `provenance` records each source file's sidecar as
+        `statpub source add` would (a release must have them to be approved)."""
         folder = self.root / "releases" / release_id
         if files is not None:
             folder.mkdir(parents=True, exist_ok=True)
             for name, data in files.items():
                 (folder / name).write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        if provenance:
+            for source in sources:
+                write_provenance(folder / source["file"], source="测试数据 / test data", producer="tests",
+                                 day="2024-01-01")
         self.releases = [r for r in self.releases if r["id"] != release_id]
         self.releases.append({"id": release_id, "title": {"zh": release_id, "en": release_id}, "kind": "quarterly",
                               "instant": instant, "state": "confirmed", "series": series, "sources": sources, **extra})

@@ -14,9 +14,9 @@ import pytest
 from openpyxl import Workbook
 
 from statpub.kernel.config import Settings
+from statpub.warehouse.snapshots import SnapshotStore
 from tests.etl.builder import MiniRoot
 from tests.helpers import cli_env
-from statpub.warehouse.snapshots import SnapshotStore
 
 THREE = ["GDP", "PART_A", "PART_B"]
 OK_ROWS = "GDP,2024-Q1,100\nPART_A,2024-Q1,40\nPART_B,2024-Q1,60\n"

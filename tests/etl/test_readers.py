@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from statpub.etl.load import load
 from statpub.kernel.clock import Clock
 from statpub.kernel.errors import ValidationFailed
-from tests.etl.builder import MiniRoot, approve_all
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
+from tests.etl.builder import MiniRoot, approve_all
 
 LATER = Clock(start=datetime(2030, 1, 1, tzinfo=UTC))
 THREE = ["GDP", "PART_A", "PART_B"]

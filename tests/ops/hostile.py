@@ -45,7 +45,8 @@ def raw_request(base: str, method: str, path: str, body: bytes | None = None,
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout, source_address=(source, 0))
     started = time.perf_counter()
     try:
-        conn.putrequest(method, path, skip_accept_encoding=True)
+        own_host = any(key.lower() == "host" for key in (headers or {}))  # a forged Host, sent once
+        conn.putrequest(method, path, skip_accept_encoding=True, skip_host=own_host)
         for key, value in (headers or {}).items():
             conn.putheader(key, value)
         if body is not None:
@@ -56,8 +57,10 @@ def raw_request(base: str, method: str, path: str, body: bytes | None = None,
             pass  # the server refused the body before reading it all; its answer is still there
         response = conn.getresponse()
         data = response.read()
-        return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, data,
-                      time.perf_counter() - started)
+        headers: dict[str, str] = {}
+        for key, value in response.getheaders():  # repeated headers (Set-Cookie) joined, none lost
+            headers[key.lower()] = f"{headers[key.lower()]}, {value}" if key.lower() in headers else value
+        return Answer(response.status, headers, data, time.perf_counter() - started)
     finally:
         conn.close()
 

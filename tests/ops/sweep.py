@@ -377,3 +377,44 @@ class Sweep:
             query = parts.query
             asks.append(Ask("POST", UPDATE, json.dumps(router_body(self.app, path, f"?{query}" if query else ""))))
         return asks
+
+
+# -- hardening checks every answer of a sweep must pass (issue 13) ---------------------------------
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _header(seen: Seen, name: str) -> str | None:
+    return next((v for k, v in seen.headers if k.lower() == name), None)
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def hardening_problems(seen: Seen, own_host: str) -> list[str]:
+    """What an answer does wrong: a script policy allowing inline or eval'd scripts, a version in
+    its headers, the Host it was asked with written into it (a cache would keep it for everyone),
+    a spreadsheet cell a formula could hide in."""
+    found = []
+    policy = _header(seen, "content-security-policy") or ""
+    script_src = re.search(r"script-src ([^;]*)", policy)
+    if not script_src or "'unsafe-inline'" in script_src.group(1) or "'unsafe-eval'" in script_src.group(1):
+        found.append(f"script policy {policy[:80]!r}")
+    if re.search(r"\d", _header(seen, "server") or "") or _header(seen, "x-powered-by"):
+        found.append("a version in the headers")
+    if own_host in seen.text:
+        found.append(f"the Host it was asked with ({own_host}) in the body")
+    kind = (_header(seen, "content-type") or "").split(";")[0]
+    if kind == "text/csv":
+        import csv
+        import io as io_
+
+        cells = [c for row in csv.reader(io_.StringIO(seen.text.lstrip("\ufeff"))) for c in row]
+        found += [f"CSV cell {c[:30]!r}" for c in cells if c.startswith(FORMULA_START) and not _number(c)][:3]
+    if "spreadsheetml" in kind and re.search(r"<f[ >]", seen.text):
+        found.append("a formula in an XLSX")
+    return found

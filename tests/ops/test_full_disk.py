@@ -84,7 +84,8 @@ def _office_on(disk: Path, tmp_path: Path) -> Settings:
     root = MiniRoot(tmp_path / "office")
     texts = {"interpretation.zh.md": "一季度地区生产总值{{GDP@2024-Q1}}。\n",
              "interpretation.en.md": "GDP in the first quarter: {{GDP@2024-Q1}}.\n"}
-    root.add("q1", "2024-04-19T10:00:00+08:00", SERIES, [{"file": "d.csv", "layout": "long"}], {"d.csv": FIRST, **texts})
+    root.add("q1", "2024-04-19T10:00:00+08:00", SERIES, [{"file": "d.csv", "layout": "long"}], {"d.csv": FIRST, **texts},
+             provenance=True)
     return Settings(root=root.root, warehouse_dir=disk / "warehouse")
 
 

@@ -27,6 +27,7 @@ from tests.dashboards.dash_payloads import (
     server_callbacks,
 )
 from tests.fixtures.press import PASSWORDS, add_accounts, private_site
+from tests.fixtures.staff import form_token
 from tests.helpers import start_server
 from tests.ops.hostile import (
     FOREIGN_MARKERS,
@@ -43,7 +44,8 @@ RELEASE = "2025-gdp-final-verification"
 SAMPLES = {"release_id": RELEASE, "fmt": "csv", "code": "GDP", "vintage_name": "latest", "name": "GDP.csv",
            "ext": "csv", "topic": "national-accounts", "filename": "site.css", "package_name": "dash",
            "fingerprinted_path": "dash-renderer/build/dash_renderer.min.js", "path": "explorer", "kind": "release",
-           "ident": RELEASE, "number": "1"}
+           "ident": RELEASE, "number": "1", "resource": "dataflow", "agency": "all", "artefact": "all",
+           "version": "latest", "flow": "all", "key": "all", "provider": "all", "token": "x"}
 PAGE_TEMPLATES = ("/release/{}", "/series/{}", "/prerelease/{}")  # Dash pages that take a name
 SQL_VALUES = ("' OR '1'='1", "1; DROP TABLE observations; --", "GDP' UNION SELECT name, password_hash FROM users --",
               "\") OR 1=1 --", "0x27 OR 1=1", "$(id)")
@@ -58,7 +60,7 @@ def site(tmp_path_factory, demo_settings):
 
 @pytest.fixture(scope="module")
 def server(site):
-    live = start_server(site, now=NOW, workers=1, env={"STATPUB_API_RATE": "0"})
+    live = start_server(site, now=NOW, workers=1, env={"STATPUB_API_RATE": "0", "STATPUB_DOWNLOAD_RATE": "0"})
     yield live
     live.stop()
 
@@ -224,6 +226,11 @@ def test_malformed_callbacks_oversized_bodies_and_wrong_content_types(server, ap
             headers = {"Content-Type": kind} if kind else {}
             jobs.append(lambda body=body, headers=headers, label=f"body {i} as {kind}": raw_request(
                 server.url, "POST", UPDATE, body, headers))
+    # Client-side callbacks run in the browser: posting one is the client's error (400), not a 500.
+    for output in (k for k, v in app.callback_map.items() if v.get("callback") is None):
+        body = json.dumps(body_for(app, output, {})).encode()
+        jobs.append(lambda body=body, label=f"body clientside {output}": raw_request(
+            server.url, "POST", UPDATE, body, {"Content-Type": "application/json"}))
     # Inputs of every server callback, each replaced by values no control can produce.
     for output in server_callbacks(app):
         spec = app.callback_map[output]
@@ -244,18 +251,28 @@ def test_malformed_callbacks_oversized_bodies_and_wrong_content_types(server, ap
     answer = raw_request(server.url, "POST", UPDATE, oversized, {"Content-Type": "application/json"})
     assert answer.status == 413 and "Traceback" not in answer.text
     big_form = b"name=alice&password=" + b"x" * (4 << 20)
-    answer = raw_request(server.url, "POST", "/prerelease/login", big_form,
+    answer = raw_request(server.url, "POST", "/staff/login", big_form,
                          {"Content-Type": "application/x-www-form-urlencoded"})
     assert answer.status == 413
+    cookie, token = login_form(server.url)
     for body, kind in ((b'{"name": "alice", "password": "x"}', "application/json"), (b"\x00\xff", "multipart/form-data; boundary=z"),
-                       (b"name=alice", "text/plain")):
-        answer = raw_request(server.url, "POST", "/prerelease/login", body, {"Content-Type": kind})
+                       (b"name=alice&csrf_token=" + token.encode(), "text/plain")):
+        answer = raw_request(server.url, "POST", "/staff/login", body, {"Content-Type": kind, "Cookie": cookie})
         assert_clean(answer, f"login as {kind}")
-        assert answer.status in (400, 401, 415), (kind, answer.status)
-        assert "set-cookie" not in answer.headers
+        assert answer.status in (400, 401, 403, 415), (kind, answer.status)
+        assert "statpub_staff" not in answer.headers.get("set-cookie", "")
     for path in ("/api/v1/series", "/download/view.csv", f"/download/release/{RELEASE}.csv", "/feed.atom", "/healthz"):
         answer = raw_request(server.url, "POST", path, b"x", {"Content-Type": "text/plain"})
         assert answer.status == 405 and "GET" in answer.headers.get("allow", ""), path
+
+
+def login_form(base: str) -> tuple[str, str]:
+    """The staff sign-in form's pre-session cookie (as a Cookie header) and its token."""
+    import requests
+
+    session = requests.Session()
+    token = form_token(session, "/staff/login", base)
+    return f"statpub_csrf={session.cookies['statpub_csrf']}", token
 
 
 def _pace(base: str, path: str, source: str, seconds: float, every: float,
@@ -311,21 +328,47 @@ def test_rate_limits_answer_429_without_slowing_other_clients(site):
         # Not a benchmark: a generous bound that only a limiter holding up other clients would break.
         assert during <= max(5 * normal, 0.25)
 
-        form = {"Content-Type": "application/x-www-form-urlencoded"}
-        good = urlencode({"name": "alice", "password": PASSWORDS["alice"]}).encode()
-        wrong = urlencode({"name": "mallory", "password": "not-the-password"}).encode()
-        alone = _pace(live.url, "/prerelease/login", "127.0.0.1", 1.0, 0.2, method="POST", body=good, headers=form)
+        cookie, token = login_form(live.url)  # an attacker fetches the form too: the token stops forgery, not guessing
+        form = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
+        good = urlencode({"name": "alice", "password": PASSWORDS["alice"], "csrf_token": token}).encode()
+        wrong = urlencode({"name": "mallory", "password": "not-the-password", "csrf_token": token}).encode()
+        alone = _pace(live.url, "/staff/login", "127.0.0.1", 1.0, 0.2, method="POST", body=good, headers=form)
+        for _ in range(3):  # the hammering client's first failures (then it is refused before any hashing)
+            raw_request(live.url, "POST", "/staff/login", wrong, form, source="127.0.0.2")
         hammered, polite = _hammered_while(
-            live.url, {"args": ("/prerelease/login",), "kwargs": {"method": "POST", "body": wrong, "headers": form}},
-            {"path": "/prerelease/login", "every": 0.2, "kwargs": {"method": "POST", "body": good, "headers": form}},
+            live.url, {"args": ("/staff/login",), "kwargs": {"method": "POST", "body": wrong, "headers": form}},
+            {"path": "/staff/login", "every": 0.2, "kwargs": {"method": "POST", "body": good, "headers": form}},
             threads=2, seconds=2.0)
         limited = [a for a in hammered if a.status == 429]
         assert limited and int(limited[-1].headers["retry-after"]) >= 1
-        assert all(a.status in (401, 429) for a in hammered)
-        assert all(a.status == 303 and "statpub_press=" in a.headers.get("set-cookie", "") for a in alone + polite)
+        assert all(a.status in (401, 429) for a in hammered), sorted({a.status for a in hammered})
+        assert all(a.status == 303 and "statpub_staff=" in a.headers.get("set-cookie", "") for a in alone + polite), [(a.status, a.text[-200:]) for a in alone + polite if a.status != 303]
         normal, during = statistics.median(a.seconds for a in alone), statistics.median(a.seconds for a in polite)
         print(f"login: {len(hammered)} hammering attempts ({len(limited)} refused with 429); polite sign-in "
               f"median {normal * 1000:.1f} ms alone, {during * 1000:.1f} ms while hammered")
         assert during <= max(5 * normal, 0.5)
     finally:
         live.stop()
+
+
+@pytest.mark.slow
+def test_forged_hosts_forms_without_tokens_and_client_side_callbacks(server, app):
+    """Issue 13: a forged Host or X-Forwarded-Host is written into no answer on any GET route;
+    a form posted without its token signs nobody in or out; a client-side callback is a 400."""
+    routes = named_routes(app.server.url_map)
+    paths = [fill(rule, SAMPLES) for rule, _variables in routes] + ["/", "/explorer", "/feed.atom", "/calendar.ics"]
+    forged = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
+    jobs = [lambda path=path: raw_request(server.url, "GET", path, None, forged) for path in paths]
+    for job, answer in run_all(jobs):
+        path = job.__defaults__[0]
+        assert_clean(answer, path)
+        assert "evil.example" not in answer.text + json.dumps(answer.headers), path
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    for path, body in (("/staff/login", f"name=alice&password={PASSWORDS['alice']}"), ("/staff/logout", "")):
+        answer = raw_request(server.url, "POST", path, body.encode(), form)
+        assert answer.status == 403 and "statpub_staff" not in answer.headers.get("set-cookie", ""), path
+    clientside = [k for k, v in app.callback_map.items() if v.get("callback") is None]
+    for output in clientside:
+        answer = raw_request(server.url, "POST", UPDATE, json.dumps(body_for(app, output, {})).encode(),
+                             {"Content-Type": "application/json"})
+        assert answer.status == 400, output

@@ -4,13 +4,17 @@ format, OpenAPI paths, pages and every callback in both languages, search result
 error bodies, every link followed) is checked: no body or header holds a figure of the release as
 the site formats it, a sentence of its interpretation or the name of one of its files. After it,
 the same sweep (on the same warm caches) must show every one of them somewhere, and no answer
-showing the release may carry an ETag that was served before the instant."""
+showing the release may carry an ETag that was served before the instant. Every answer, before and
+after, also passes the hardening checks of issue 13 (tests/ops/sweep.py `hardening_problems`): a
+script policy without 'unsafe-inline'/'unsafe-eval', no version in headers, the Host it was asked
+with nowhere in it, no spreadsheet cell starting a formula."""
 
 from __future__ import annotations
 
 import re
 import time
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -26,6 +30,7 @@ from tests.ops.sweep import (
     Seen,
     Sweep,
     Universe,
+    hardening_problems,
     page_asks,
     pinned_before,
     query_asks,
@@ -154,12 +159,17 @@ def test_nothing_of_the_release_before_its_instant_and_everything_after(demo_set
         assert all(s.status < 500 for s in before), [(s.ask.label, s.status) for s in before if s.status >= 500]
         leaks = [(s.ask.label, s.status, found_in(s, every_mark)) for s in before if found_in(s, every_mark)]
         assert not leaks, f"{len(leaks)} answers before the instant give the release away: {leaks[:10]}"
+        own_host = urlsplit(server.url).netloc
+        weak = [(s.ask.label, p) for s in before for p in hardening_problems(s, own_host)]
+        assert not weak, f"{len(weak)} answers fail the hardening checks: {weak[:10]}"
         etags_before = {etag(s) for s in before if etag(s)}
 
         time.sleep(max(0.0, instant_wall + 1 - time.time()))
         after = sweep.run(asks)
         print(f"after the instant: {len(after)} answers in {time.time() - instant_wall - 1:.1f} s")
         assert all(s.status < 500 for s in after), [(s.ask.label, s.status) for s in after if s.status >= 500]
+        weak = [(s.ask.label, p) for s in after for p in hardening_problems(s, own_host)]
+        assert not weak, f"{len(weak)} answers fail the hardening checks after the instant: {weak[:10]}"
         shown = {m for s in after for m in found_in(s, every_mark)}
         for kind, group in marks.items():
             missing = [m for m in group if m not in shown]

@@ -86,7 +86,7 @@ def test_prerelease_readers_bypass_the_memo(demo_settings):
     client = app.server.test_client()
     client.get("/healthz")
     memo: PageMemo = app.server.extensions[MEMO_KEY]
-    client.set_cookie("statpub_press", "not-a-session")
+    client.set_cookie("statpub_staff", "not-a-session")
     for _ in range(3):
         assert client.post(UPDATE, json=router_body(app, "/")).status_code == 200
     assert memo.renders == 0 and len(memo) == 0

@@ -12,6 +12,7 @@ from statpub.dashboards.app import create_app
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.kernel.errors import StatpubError
 from tests.fixtures.press import PASSWORDS, add_accounts, private_site
+from tests.fixtures.staff import sign_in
 
 NOW = parse_instant("2026-12-10T10:00:05+08:00")
 
@@ -50,9 +51,9 @@ def test_forwarded_headers_are_ignored_without_the_setting(site, monkeypatch):
 
 def test_secure_cookie_over_https_at_the_proxy(site, monkeypatch):
     client = client_for(site, monkeypatch, "1")
-    response = client.post("/prerelease/login", data={"name": "alice", "password": PASSWORDS["alice"]},
-                           headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7",
-                                    "X-Forwarded-Host": "stats.example.org"})
+    response = sign_in(client, "alice", PASSWORDS["alice"],
+                       headers={"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7",
+                                "X-Forwarded-Host": "stats.example.org"})
     assert response.status_code == 303
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie

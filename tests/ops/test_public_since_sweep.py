@@ -79,7 +79,7 @@ def office(tmp_path_factory):
         extra = {"revision": {"stage": "final-verification", "reason": {"zh": "核实", "en": "verified"}}} \
             if rid == "2024-q1-verification" else {}
         mini.add(rid, instant, ["GDP", "PART_A", "PART_B"], [{"file": "data.csv", "layout": "long"}],
-                 files={"data.csv": HEAD + rows}, **extra)
+                 files={"data.csv": HEAD + rows}, provenance=True, **extra)
     settings = mini.settings
     clock = Clock(start=IMPORTED_AT - timedelta(hours=2))
     load(settings, clock=clock)

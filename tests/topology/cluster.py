@@ -80,7 +80,9 @@ class Topology:
         return self
 
     def start_node(self, i: int) -> LiveServer:
-        root = content_copy(self.base / f"node{i}")
+        root = self.base / f"node{i}"
+        if not root.exists():  # a restarted node keeps its folder, as a rebooted machine would
+            content_copy(root)
         settings = Settings(root=root, warehouse_dir=root / "warehouse" / "data", database_url=self.database_url)
         env = {k: v for k, v in self.shared_env().items() if k != "STATPUB_NOW"}
         node = start_server(settings, now=self.now, workers=self.workers, env=env, timeout=120)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,23 @@ from tests.helpers import free_port
 ACCESS_KEY = "statpub-test"
 SECRET_KEY = "statpub-test-secret-key"
 BUCKET = "statpub"
+
+
+def distinct_free_ports(count: int, avoid: set[int]) -> list[int]:
+    """`count` different free ports: all held open while choosing, so none is handed out twice."""
+    held: list[socket.socket] = []
+    try:
+        while len(held) < count:
+            sock = socket.socket()
+            sock.bind(("127.0.0.1", 0))
+            if sock.getsockname()[1] in avoid:
+                sock.close()
+                continue
+            held.append(sock)
+        return [sock.getsockname()[1] for sock in held]
+    finally:
+        for sock in held:
+            sock.close()
 
 
 def weed_binary() -> str:
@@ -43,18 +61,31 @@ class ObjectStoreServer:
                 "AWS_ACCESS_KEY_ID": ACCESS_KEY, "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
                 "AWS_DEFAULT_REGION": "us-east-1"}
 
-    def start(self, timeout: float = 90) -> ObjectStoreServer:
+    def start(self, timeout: float = 90, attempts: int = 5) -> ObjectStoreServer:
+        """Start on free ports; again on new ones if another process took one in between (the
+        machine is shared: a port free when chosen may be gone when SeaweedFS binds it)."""
+        for attempt in range(attempts):
+            try:
+                return self._start_once(timeout)
+            except RuntimeError as error:
+                if "not available" not in str(error) or attempt == attempts - 1:
+                    raise
+                self.port = free_port()
+                self.endpoint = f"http://127.0.0.1:{self.port}"
+        raise AssertionError("unreachable")
+
+    def _start_once(self, timeout: float) -> ObjectStoreServer:
         config = self.base / "s3.json"
         config.write_text(json.dumps({"identities": [{
             "name": "statpub", "credentials": [{"accessKey": ACCESS_KEY, "secretKey": SECRET_KEY}],
             "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}))
-        ports = {name: free_port() for name in (
-            "master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
-            "filer.port.grpc", "admin.port", "admin.port.grpc", "webdav.port", "debug.port")}
+        names = ("master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
+                 "filer.port.grpc", "admin.port", "admin.port.grpc", "webdav.port", "debug.port")
+        ports = dict(zip(names, distinct_free_ports(len(names), avoid={self.port}), strict=True))
         args = [weed_binary(), "mini", f"-dir={self.base / 'data'}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
                 f"-s3.port={self.port}", f"-s3.config={config}", "-admin.ui=false", "-webdav=false",
                 f"-bucket={BUCKET}", *(f"-{name}={port}" for name, port in ports.items())]
-        (self.base / "data").mkdir()
+        (self.base / "data").mkdir(exist_ok=True)
         handle = open(self.log, "w")  # noqa: SIM115 - kept open for the child's lifetime
         self.process = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, cwd=self.base,
                                         env={**os.environ, "HOME": str(self.base)})

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -59,10 +60,19 @@ class PostgresCluster:
             os.chown(self.base, user.pw_uid, user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
-        options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
-                   "-c shared_buffers=64MB")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+        for attempt in range(3):  # a port free when chosen may be taken before the server binds it
+            options = (f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off "
+                       "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300 "
+                       "-c shared_buffers=64MB")
+            try:
+                self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
+                break
+            except RuntimeError:
+                if attempt == 2:
+                    raise
+                self._kill_postmaster()
+                self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         self.started = True
         return self
 
@@ -78,8 +88,15 @@ class PostgresCluster:
     def stop(self) -> None:
         if self.started:
             try:
-                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop", timeout=60)
+                self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop", timeout=60)
             except (RuntimeError, subprocess.TimeoutExpired):
-                pass
+                self._kill_postmaster()  # a loaded machine: never leave a server behind
             self.started = False
         shutil.rmtree(self.base, ignore_errors=True)
+
+    def _kill_postmaster(self) -> None:
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+            os.kill(pid, signal.SIGQUIT)  # immediate shutdown; the backends follow
+        except (OSError, ValueError, IndexError):
+            pass

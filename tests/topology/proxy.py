@@ -37,11 +37,15 @@ def render(upstreams: list[str], listen: str, run_dir: Path, workers: int = 2) -
 
 class CachingProxy:
     def __init__(self, upstreams: list[str]):
-        self.base = Path(tempfile.mkdtemp(prefix="statpub-nginx-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.base = Path(tempfile.mkdtemp(prefix="statpub-nginx-"))
         self.config = self.base / "nginx.conf"
-        self.config.write_text(render(upstreams, f"127.0.0.1:{self.port}", self.base))
+        try:
+            self.config.write_text(render(upstreams, f"127.0.0.1:{self.port}", self.base))
+        except BaseException:
+            shutil.rmtree(self.base, ignore_errors=True)
+            raise
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 30) -> CachingProxy:

@@ -191,3 +191,20 @@ def test_kill_nine_at_several_points_then_the_next_load_cleans_the_orphans(tmp_p
     assert not (settings.warehouse_dir / "tmp").exists() or not any((settings.warehouse_dir / "tmp").iterdir())
     assert len(_snapshots(settings)) <= retention.DEFAULT_KEEP + 1
     assert os.readlink(settings.warehouse_dir / "current") == current.name
+
+
+def test_status_and_doctor_report_disk_use_with_a_warning_threshold(tmp_path: Path):
+    settings = _settings(tmp_path)
+    write_content(tmp_path, series=3, months=12)
+    _load(settings)
+    status = json.loads(run_cli("status", "--json", settings=settings, now=EMBARGOED).stdout)
+    disk = status["disk"]
+    assert disk["snapshots"] == 1 and disk["snapshots_bytes"] > 0 and disk["warnings"] == []
+    assert disk["held"] == []  # no earlier snapshot is held (the current one always stays)
+    warned = json.loads(run_cli("status", "--json", settings=settings, now=EMBARGOED,
+                                STATPUB_DISK_WARN_PERCENT="0").stdout)["disk"]
+    assert any("full" in w for w in warned["warnings"])
+    doctor = run_cli("doctor", "--json", settings=settings, now=EMBARGOED, STATPUB_DISK_WARN_PERCENT="0")
+    findings = {f["check"]: f for f in json.loads(doctor.stdout)}
+    assert findings["disk"]["level"] == "warn" and "snapshot(s)" in findings["disk"]["detail"]
+    assert findings["verify"]["level"] in ("ok", "warn")  # nothing published yet: nothing to verify

@@ -11,8 +11,8 @@ from flask_cors import CORS
 
 from statpub.dashboards.api.changes import changes_bp
 from statpub.dashboards.api.files import files_bp
-from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.ratelimit import SharedCounts
+from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.routes import bp
 from statpub.dashboards.api.sdmx_routes import sdmx_bp
 from statpub.dashboards.api.state import ApiFastPath, Memo, PublicState, RateLimiter

@@ -61,7 +61,7 @@ def build_datapackage(gate: Gate, vintage: ReleaseInfo, releases: tuple[ReleaseI
                       pub: shapes.Publisher) -> dict:
     # The series published by this vintage (not now), so a pinned package never changes.
     codes = {c for r in releases if r.observation_count for c in r.series}
-    series = [s for s in gate.snapshot.series.values() if s.code in codes]
+    series = [s for s in gate.metadata().series.values() if s.code in codes]
     catalogue = [{"code": s.code, "topic": s.topic, "name_zh": s.name_zh, "name_en": s.name_en,
                   "unit_zh": s.unit_zh, "unit_en": s.unit_en, "frequency": s.frequency, "measure": s.measure,
                   "cumulative": s.cumulative, "decimals": s.decimals, "prices": s.prices or "",

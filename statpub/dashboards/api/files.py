@@ -25,8 +25,6 @@ from flask import Blueprint, Response, current_app, redirect
 
 from statpub.dashboards.api import shapes
 from statpub.dashboards.api.datapackage import build_datapackage
-from statpub.dashboards.components.publisher import agency_of
-from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.respond import (
     current_gate,
     file_answer,
@@ -35,6 +33,7 @@ from statpub.dashboards.api.respond import (
     parts,
 )
 from statpub.dashboards.api.state import PublicView, releases_identity
+from statpub.dashboards.components.publisher import agency_of
 from statpub.dashboards.formats import FORMATS, PINNED_FORMAT_VERSIONS, write_csv_stream
 from statpub.dashboards.sdmx import data as sdmx_data
 from statpub.dashboards.sdmx import model as sdmx_model
@@ -223,8 +222,8 @@ def release_file(gate: Gate, view: PublicView, release: ReleaseInfo, format_name
     fmt = FORMATS[format_name]
     pub = _publisher()
     rows = gate.release_observations(release.id)
-    series = {c: gate.snapshot.series[c] for c in dict.fromkeys(rows.column("series_code").to_pylist())
-              if c in gate.snapshot.series}
+    approved = gate.metadata().series
+    series = {c: approved[c] for c in dict.fromkeys(rows.column("series_code").to_pylist()) if c in approved}
     name = f"{release.id}{fmt.suffix}"
     since = publication.public_since(release) or release.instant
 

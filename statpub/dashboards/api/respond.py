@@ -11,12 +11,15 @@ from pathlib import Path
 
 from flask import Response, current_app, request, send_file
 
-from statpub.dashboards.api.params import BadParameter
 from statpub.dashboards.api.state import IMMUTABLE, MEMO_ENVIRON_KEY, PublicState, PublicView
 from statpub.dashboards.filecache import FileCache
-from statpub.kernel.diskfull import DiskFull
-from statpub.dashboards.http import DEFAULT_MAX_AGE, IMMUTABLE_MAX_AGE, bounded_max_age, error_response
+from statpub.dashboards.http import (
+    DEFAULT_MAX_AGE,
+    IMMUTABLE_MAX_AGE,
+    bounded_max_age,
+)
 from statpub.dashboards.services import services
+from statpub.kernel.diskfull import DiskFull
 from statpub.kernel.errors import NotFound
 from statpub.warehouse.gate import Gate
 

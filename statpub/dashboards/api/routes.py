@@ -5,6 +5,9 @@ shape the answer with `shapes`, respond with `respond`."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from urllib.parse import urlencode
+
 from flask import Blueprint, Response, request
 
 from statpub.dashboards.api import params as P
@@ -26,6 +29,9 @@ from statpub.kernel.clock import beijing
 from statpub.kernel.transforms import TransformError
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
+
+# What `as_of` is answered with before anything was published (every such instant, one answer).
+BEFORE_ANY = datetime(1970, 1, 1, tzinfo=UTC)
 
 bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
@@ -134,6 +140,8 @@ def series_observations(code: str) -> Response:
     info = _series(gate, code)
     _check_observation_params(p, gate)
     all_vintages = p["vintages"] == "all"
+    if p["as_of"] is not None:  # the vintage actually answered: one answer per state, not per microsecond
+        p["as_of"] = gate.vintage_at(p["as_of"]) or BEFORE_ANY
     key = fingerprint("series-observations", view.key, code, sorted(p.items(), key=lambda kv: kv[0]), P.MAX_ROWS)
     if p["format"] == "json":
         def compute() -> dict:
@@ -149,7 +157,7 @@ def series_observations(code: str) -> Response:
     title_en = f"{info.name_en} ({shapes.units_info(p['units'])['label']['en']}, {vintage_text})"
     title_zh = f"{info.name_zh}（{shapes.units_info(p['units'])['label']['zh']}）"
     table = shapes.export_table(rows, {code: shown}, pub, title_zh=title_zh, title_en=title_en,
-                                citation_text=shapes.citation(pub, info, None, pub.base_url + request.full_path.rstrip("?")),
+                                citation_text=shapes.citation(pub, info, None, pub.base_url + _canonical(code, p)),
                                 metadata={"units": p["units"], "vintages": p["vintages"]}, transform=p["units"])
     fmt = FORMATS[p["format"]]
     return file_answer(key, fmt.suffix, lambda path: fmt.write(table, path), mimetype=fmt.mimetype,
@@ -169,6 +177,13 @@ def _check_observation_params(p: dict, gate: Gate) -> None:
     if p["vintages"] == "all" and p["format"] in P.SDMX_FORMATS:
         raise P.BadParameter("format", "an SDMX data message carries one vintage: use as_of, or the "
                                        "history file /api/v1/files/<vintage>/history.sdmx.csv")
+
+
+def _canonical(code: str, p: dict) -> str:
+    """The address of this answer with its parameters as answered (as_of normalised), never the
+    client's spelling: the bytes are shared by every spelling of the same question."""
+    shown = {k: (shapes.iso(v) if isinstance(v, datetime) else v) for k, v in sorted(p.items()) if v is not None}
+    return f"{shapes.API}/series/{code}/observations?{urlencode(shown)}"
 
 
 def _rows(gate: Gate, info: SeriesInfo, p: dict):
@@ -275,5 +290,6 @@ def calendar() -> Response:
                if (p["year"] is None or beijing(r.instant).year == p["year"])
                and (p["state"] is None or r.state == p["state"])]
     return json_answer({"now": shapes.iso(gate.now), "next_instant": shapes.iso(gate.next_instant()),
-                        "releases": [shapes.calendar_entry(r, public=gate.is_public(r)) for r in entries]},
+                        "releases": [shapes.calendar_entry(r, public=gate.is_public(r), history=gate.public_history(r))
+                                     for r in entries]},
                        view=None)

@@ -76,11 +76,12 @@ def release_brief(r: ReleaseInfo, *, public: bool) -> dict:
     return body
 
 
-def calendar_entry(r: ReleaseInfo, *, public: bool) -> dict:
-    """Calendar metadata only: public from announcement. No figure, no count of figures."""
+def calendar_entry(r: ReleaseInfo, *, public: bool, history: tuple | None = None) -> dict:
+    """Calendar metadata only: public from announcement. No figure, no count of figures. `history`:
+    the items told by now (the gate's `public_history`)."""
     body = release_brief(r, public=public)
     body["history"] = [{"date": h.date.isoformat(), "change": h.change, "reason": bilingual(h.reason_zh, h.reason_en),
-                        "previous_instant": iso(h.previous_instant)} for h in r.history]
+                        "previous_instant": iso(h.previous_instant)} for h in (r.history if history is None else history)]
     return body
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from statpub.dashboards.http import CSP, seconds_until
+from statpub.dashboards.http import CSP, HSTS, seconds_until
 from statpub.dashboards.services import Services
 from statpub.kernel.errors import StatpubError
 from statpub.kernel.lru import BytesLRU
@@ -43,8 +43,9 @@ class PublicView:
 
 
 def catalogue_fingerprint(gate: Gate) -> str:
-    snapshot = gate.snapshot
-    return hashlib.sha256(repr((tuple(snapshot.series.values()), tuple(snapshot.topics))).encode()).hexdigest()[:32]
+    """The public catalogue as approved (names, units, topics, office) at the gate's instant."""
+    meta = gate.metadata()
+    return hashlib.sha256(repr((tuple(meta.series.values()), meta.topics, meta.office)).encode()).hexdigest()[:32]
 
 
 def releases_identity(releases: Iterable, catalogue: str) -> str:
@@ -81,8 +82,9 @@ class PublicState:
 
     def catalogue(self, gate: Gate) -> str:
         cached = self._catalogue
-        if cached is None or cached[0] != gate.snapshot.path:
-            cached = (gate.snapshot.path, catalogue_fingerprint(gate))
+        identity = (gate.snapshot.path, id(gate.metadata()))  # one public metadata per interval
+        if cached is None or cached[0] != identity:
+            cached = (identity, catalogue_fingerprint(gate))
             self._catalogue = cached
         return cached[1]
 
@@ -132,18 +134,19 @@ class RateLimiter:
         self.shared = None  # SharedCounts, set by register_api
 
     @classmethod
-    def from_setting(cls, text: str | None) -> RateLimiter | None:
-        """`STATPUB_API_RATE`: `<requests>/<seconds>` (default 1200/60), `0` for no limit."""
-        text = (text or "1200/60").strip()
+    def from_setting(cls, text: str | None, name: str = "STATPUB_API_RATE",
+                     default: str = "1200/60") -> RateLimiter | None:
+        """A setting `<requests>/<seconds>` (`STATPUB_API_RATE` by default: 1200/60), `0` for no limit."""
+        text = (text or default).strip()
         if text == "0":
             return None
         try:
             count, seconds = text.split("/")
             limiter = cls(int(count), float(seconds))
         except ValueError:
-            raise StatpubError(f"STATPUB_API_RATE: {text!r} is not <requests>/<seconds>, e.g. 1200/60") from None
+            raise StatpubError(f"{name}: {text!r} is not <requests>/<seconds>, e.g. {default}") from None
         if limiter.burst < 1 or limiter.window <= 0:
-            raise StatpubError(f"STATPUB_API_RATE: {text!r} must allow at least one request")
+            raise StatpubError(f"{name}: {text!r} must allow at least one request")
         return limiter
 
     @property
@@ -237,7 +240,9 @@ class ApiFastPath:
 
     def _serve(self, answer: Answer, view: PublicView, environ: dict, start_response: StartResponse,
                extra: list) -> Iterable[bytes]:
-        headers = [(k, v) for k, v in answer.headers if k.lower() != "cache-control"]
+        headers = [(k, v) for k, v in answer.headers if k.lower() not in ("cache-control", "strict-transport-security")]
+        if environ.get("wsgi.url_scheme") == "https":  # whatever scheme the memoised answer was made for
+            headers.append(("Strict-Transport-Security", HSTS))
         if answer.max_age == IMMUTABLE:
             headers.append(("Cache-Control", "public, max-age=31536000, immutable"))
         else:
@@ -265,5 +270,5 @@ def _too_many(start_response: StartResponse, retry: int, extra: list) -> Iterabl
     start_response("429 TOO MANY REQUESTS", [
         ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
         ("Retry-After", str(retry)), ("Cache-Control", "no-store"), ("Access-Control-Allow-Origin", "*"),
-        ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", CSP), *extra])
+        ("X-Content-Type-Options", "nosniff"), ("Content-Security-Policy", CSP.format(hashes="")), *extra])
     return [body]

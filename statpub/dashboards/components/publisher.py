@@ -9,19 +9,27 @@ from datetime import datetime
 from statpub.dashboards.i18n import format_instant
 from statpub.dashboards.sdmx.model import Agency, agency_id
 from statpub.dashboards.services import services
-from statpub.kernel.office import Office, published_office
+from statpub.kernel.office import Office, public_office
 
 Publisher = Office  # the name the API's shapes and the downloads use
 
 
 def publisher() -> Office:
-    return published_office(services().settings)
+    """The office as the public sees it now: the version of office.yaml approved by now
+    (先审查、后公开: an edit waits for approval), STATPUB_BASE_URL setting a test server's address."""
+    svc = services()
+    return public_office(svc.settings, svc.gate().metadata().office)
 
 
 def base_url() -> str:
     """The site's public address, without a trailing slash: every absolute link starts here
     (STATPUB_BASE_URL, else office.yaml's `base_url`), never with a name a client sent."""
     return publisher().base_url
+
+
+def site_url(path: str) -> str:
+    """The absolute address of a path on this site, from the configured base URL."""
+    return base_url() + (path if path.startswith("/") else "/" + path)
 
 
 def agency_of(pub: Office) -> Agency:

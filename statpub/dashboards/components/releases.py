@@ -26,10 +26,11 @@ def status_badge(status: str, lang: str) -> html.Span:
     return html.Span(word(STATES, status, lang), className=f"badge badge-{status}")
 
 
-def notices(release: ReleaseInfo, lang: str) -> html.Div:
-    """Every change of the calendar entry, kept for ever, with its reason."""
+def notices(release: ReleaseInfo, lang: str, history: tuple | None = None) -> html.Div:
+    """Every change of the calendar entry, kept for ever, with its reason (`history`: the items
+    told by now, from the gate's `public_history`)."""
     items = []
-    for item in release.history:
+    for item in release.history if history is None else history:
         parts = [html.Strong(format_date(item.date, lang)), " ", word(CHANGES, item.change, lang)]
         if item.previous_instant is not None:
             parts += [" · ", t("previous_instant", lang), ": ", format_instant(item.previous_instant, lang)]

@@ -45,7 +45,7 @@ def release_rows(gate: Gate, releases: list[ReleaseInfo], lang: str) -> html.Div
             html.Td(html.Time(format_instant(r.instant, lang), dateTime=r.instant.isoformat())),
             html.Th(release_link(r, lang), scope="row"),
             html.Td(status_badge(release_status(gate, r), lang)),
-            html.Td(notices(r, lang)),
+            html.Td(notices(r, lang, gate.public_history(r))),
         ]))
     head = html.Thead(html.Tr([html.Th(t(k, lang), scope="col") for k in ("instant", "title", "state", "notices")]))
     return html.Div(html.Table([head, html.Tbody(rows)], className="data-table calendar"),

@@ -16,9 +16,8 @@ from statpub.dashboards.i18n import format_instant, href, lang_or_default, perio
 from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 from statpub.kernel import transforms
-from statpub.kernel.numbers import format_number
-from statpub.kernel.transforms import Point
 from statpub.kernel.numbers import format_number, unit_suffix
+from statpub.kernel.transforms import Point
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 

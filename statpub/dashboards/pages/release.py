@@ -156,7 +156,7 @@ def layout(release_id: str = "", lang: object = None, **_query: object) -> html.
                     html.Time(format_instant(release.instant, lang), dateTime=release.instant.isoformat()),
                     " ", status_badge(status, lang), *public_since_note(gate, release, lang)],
                    className="release-meta"),
-            html.H2(t("notices", lang)), notices(release, lang)]
+            html.H2(t("notices", lang)), notices(release, lang, gate.public_history(release))]
     if not gate.can_see(release.id):
         return page(lang, path, [*head, html.P(t("embargoed_notice", lang), className="embargoed")])
     info = {s.code: s for s in gate.series()}

@@ -8,7 +8,15 @@ from dash import dcc, html
 
 from statpub.dashboards.components.releases import feature_blocks
 from statpub.dashboards.components.shell import page
-from statpub.dashboards.i18n import FREQUENCIES, LABELS, format_instant, href, lang_or_default, t, word
+from statpub.dashboards.i18n import (
+    FREQUENCIES,
+    LABELS,
+    format_instant,
+    href,
+    lang_or_default,
+    t,
+    word,
+)
 from statpub.dashboards.office_site import titled
 from statpub.dashboards.services import current_gate
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from statpub.dashboards.hooks import hookimpl
 from statpub.dashboards.services import services
 from statpub.features.messages import api, blocks, public_web, staff_apps, staff_web
+from statpub.features.messages.board import STAFF
 from statpub.features.messages.jobs import message_jobs
 from statpub.features.messages.records import public_version
 from statpub.features.messages.service import Office, store_for
@@ -36,6 +37,14 @@ def page_state():
 @hookimpl
 def nav_links(lang):
     return [(w("board", lang), "/messages")]
+
+
+@hookimpl
+def staff_links(reader):
+    """The board's staff pages on the staff home, for the roles that work on them."""
+    if reader.role not in STAFF:
+        return []
+    return [(path, *label.split(" ", 1)) for label, path in staff_web.STAFF_NAV]
 
 
 @hookimpl

@@ -21,7 +21,7 @@ from statpub.features.messages.stats import clusters
 from statpub.kernel.errors import UserError
 
 blueprint = Blueprint("messages_staff", __name__)
-LOGIN_PATH = "/prerelease/login"  # the site's one login (moving to /staff/login with the accounts feature)
+LOGIN_PATH = "/staff/login"  # the site's one sign-in for every role (the staff feature)
 VIEWS = ("open", "overdue", "due_soon", "all")
 STAFF_NAV = [("留言 Messages", "/staff/messages"), ("申请 Applications", "/staff/applications"),
              ("常见问题 FAQ", "/staff/faq")]

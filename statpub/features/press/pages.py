@@ -17,8 +17,9 @@ from statpub.features.press.service import office_of
 from statpub.kernel.clock import format_beijing
 from statpub.warehouse.reader import ReleaseInfo
 
-LOGIN_PATH = "/prerelease/login"
 INDEX_PATH = "/prerelease"
+LOGIN_PATH = "/staff/login?next=/prerelease"  # the staff area's sign-in, coming back here
+STAFF_PATH = "/staff"  # the staff home: who is signed in, sign out
 ID_INDEX = "prerelease-index"
 ID_RELEASE = "prerelease-release"
 ID_KEY_FIGURES = "prerelease-key-figures"
@@ -37,8 +38,8 @@ def embargo_banner(release: ReleaseInfo) -> html.Div:
                     className=BANNER_CLASS, style=BANNER_STYLE, **{"data-release": release.id})
 
 
-def _logout() -> html.Form:
-    return html.Form(html.Button("退出登录 Sign out", type="submit"), method="post", action="/prerelease/logout")
+def _staff_home() -> html.P:
+    return html.P(html.A("工作人员主页（退出登录）· Staff home (sign out)", href=STAFF_PATH))
 
 
 def _sign_in() -> html.P:
@@ -55,8 +56,9 @@ def index_layout(**_query) -> html.Div:
     items = [html.Li([embargo_banner(r), html.A(f"{r.title_zh} · {r.title_en}", href=f"{INDEX_PATH}/{r.id}"), " — ",
                       html.A("下载简报包 Briefing pack (ZIP)", href=f"/packs/{r.id}.zip")]) for r in open_now]
     blocks = [html.H1("预发布区 · Pre-release area"),
-              html.P(f"{reader.name}（{reader.role}）— 每次查看和下载都会记录 · every view and download is logged"),
-              _logout(), html.H2("现在可查看 · Open to you now")]
+              html.P(f"{reader.display_name or reader.name}（{reader.role}）— 每次查看和下载都会记录 · "
+                     "every view and download is logged"),
+              _staff_home(), html.H2("现在可查看 · Open to you now")]
     blocks.append(html.Ul(items) if items else html.P("目前没有处于预发布时段的发布 · No release is in its "
                                                        "pre-release window now."))
     if coming:
@@ -99,7 +101,7 @@ def release_layout(release_id: str | None = None, **_query) -> html.Div:
     release = gate.calendar_entry(release_id)
     if release is None or not gate.can_see(release_id) or not release.observation_count:
         return _unavailable()
-    content = gather(gate, release_id, office_of(services().settings))
+    content = gather(gate, release_id, office_of(services().settings, gate))
     blocks = [embargo_banner(release)] if content.embargoed else []
     blocks += [html.H1(release.title_zh), html.P(release.title_en, lang="en"),
                html.P(f"发布时间 Release: {format_beijing(release.instant, 'zh')} · {format_beijing(release.instant, 'en')}"),

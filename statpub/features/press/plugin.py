@@ -10,8 +10,8 @@ from statpub.dashboards.hooks import hookimpl
 from statpub.dashboards.services import services
 from statpub.features.press import pages, web
 from statpub.features.press.access import prerelease_access_list as access_list
-from statpub.features.press.service import access_log_for, accounts_for
-from statpub.warehouse.gate import Reader
+from statpub.features.press.pages import INDEX_PATH
+from statpub.features.press.service import access_log_for
 
 WHATS = {"page", "figures", "callback", "download", "pack"}
 
@@ -22,17 +22,10 @@ def install_site(app):
 
 
 @hookimpl
-def reader_from_request(request, services):
-    token = request.cookies.get(web.COOKIE)
-    if not token:
-        return None
-    account = accounts_for(services.settings).session_account(token, services.clock.now())
-    return Reader(account.name, account.role) if account is not None else None
-
-
-@hookimpl
-def session_cookies():
-    return [web.COOKIE]
+def staff_links(reader):
+    if not reader.has_prerelease_rights:
+        return []
+    return [(INDEX_PATH, "预发布区", "Pre-release area")]
 
 
 @hookimpl
@@ -55,4 +48,4 @@ def record_prerelease_access(gate, release_ids, what, path, file_name, sha256):
 @hookimpl
 def prerelease_access_list(gate, release_id):
     holders = access_list(access_log_for(services().settings), gate, release_id)
-    return None if holders is None else [(h.name, h.role) for h in holders]
+    return None if holders is None else [(h.published(), h.role) for h in holders]

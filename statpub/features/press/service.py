@@ -11,11 +11,10 @@ from flask import g, has_request_context
 
 from statpub.dashboards.filecache import FileCache
 from statpub.features.press.access import AccessLog
-from statpub.features.press.accounts import Accounts
 from statpub.features.press.pack import Pack, build_pack
 from statpub.features.press.pack.content import PackOffice
 from statpub.kernel.config import Settings
-from statpub.kernel.office import published_office
+from statpub.kernel.office import public_office
 from statpub.store import Store, open_store
 from statpub.warehouse.gate import Gate
 
@@ -23,14 +22,10 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def store_for(settings: Settings) -> Store:
-    """The operational store with the pre-release tables in place."""
+    """The operational store with the pre-release tables (the access log) in place."""
     store = open_store(settings)
     store.migrate("press", MIGRATIONS)
     return store
-
-
-def accounts_for(settings: Settings) -> Accounts:
-    return Accounts(store_for(settings))
 
 
 def access_log_for(settings: Settings) -> AccessLog:
@@ -41,9 +36,10 @@ def chart_cache(settings: Settings) -> FileCache:
     return FileCache(settings.warehouse_dir / "cache" / "press-charts")
 
 
-def office_of(settings: Settings) -> PackOffice:
-    """Who publishes, for the pack: the office's names, licence and notice (office.yaml, public)."""
-    office = published_office(settings)
+def office_of(settings: Settings, gate: Gate | None = None) -> PackOffice:
+    """Who publishes, for the pack: the office's names, licence and notice as the public sees them
+    (the version approved by now, from the gate's public metadata; the content's without a gate)."""
+    office = public_office(settings, gate.metadata().office if gate is not None else None)
     return PackOffice((office.name.zh, office.name.en), office.licence_line(),
                       (office.notice.zh, office.notice.en) if office.notice else None)
 
@@ -55,7 +51,7 @@ def deliver_pack(gate: Gate, release_id: str, out_dir: Path, settings: Settings,
     out_dir.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=".statpub-pack-", dir=out_dir))
     try:
-        pack = build_pack(gate, release_id, work, cache=chart_cache(settings), office=office_of(settings),
+        pack = build_pack(gate, release_id, work, cache=chart_cache(settings), office=office_of(settings, gate),
                           generated_for=generated_for)
         if pack.embargoed:
             access_log_for(settings).record(gate.reader, release_id, "pack", gate.now, channel=channel,

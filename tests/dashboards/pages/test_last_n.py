@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from statpub.dashboards.pages.explorer_model import BadChoice, compute_view, state_from_inputs, state_from_query
+from statpub.dashboards.pages.explorer_model import (
+    BadChoice,
+    compute_view,
+    state_from_inputs,
+    state_from_query,
+)
 
 
 def test_the_view_keeps_the_latest_periods(gate_after):

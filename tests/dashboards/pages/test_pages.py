@@ -11,8 +11,8 @@ from statpub.dashboards.components.releases import release_status
 from statpub.dashboards.i18n import LABELS, LANGS, format_instant, href
 from statpub.kernel.clock import Clock
 from statpub.warehouse.review_state import ReviewState
-from tests.fixtures.site import EMBARGOED
 from tests.dashboards.dash_payloads import UPDATE, router_body
+from tests.fixtures.site import EMBARGOED
 
 
 def render(client, path: str, search: str = "") -> str:

@@ -20,6 +20,7 @@ from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
 from tests.features.press.packs import open_pack
 from tests.fixtures.press import LATER, PASSWORDS, TARGET, TIMES, at
+from tests.fixtures.staff import sign_in
 from tests.helpers import run_cli
 
 USERS = {"none": None, "press": "alice", "reviewer": "rita", "disabled": "dora"}
@@ -47,8 +48,7 @@ def login(url: str, user: str) -> requests.Session:
     session = requests.Session()
     name = USERS[user]
     if name is not None:
-        answer = session.post(f"{url}/prerelease/login", data={"name": name, "password": PASSWORDS[name]},
-                              allow_redirects=False, timeout=30)
+        answer = sign_in(session, name, PASSWORDS[name], base=url)
         assert answer.status_code == (401 if user == "disabled" else 303), (user, answer.status_code)
     return session
 

@@ -18,11 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from statpub.features.press.service import accounts_for
 from statpub.features.push.config import push_config
 from statpub.features.push.plugin import push_jobs
 from statpub.features.push.service import Push
 from statpub.features.push.subscriptions import Interests
+from statpub.features.staff.service import accounts_for
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.store import open_store
 from statpub.store.scheduler import Scheduler
@@ -31,6 +31,7 @@ from statpub.warehouse.reader import WarehouseReader
 from tests.dashboards.embargo_marks import embargo_marks
 from tests.fixtures.press import private_site
 from tests.fixtures.smtp import HttpReceiver, SmtpSink, start_smtp
+from tests.fixtures.staff import sign_in
 from tests.helpers import free_port, run_cli, start_server
 
 pytestmark = pytest.mark.slow
@@ -48,7 +49,8 @@ def site(tmp_path_factory, demo_settings):
     catalogue = settings.content.catalogue_path
     catalogue.write_text(re.sub(r"(?m)^base_url: .*$", f"base_url: http://127.0.0.1:{port}",
                                 catalogue.read_text(encoding="utf-8")), encoding="utf-8")
-    accounts_for(settings).add("rita", "reviewer", "rita-reviewer-password", T - timedelta(days=1))
+    accounts_for(settings).add("rita", "reviewer", "rita-reviewer-password", T - timedelta(days=1),
+                               display_name="丽塔 Rita", organisation="统计局 Statistics office")
     sink, receiver = SmtpSink(refuse={"gone@example.org"}), HttpReceiver()
     controller, smtp_url = start_smtp(sink)
     receiver.statuses["/broken"] = 500
@@ -212,9 +214,8 @@ def test_a_failing_webhook_is_retried_then_disabled_with_a_notice_to_staff(site)
     staff = sink.to("staff@example.org")
     assert staff and "disabled" in staff[-1].message.get_body(("plain",)).get_content()
     with requests.Session() as browser:
-        login = browser.post(site["server"].url + "/prerelease/login", data={"name": "rita",
-                             "password": "rita-reviewer-password"}, timeout=30)
-        assert login.status_code in (200, 303)
+        login = sign_in(browser, "rita", "rita-reviewer-password", base=site["server"].url)
+        assert login.status_code == 303
         page = browser.get(site["server"].url + "/staff/push", timeout=30)
         assert page.status_code == 200 and RELEASE in page.text and "broken" in page.text
     assert requests.get(site["server"].url + "/staff/push", timeout=30).status_code == 404

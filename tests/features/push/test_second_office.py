@@ -65,8 +65,8 @@ def test_a_second_office_gets_its_own_identity_matching_and_notices(tmp_path, sm
     release = [r.message for r in sink.received if "release.q1" in str(r.message["Message-ID"])]
     for mail in release:
         text = mail.get_body(("plain",)).get_content()
-        assert "12,345.67" in text and ("测试统计局" in text or "Test statistics office" in text)
-        assert "测试统计局" in str(mail["From"]) or "Test statistics office" in str(mail["From"])
+        assert "12,345.67" in text and ("测试市统计局" in text or "Statistics Office of Testville" in text)
+        assert "测试市统计局" in str(mail["From"]) or "Statistics Office of Testville" in str(mail["From"])
     zh = next(m for m in release if m["Content-Language"] == "zh-CN").get_body(("plain",)).get_content()
     assert "一季度全市生产总值12,345.67亿元。" in zh and "第二段" not in zh
     notice = next(r.message for r in sink.received if "notice.q2" in str(r.message["Message-ID"]))

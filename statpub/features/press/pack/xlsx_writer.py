@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from statpub.dashboards.formats import excel_number_format
+from statpub.dashboards.formats import excel_number_format, text_cells_as_text
 from statpub.features.press.pack.content import PackContent, Row, Table
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.flags import FLAGS
@@ -154,4 +154,5 @@ def write_xlsx(content: PackContent, path: Path) -> None:
     wb.properties.title = content.release.title_zh
     wb.properties.creator = content.office[0]
     wb.properties.created = wb.properties.modified = content.now.replace(tzinfo=None)
+    text_cells_as_text(wb)  # a title or note starting with "=" stays text
     wb.save(path)

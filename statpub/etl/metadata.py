@@ -1,0 +1,79 @@
+"""Public metadata as reviewable items (先审查、后公开 for names, units, definitions, topics and the
+office's identity).
+
+The content root's public metadata is cut into items, each with the canonical JSON of its public
+fields and that JSON's sha256:
+
+    office          the office's identity (releases/office.yaml, or the catalogue's older
+                    `office`/`licence`/`base_url`), every public field of it
+    topic:<code>    a topic's catalogue entry
+    series:<code>   a series' catalogue entry (names, units, definition, source, notes, …)
+
+Each load records every new version (`metadata_versions`, kept for ever, so the last approved
+text stays servable while an edit waits) and the versions the content holds now
+(`metadata_current`). A release's `metadata` part of the content hash covers the office, its
+series and their topics: approving the release approves them; `statpub approve --metadata`
+approves the current versions of all items on their own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+import duckdb
+
+from statpub.kernel.content import Catalogue, ContentRoot
+from statpub.kernel.office import load_office
+
+OFFICE = "office"
+
+
+def canonical(body: object) -> str:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def public_items(content: ContentRoot, catalogue: Catalogue) -> dict[str, str]:
+    """Item → canonical JSON body of the public metadata the content root holds now."""
+    office = load_office(content, catalogue).model_dump(mode="json", exclude_none=True)
+    items = {OFFICE: canonical(office)}
+    for topic in catalogue.topics:
+        items[f"topic:{topic.code}"] = canonical(topic.model_dump(mode="json", exclude_none=True))
+    for series in catalogue.series:
+        items[f"series:{series.code}"] = canonical(series.model_dump(mode="json", exclude_none=True))
+    return items
+
+
+def item_hash(body: str) -> str:
+    """A version's identity: the first 16 hex digits of its sha256 (versions of one item never
+    number more than a few; approvals list one per item, so they stay short)."""
+    return hashlib.sha256(body.encode()).hexdigest()[:16]
+
+
+def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime) -> None:
+    """Keep every new version, and note which versions the content holds now."""
+    rows = [(item, item_hash(body), body) for item, body in items.items()]
+    known = {(i, h) for i, h in con.execute("SELECT item, hash FROM metadata_versions").fetchall()}
+    new = [(i, h, b, now) for i, h, b in rows if (i, h) not in known]
+    if new:
+        con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen) VALUES (?, ?, ?, ?)", new)
+    con.execute("DELETE FROM metadata_current")
+    con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
+
+
+def release_items(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Release id → {item: current version hash} of the metadata it carries: the office, its series
+    and their topics."""
+    current = dict(con.execute("SELECT item, hash FROM metadata_current").fetchall())
+    topic_of = dict(con.execute("SELECT code, topic FROM series").fetchall())
+    out = {}
+    for rid, codes in con.execute("SELECT release_id, series FROM releases").fetchall():
+        wanted = {OFFICE, *(f"series:{c}" for c in codes),
+                  *(f"topic:{topic_of[c]}" for c in codes if c in topic_of)}
+        out[rid] = {item: current[item] for item in sorted(wanted) if item in current}  # stable records
+    return out
+
+
+def current_items(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT item, hash FROM metadata_current ORDER BY item").fetchall())
