@@ -21,10 +21,11 @@ from statpub.dashboards.app import create_app
 from statpub.features.messages import plugin as messages_plugin
 from statpub.features.messages.jobs import SUMMARY_JOB, run_summary
 from statpub.features.messages.service import Office
+from statpub.features.staff import plugin as staff_plugin
+from statpub.features.staff.service import accounts_for
 from statpub.kernel.clock import Clock, parse_instant
 from statpub.kernel.config import Settings
 from statpub.kernel.jobs import Occurrence
-from tests.features.messages.standin import STAFF_COOKIE, StandInIdentity
 from tests.fixtures.browser import AFTER_RELEASE
 from tests.fixtures.press import private_site
 from tests.helpers import free_port
@@ -33,6 +34,7 @@ from tests.paths import REPO_ROOT
 pytestmark = pytest.mark.browser
 RELEASE = "2025-gdp-final-verification"  # public from 2026-12-10 10:00 (AFTER_RELEASE is 5 s later)
 TOPIC = "national-accounts"
+STAFF = {"li": "responder", "zhao": "reviewer"}  # accounts of the staff feature: login → role
 
 
 @dataclass
@@ -46,8 +48,10 @@ def board_site(tmp_path_factory, demo_settings) -> Iterator[BoardSite]:
     """The demo site with the board, served by a threaded server in this process, on a free port."""
     settings = private_site(tmp_path_factory.mktemp("board-browser"), demo_settings)
     shutil.copy(REPO_ROOT / "workdays.yaml", settings.root / "workdays.yaml")
-    app = create_app(settings, Clock(start=parse_instant(AFTER_RELEASE)),
-                     plugins=[messages_plugin, StandInIdentity()])
+    for name, role in STAFF.items():
+        accounts_for(settings).add(name, role, password(name), parse_instant("2026-12-01T09:00:00+08:00"),
+                                   display_name=f"{name} ({role})", organisation="示例市统计局")
+    app = create_app(settings, Clock(start=parse_instant(AFTER_RELEASE)), plugins=[messages_plugin, staff_plugin])
     port = free_port()
     server = make_server("127.0.0.1", port, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -71,10 +75,18 @@ def check_page(page, axe_source: str, artifacts, name: str) -> None:
     assert not bad, json.dumps(bad, ensure_ascii=False, indent=1)
 
 
-def sign_in(page, site: BoardSite, name: str, role: str) -> None:
-    """Staff identity as the site's accounts give it (a stand-in until the staff feature lands)."""
+def password(name: str) -> str:
+    return f"{name}-{STAFF[name]}-password"
+
+
+def sign_in(page, site: BoardSite, name: str) -> None:
+    """Sign in as a person does: the staff feature's form at /staff/login, then on to the board."""
     page.context.clear_cookies()
-    page.context.add_cookies([{"name": STAFF_COOKIE, "value": f"{name}:{role}", "url": site.url}])
+    page.goto(f"{site.url}/staff/login?next=/staff/messages")
+    page.fill("#name", name)
+    page.fill("#password", password(name))
+    page.click("button:has-text('登录 Sign in')")
+    page.wait_for_url(re.compile(r".*/staff/messages$"))
 
 
 def test_the_public_form_on_a_release_page(board_site, page, axe_source, artifacts):
@@ -148,7 +160,7 @@ def test_the_staff_area_assign_answer_review_publish(board_site, page, axe_sourc
                                   now=parse_instant(AFTER_RELEASE) - timedelta(minutes=5))
     now = parse_instant(AFTER_RELEASE)
     run_summary(board_site.settings, Occurrence(SUMMARY_JOB, now, 1, lambda: now))  # the morning's job
-    sign_in(page, board_site, "li", "responder")
+    sign_in(page, board_site, "li")
     page.goto(f"{board_site.url}/staff/messages")
     page.wait_for_selector("main table")
     assert "每日摘要 Daily summary 2026-12-10" in page.inner_text("#daily-summary")
@@ -164,7 +176,7 @@ def test_the_staff_area_assign_answer_review_publish(board_site, page, axe_sourc
     page.check("#publish")
     page.click("button:has-text('送审 Send for review')")
     page.wait_for_selector("text=submitted")
-    sign_in(page, board_site, "zhao", "reviewer")
+    sign_in(page, board_site, "zhao")
     staff_open(page, board_site, message.code)
     assert "+86 21 5555 0101" not in page.content()  # the reviewer does not
     check_page(page, axe_source, artifacts, "staff-review")

@@ -3,25 +3,27 @@ clusters), one message with its log and the actions the reader's role allows, an
 
 Who is asking comes from the site (`current_reader()`: the accounts feature's session); the
 role decides (`board.require`): responders handle messages and see contact data, reviewers
-approve replies. Every form carries a signed token and must come from this site. Nothing here is
+approve replies. Every form carries the site's anti-forgery token (`statpub.dashboards.csrf`,
+bound to the staff session) and must come from this site. Nothing here is
 cacheable."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request
 
+from statpub.dashboards import csrf
 from statpub.dashboards.services import current_reader, services
-from statpub.features.messages import tokens
 from statpub.features.messages.board import HANDLERS, REVIEWERS, STAFF, Forbidden
 from statpub.features.messages.frame import e, frame, lang_of_request, link, paragraphs
 from statpub.features.messages.jobs import latest_summary
 from statpub.features.messages.public_web import office, same_origin
-from statpub.features.messages.records import beijing_day, store_secret
+from statpub.features.messages.records import beijing_day
 from statpub.features.messages.stats import clusters
 from statpub.kernel.errors import UserError
 
 blueprint = Blueprint("messages_staff", __name__)
 LOGIN_PATH = "/staff/login"  # the site's one sign-in for every role (the staff feature)
+CSRF_PURPOSE = "messages.staff"
 VIEWS = ("open", "overdue", "due_soon", "all")
 STAFF_NAV = [("留言 Messages", "/staff/messages"), ("申请 Applications", "/staff/applications"),
              ("常见问题 FAQ", "/staff/faq")]
@@ -35,14 +37,15 @@ def staff_reader():
 
 
 def token_field() -> str:
-    token = tokens.issue(store_secret(office().store, "form"), services().clock.now())
-    return f'<input type="hidden" name="{tokens.TOKEN_FIELD}" value="{e(token)}">'
+    """The site's anti-forgery token, bound to this staff session (a token copied from another
+    session, or from a page shown before signing in, is refused)."""
+    return csrf.hidden_field(CSRF_PURPOSE)
 
 
 def check_form() -> None:
-    if not same_origin() or not tokens.valid(store_secret(office().store, "form"),
-                                             request.form.get(tokens.TOKEN_FIELD), services().clock.now()):
+    if not same_origin():
         raise Forbidden("the form expired or was not sent from this site")
+    csrf.check(CSRF_PURPOSE)
 
 
 def page(title: str, body: str, status: int = 200) -> Response:
