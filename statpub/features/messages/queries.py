@@ -57,16 +57,18 @@ class Lists:
     def soon_limit(self, today: date) -> date:
         return self.calendar.add(today, self.rules.due_soon).day
 
-    def staff_list(self, reader: Reader, today: date, *, status: str | None = None, overdue: bool = False,
-                   due_soon: bool = False, assignee: str | None = None, limit: int = 100,
+    def staff_list(self, reader: Reader, today: date, *, status: str | None = None, open_only: bool = False,
+                   overdue: bool = False, due_soon: bool = False, assignee: str | None = None, limit: int = 100,
                    offset: int = 0) -> tuple[int, list[Listed]]:
-        """Messages for staff, oldest due first; `overdue`/`due_soon` keep open ones past or near due."""
+        """Messages for staff, oldest due first; `open_only` keeps those still to be handled,
+        `overdue`/`due_soon` open ones past or near due. The filter is in the query, so the count
+        and the page agree however many closed messages are due earlier."""
         require(reader, STAFF)
         where, params = ["1 = 1"], []
         if status:
             where.append("status = ?")
             params.append(status)
-        if overdue or due_soon:
+        if open_only or overdue or due_soon:
             where.append(f"status IN ({', '.join('?' for _ in OPEN_STATUSES)})")
             params.extend(OPEN_STATUSES)
         if overdue:

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, request
 from statpub.dashboards import csrf
 from statpub.dashboards.services import current_reader, services
 from statpub.features.messages.board import HANDLERS, REVIEWERS, STAFF, Forbidden
-from statpub.features.messages.frame import e, frame, lang_of_request, link, paragraphs
+from statpub.features.messages.frame import e, frame, lang_of_request, link, pager, paragraphs
 from statpub.features.messages.jobs import latest_summary
 from statpub.features.messages.public_web import office, same_origin
 from statpub.features.messages.records import beijing_day
@@ -48,6 +48,13 @@ def check_form() -> None:
     csrf.check(CSRF_PURPOSE)
 
 
+def _offset() -> int:
+    raw = request.args.get("offset", "0")
+    if not raw.isdigit() or int(raw) > 1_000_000:
+        raise UserError("offset: a whole number from 0 to 1000000")
+    return int(raw)
+
+
 def page(title: str, body: str, status: int = 200) -> Response:
     return frame(title, body, lang_of_request(), status=status, private=True, nav=STAFF_NAV)
 
@@ -61,10 +68,9 @@ def message_list():
     found = office()
     today = beijing_day(services().clock.now())
     found.lists.refresh_due_dates(services().clock.now())
-    total, rows = found.lists.staff_list(reader, today, overdue=view == "overdue", due_soon=view == "due_soon",
-                                         status=None, limit=200)
-    if view == "open":
-        rows = [r for r in rows if r.status in ("received", "assigned")]
+    offset, limit = _offset(), 100
+    total, rows = found.lists.staff_list(reader, today, open_only=view == "open", overdue=view == "overdue",
+                                         due_soon=view == "due_soon", limit=limit, offset=offset)
     views = " · ".join(f'<a href="/staff/messages?view={v}">{e(v)}</a>' for v in VIEWS)
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in ("查询码 Code", "涉及 About", "类别 Category", "状态 Status",
                                                             "收到 Received", "期限 Due", "承办 Assignee", "答复 Reply"))
@@ -81,6 +87,7 @@ def message_list():
                 f"<p>{views}</p><p>{e(reader.name)} ({e(reader.role)}) · {total}</p>"
                 + summary_html(latest_summary(found.store))
                 + f'<table><caption>留言 Messages</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+                + pager(total, offset, limit, lang_of_request(), view=view)
                 + (f"<h2>聚类 Clusters</h2><ul>{cluster_html}</ul>" if cluster_html else ""))
 
 

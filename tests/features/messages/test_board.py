@@ -146,6 +146,21 @@ def test_overdue_and_due_soon_lists(office):
         office.lists.staff_list(PRESS, later)
 
 
+def test_open_list_counts_and_pages_only_open_messages(office):
+    # Closed messages due earlier than the open ones must not crowd them off the first page.
+    done = [submit(office, when=f"2026-01-{5 + i:02d}T09:00", client=f"old{i}", text=f"旧的留言第{i}条，已不予受理。")
+            for i in range(4)]
+    for message in done:
+        office.board.not_accept(message.code, RESPONDER, at("2026-01-20T09:00"), reason_zh="与本机关职责无关")
+    still = [submit(office, when=f"2026-02-{10 + i:02d}T09:00", client=f"new{i}", text=f"新的留言第{i}条，待办理。")
+             for i in range(3)]
+    today = at("2026-02-20T09:00").date()
+    total, first = office.lists.staff_list(RESPONDER, today, open_only=True, limit=2)
+    _, second = office.lists.staff_list(RESPONDER, today, open_only=True, limit=2, offset=2)
+    assert total == 3 and [m.code for m in first + second] == [m.code for m in still]
+    assert office.lists.staff_list(RESPONDER, today, limit=2)[0] == 7
+
+
 def test_contact_data_is_deleted_after_retention_and_events_are_append_only(office):
     message = submit(office, contact="citizen@example.org")
     now = at("2026-02-11T10:00")

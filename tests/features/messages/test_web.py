@@ -260,3 +260,12 @@ def test_a_published_reply_is_on_the_pages_at_once_and_pages_stay_memoised(site)
     shown = json.dumps(json.loads(after), ensure_ascii=False)
     assert "年度核实后修订（备忘测试）" in shown and memo.renders == renders + 1  # at once, one render
     assert site.post(UPDATE, json=body).get_data(as_text=True) == after and memo.renders == renders + 1
+
+
+def test_staff_list_views_and_pages(site):
+    li = as_staff(site, "li")
+    for view in ("open", "overdue", "due_soon", "all"):
+        assert li.get(f"/staff/messages?view={view}&offset=0").status_code == 200, view
+    assert li.get("/staff/messages?view=nope").status_code == 400
+    assert li.get("/staff/messages?offset=-1").status_code == 400
+    assert li.get("/staff/messages?view=all&offset=100000").status_code == 200
