@@ -148,7 +148,9 @@ def message_detail(code: str):
     contact = (f"<dt>联系方式 Contact</dt><dd>{e(message.contact or '—')}</dd>" if reader.role in HANDLERS else "")
     facts = (f"<dl><dt>涉及 About</dt><dd>{e(message.about)}</dd><dt>类别 Category</dt><dd>{e(message.category)}"
              f"{' ★' + e(message.rating) if message.rating else ''}</dd><dt>状态 Status</dt><dd>{e(message.status)} / "
-             f"{e(message.reply_state)}</dd><dt>期限 Due</dt><dd>{e(message.due_on)}</dd>{contact}</dl>")
+             f"{e(message.reply_state)}</dd><dt>期限 Due</dt><dd>{e(message.due_on)}"
+             f"{' 暂定 (provisional: holidays of that year not entered yet)' if message.due_provisional else ''}"
+             f"</dd>{contact}</dl>")
     log = "".join(f"<li>{e(ev['at'])} · {e(ev['actor'])} ({e(ev['role'])}) · {e(ev['action'])}"
                   f"{' · ' + e(ev['note']) if ev['note'] else ''}</li>" for ev in message.events)
     draft = ""
