@@ -9,7 +9,7 @@ Prints figures, asserts nothing; each comes with a baseline measured in the same
    of the two years, p50/p99/max, against a bare `count(*)` of the same month — target ≤ 200 ms —
    and the yearly statistics.
 
-    python -m bench.messages_bench [--messages 10000] [--seconds 15] [--engine sqlite|postgresql]
+    python -m bench.messages_bench [--messages 10000] [--seconds 15] [--engine sqlite|postgresql] [--reuse]
 
 wrk comes from Debian (`apt-get install -y wrk`); PostgreSQL from Debian too (a throwaway cluster,
 as the tests start it)."""
@@ -110,6 +110,14 @@ def fill(settings: Settings, count: int) -> float:
     return time.perf_counter() - started
 
 
+def stored(settings: Settings) -> int:
+    """Messages in the store (0 when it has none yet)."""
+    from statpub.features.messages.service import Office
+
+    with Office(settings).store.connect() as con:
+        return int(con.execute("SELECT count(*) FROM messages").fetchone()[0])
+
+
 def bench_statistics(settings: Settings) -> None:
     from statpub.features.messages.service import Office
     from statpub.features.messages.stats import board_statistics, period_bounds
@@ -148,10 +156,15 @@ def staff_cookie(settings: Settings, url: str) -> str:
     """A responder's session of the staff feature, signed in at /staff/login as a browser does;
     the Cookie header wrk sends."""
     from statpub.features.staff.service import accounts_for
+    from statpub.kernel.errors import NotFound
     from tests.fixtures.staff import sign_in
 
-    accounts_for(settings).add(STAFF_NAME, "responder", STAFF_PASSWORD, parse_instant(NOW) - timedelta(days=1),
-                               display_name="Bench Responder", organisation="bench")  # a fresh store each run
+    accounts = accounts_for(settings)
+    try:
+        accounts.get(STAFF_NAME)  # there already (a reused store)
+    except NotFound:
+        accounts.add(STAFF_NAME, "responder", STAFF_PASSWORD, parse_instant(NOW) - timedelta(days=1),
+                     display_name="Bench Responder", organisation="bench")
     session = requests.Session()
     answer = sign_in(session, STAFF_NAME, STAFF_PASSWORD, base=url)
     assert answer.status_code == 303, answer.text[:500]
@@ -239,6 +252,8 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--seconds", type=int, default=15)
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--reuse", action="store_true",
+                        help="SQLite: keep the store of an earlier run when it holds --messages messages")
     args = parser.parse_args()
     if not ensure_tool("wrk", apt="wrk"):
         raise SystemExit("wrk is needed (Debian package wrk)")
@@ -251,12 +266,15 @@ def main() -> None:
 
         cluster = PostgresCluster().start()
         settings = replace(settings, database_url=cluster.create_database())
-    else:
+    elif not (args.reuse and stored(settings) == args.messages):
         for leftover in settings.warehouse_dir.glob("operational.sqlite*"):
             leftover.unlink()  # a fresh store each run: the same 10,000 messages
     try:
-        took = fill(settings, args.messages)
-        print(f"{args.messages:,} messages stored on {args.engine} in {took:.0f} s (through the board's records)")
+        if stored(settings) == 0:
+            took = fill(settings, args.messages)
+            print(f"{args.messages:,} messages stored on {args.engine} in {took:.0f} s (through the board's records)")
+        else:
+            print(f"{args.messages:,} messages of an earlier run reused (--reuse)")
         bench_statistics(settings)
         bench_pages(settings, args.seconds)
     finally:

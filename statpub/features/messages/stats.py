@@ -16,6 +16,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from statpub.features.messages.config import CATEGORIES, MessageRules
 from statpub.kernel.workdays import WorkCalendar
@@ -123,8 +124,23 @@ class Cluster:
 
 
 def clusters(store: Store, rules: MessageRules, today: date) -> list[Cluster]:
-    """Groups of similar recent messages per topic, largest first (single linkage)."""
+    """Groups of similar recent messages per topic, largest first (single linkage).
+
+    Comparing every pair costs about half a second at 10,000 stored messages, too much for each
+    view of the staff list: the groups are kept per process for as long as what they depend on is
+    unchanged — the window, the threshold, and the messages in the window (their number, the newest,
+    and how many were not accepted: texts and subjects never change once received)."""
     since = (today - timedelta(days=rules.cluster_days)).isoformat()
+    with store.connect() as con:
+        row = con.execute("SELECT count(*), max(received_at), "
+                          "sum(CASE WHEN status = 'not_accepted' THEN 1 ELSE 0 END) FROM messages "
+                          "WHERE received_on >= ?", [since]).fetchone()
+    return list(_clusters(store, since, rules.cluster_threshold, (int(row[0]), row[1], int(row[2] or 0))))
+
+
+@lru_cache(maxsize=8)
+def _clusters(store: Store, since: str, threshold: int, signature: tuple) -> tuple[Cluster, ...]:
+    """The groups for a window; `signature` is part of the cache key only."""
     with store.connect() as con:
         rows = con.execute("SELECT code, about_kind, about_id, topic, text FROM messages WHERE received_on >= ? "
                            "AND status <> 'not_accepted' ORDER BY received_at DESC", [since]).fetchall()
@@ -153,5 +169,5 @@ def clusters(store: Store, rules: MessageRules, today: date) -> list[Cluster]:
             chosen = [members[i] for i in indexes]
             subjects = sorted({f"{r['about_kind']}:{r['about_id']}" for r in chosen})
             found.append(Cluster(topic, tuple(r["code"] for r in chosen), tuple(subjects), chosen[0]["text"][:120],
-                                 len(chosen) >= rules.cluster_threshold))
-    return sorted(found, key=lambda c: (-len(c.codes), c.topic))
+                                 len(chosen) >= threshold))
+    return tuple(sorted(found, key=lambda c: (-len(c.codes), c.topic)))

@@ -161,6 +161,27 @@ def test_open_list_counts_and_pages_only_open_messages(office):
     assert office.lists.staff_list(RESPONDER, today, limit=2)[0] == 7
 
 
+def test_similar_messages_cluster_and_flag_at_the_threshold(office):
+    from statpub.features.messages.stats import clusters
+
+    def ask(i: int, text: str = "请问地区生产总值增长速度是按可比价格计算的吗？第{i}问", subject=RELEASE):
+        return office.board.submit(subject, "consultation", text.format(i=i), rating=None, contact=None, lang="zh",
+                                   client_hash=f"cluster{i}", now=at(f"2026-03-{2 + i:02d}T09:00"))
+
+    first = [ask(i) for i in range(4)]
+    ask(9, "希望下载页面提供英文版本。", Subject("topic", "prices", "prices"))
+    today = at("2026-03-20T09:00").date()
+    found = clusters(office.store, office.rules.messages, today)
+    assert [(len(c.codes), c.flagged) for c in found] == [(4, False)]
+    assert set(found[0].codes) == {m.code for m in first} and found[0].subjects == ("release:2025-q3-economy",)
+    ask(4)  # the fifth: the office's threshold (5) is reached, the kept groups are stale
+    assert [(len(c.codes), c.flagged) for c in clusters(office.store, office.rules.messages, today)] == [(5, True)]
+    office.board.not_accept(first[0].code, RESPONDER, at("2026-03-20T10:00"), reason_zh="重复提问")
+    again = clusters(office.store, office.rules.messages, today)
+    assert [(len(c.codes), c.flagged) for c in again] == [(4, False)] and first[0].code not in again[0].codes
+    assert clusters(office.store, office.rules.messages, at("2026-08-01T09:00").date()) == []  # past the window
+
+
 def test_contact_data_is_deleted_after_retention_and_events_are_append_only(office):
     message = submit(office, contact="citizen@example.org")
     now = at("2026-02-11T10:00")
