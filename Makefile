@@ -43,10 +43,13 @@ $(AXE): tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	touch $(AXE)
 
+# Every test (tests/cluster/ included), then the short form of the cluster spike bench (it prints
+# figures and asserts nothing; it fails only if the topology cannot run).
 test: system-deps install $(AXE)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
+	$(PY) -m bench.cluster_bench --short
 
 # The multi-node topology (PostgreSQL, SeaweedFS, two nodes, nginx) on loopback, until Ctrl-C.
 cluster: system-deps install

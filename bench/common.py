@@ -68,8 +68,9 @@ def approve_synthetic(con) -> None:
     from statpub.etl import content_hash
 
     ids = {rid for (rid,) in con.execute("SELECT release_id FROM releases").fetchall()}
-    content_hash.refresh(con, ids, {})
+    content_hash.refresh(con, ids, {}, set())
     con.execute(
-        "INSERT INTO approvals SELECT row_number() OVER (ORDER BY r.instant, r.release_id), r.release_id, "
+        "INSERT INTO approvals (position, release_id, reviewer, approved_at, content_hash, data_hash, texts_hash, "
+        "entry_hash, user_name, record) SELECT row_number() OVER (ORDER BY r.instant, r.release_id), r.release_id, "
         "'bench reviewer', r.instant - INTERVAL 1 HOUR, c.content_hash, c.data_hash, c.texts_hash, c.entry_hash, "
         "'bench', 'synthetic approval' FROM releases r JOIN release_content c USING (release_id)")

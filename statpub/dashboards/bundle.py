@@ -11,6 +11,7 @@ import io
 import json
 import tempfile
 import zipfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from statpub.kernel.flags import FLAGS
@@ -74,9 +75,7 @@ datapackage.json describes every column (Frictionless Data Package).
 """
 
 
-def datapackage(table, name: str) -> dict:
-    from statpub.dashboards.formats import COLUMNS
-
+def datapackage(table, name: str, columns: Sequence[str]) -> dict:
     return {
         "name": name, "profile": "data-package", "title": table.title_en, "description": table.title_zh,
         "licenses": [{"name": "licence", "title": table.licence or table.extra_metadata.get("licence", ""),
@@ -85,24 +84,24 @@ def datapackage(table, name: str) -> dict:
         "sources": [{"title": table.source_en}], "citation": table.citation,
         "resources": [
             {"name": "data", "path": "data.csv", "format": "csv", "encoding": "utf-8-sig", "mediatype": "text/csv",
-             "schema": {"fields": [{"name": c, "type": DATA_FIELDS.get(c, "string")} for c in COLUMNS]}},
+             "schema": {"fields": [{"name": c, "type": DATA_FIELDS.get(c, "string")} for c in columns]}},
             {"name": "data-parquet", "path": "data.parquet", "format": "parquet",
              "mediatype": "application/vnd.apache.parquet"},
         ],
     }
 
 
-def write_bundle(table, path: Path) -> None:
-    from statpub.dashboards.formats import FORMATS
-
+def write_bundle(table, path: Path, writers: dict[str, Callable[[object, Path], None]], columns: Sequence[str]) -> None:
+    """The ZIP of `table`: its data written by `writers` (`csv`, `parquet`: the shared formats, which
+    call this with their own writers and columns), a README and datapackage.json."""
     with tempfile.TemporaryDirectory(prefix="statpub-zip-") as tmp:
         members = []
         for fmt in ("csv", "parquet"):
             member = Path(tmp) / f"data.{fmt}"
-            FORMATS[fmt].write(table, member)
+            writers[fmt](table, member)
             members.append((f"data.{fmt}", member.read_bytes()))
         members.append(("README.md", readme(table).encode("utf-8")))
-        members.append(("datapackage.json", json.dumps(datapackage(table, "statpub-download"), ensure_ascii=False,
+        members.append(("datapackage.json", json.dumps(datapackage(table, "statpub-download", columns), ensure_ascii=False,
                                                        indent=1).encode("utf-8")))
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:

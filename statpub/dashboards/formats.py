@@ -22,6 +22,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from statpub.dashboards.bundle import write_bundle
 from statpub.dashboards.sdmx import data as sdmx_data
 from statpub.dashboards.sdmx import model as sdmx_model
 from statpub.kernel.clock import format_beijing
@@ -261,11 +262,7 @@ def write_sdmx_ml(table: ExportTable, path: Path) -> None:
 
 def write_zip(table: ExportTable, path: Path) -> None:
     """The data (CSV, Parquet) with a README and datapackage.json (statpub.dashboards.bundle)."""
-    from statpub.dashboards.bundle import (
-        write_bundle,  # it writes its members through these formats
-    )
-
-    write_bundle(table, path)
+    write_bundle(table, path, {name: FORMATS[name].write for name in ("csv", "parquet")}, COLUMNS)
 
 
 # -- bulk files: every series at once, streamed from the gate in batches (never all in memory) ----

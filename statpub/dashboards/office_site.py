@@ -74,13 +74,14 @@ def titled(words: Mapping[str, str] | None) -> Callable[..., str]:
 
 
 def meta_tags(office: Office, lang: str, title: str) -> str:
-    """Description, canonical address and social-card tags, with the office's public address."""
+    """Description, canonical address and social-card tags, with the office's public address
+    (no `twitter:url`: og:url says it, and Dash's own would echo the Host a client sent)."""
     url = office.base_url + request.path + ("?lang=en" if lang == "en" else "")
     description = office.office(lang) + (f" · {office.notice(lang)}" if office.notice else "")
     tags = [("name", "description", description), ("property", "og:site_name", office.site_title(lang)),
             ("property", "og:title", title), ("property", "og:type", "website"), ("property", "og:url", url),
             ("property", "og:description", description), ("name", "twitter:card", "summary"),
-            ("name", "twitter:url", url), ("name", "twitter:title", title),
+            ("name", "twitter:title", title),
             ("name", "twitter:description", description)]
     if office.demo:  # invented figures are not for search engines to index as statistics
         tags.append(("name", "robots", "noindex"))

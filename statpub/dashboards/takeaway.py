@@ -26,7 +26,7 @@ from statpub.dashboards.components.publisher import Publisher, publisher
 from statpub.dashboards.downloads import file_cache
 from statpub.dashboards.http import CSP, error_response, immutable_file
 from statpub.dashboards.i18n import format_instant, lang_or_default
-from statpub.dashboards.pages.explorer import chart_figure, named_with_unit
+from statpub.dashboards.pages.explorer_chart import chart_figure, named_with_unit
 from statpub.dashboards.pages.explorer_model import (
     ExplorerState,
     ExplorerView,

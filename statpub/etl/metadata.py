@@ -25,7 +25,7 @@ from datetime import datetime
 import duckdb
 
 from statpub.kernel.content import Catalogue, ContentRoot
-from statpub.kernel.office import load_office
+from statpub.kernel.office import load_office, office_path
 
 OFFICE = "office"
 
@@ -36,8 +36,9 @@ def canonical(body: object) -> str:
 
 def public_items(content: ContentRoot, catalogue: Catalogue) -> dict[str, str]:
     """Item → canonical JSON body of the public metadata the content root holds now."""
-    office = load_office(content, catalogue).model_dump(mode="json", exclude_none=True)
-    items = {OFFICE: canonical(office)}
+    items = {}
+    if office_path(content).is_file() or catalogue.office is not None:  # a root may not say yet
+        items[OFFICE] = canonical(load_office(content, catalogue).model_dump(mode="json", exclude_none=True))
     for topic in catalogue.topics:
         items[f"topic:{topic.code}"] = canonical(topic.model_dump(mode="json", exclude_none=True))
     for series in catalogue.series:

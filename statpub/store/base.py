@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
@@ -43,25 +43,6 @@ class Store(Protocol):
 
     def migrate(self, namespace: str, folder: Path) -> None:
         """Apply the migrations of `folder` not yet recorded for `namespace`, once per process."""
-
-
-def migration_files(folder: Path, dialect: str) -> Iterator[tuple[int, str, Path]]:
-    """(number, name, file) in order: `NNN_name.sql` for every engine, `NNN_name.<dialect>.sql` for
-    one; a number must not have both."""
-    chosen: dict[int, tuple[str, Path]] = {}
-    for path in sorted(folder.glob("*.sql")):
-        stem = path.name.removesuffix(".sql")
-        engine = None
-        if "." in stem:
-            stem, engine = stem.rsplit(".", 1)
-        if engine not in (None, dialect):
-            continue
-        number, _, name = stem.partition("_")
-        if int(number) in chosen:
-            raise RuntimeError(f"{folder}: migration {number} exists twice for {dialect}")
-        chosen[int(number)] = (name, path)
-    for number in sorted(chosen):
-        yield number, *chosen[number]
 
 
 @lru_cache(maxsize=16)

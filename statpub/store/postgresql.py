@@ -32,7 +32,7 @@ from typing import Any
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from statpub.store.base import migration_files
+from statpub.store.migrations import migration_files
 
 # One key for "the store's write lock" (any 64-bit number no other application on the database uses).
 WRITE_LOCK_KEY = 0x5354_4154_5055_4231  # "STATPUB1"

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from statpub.store.base import migration_files
+from statpub.store.migrations import migration_files
 
 _LEDGER = ("CREATE TABLE IF NOT EXISTS store_migrations (namespace TEXT NOT NULL, number INTEGER NOT NULL, "
            "name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, number))")

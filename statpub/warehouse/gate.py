@@ -32,8 +32,7 @@ import pyarrow as pa
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
 from statpub.warehouse import metadata_review, publication
-from statpub.warehouse.gate_queries import VALUE as _VALUE
-from statpub.warehouse.gate_queries import VINTAGES as _VINTAGES
+from statpub.warehouse.gate_queries import REVISIONS_SQL as _REVISIONS_SQL
 from statpub.warehouse.gate_queries import empty as _empty
 from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
 from statpub.warehouse.gate_queries import observations_sql as _observations_sql
@@ -337,19 +336,7 @@ class Gate:
         return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
 
     def _revisions(self, release_id: str) -> pa.Table:
-        sql = (
-            "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
-            "hist AS ("
-            f"  SELECT o.series_code, o.period, {_VALUE}, o.status, o.release_id, "
-            "   lag(CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END) OVER w AS previous_value, "
-            "   lag(o.release_id) OVER w AS previous_release_id "
-            f"  FROM observations o JOIN {_VINTAGES} v ON v.release_id = o.release_id "
-            "  WHERE (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
-            "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY v.rank)) "
-            "SELECT series_code, period, previous_value, previous_release_id, value, status "
-            "FROM hist WHERE release_id = ? AND previous_release_id IS NOT NULL "
-            "ORDER BY series_code, period"  # noqa: S608 - fixed fragments; values are bound
-        )
+        sql = _REVISIONS_SQL
         return self._query(sql, [release_id, *_vintage_params(self._visible), release_id])
 
     def vintages(self, code: str) -> list[tuple[str, datetime]]:

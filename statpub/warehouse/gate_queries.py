@@ -28,6 +28,23 @@ def observations_sql(where: str, *, latest: bool) -> str:
     return f"SELECT * FROM ({sql}) ORDER BY series_code, period" if latest else sql  # noqa: S608 - fixed
 
 
+# Each observation of a release beside the value it revised (the previous vintage of the same
+# series and period, in the order of publication). Binds: the release, VINTAGES, the release.
+REVISIONS_SQL = (
+    "WITH mine AS (SELECT series_code, period FROM observations WHERE release_id = ?), "  # noqa: S608 - fixed fragments; values are bound
+    "hist AS ("
+    f"  SELECT o.series_code, o.period, {VALUE}, o.status, o.release_id, "
+    "   lag(CASE WHEN contains(o.status, 'c') THEN NULL ELSE o.value END) OVER w AS previous_value, "
+    "   lag(o.release_id) OVER w AS previous_release_id "
+    f"  FROM observations o JOIN {VINTAGES} v ON v.release_id = o.release_id "
+    "  WHERE (o.series_code, o.period) IN (SELECT (series_code, period) FROM mine) "
+    "  WINDOW w AS (PARTITION BY o.series_code, o.period ORDER BY v.rank)) "
+    "SELECT series_code, period, previous_value, previous_release_id, value, status "
+    "FROM hist WHERE release_id = ? AND previous_release_id IS NOT NULL "
+    "ORDER BY series_code, period"  # noqa: S608 - fixed fragments; values are bound
+)
+
+
 def vintage_params(releases: tuple[ReleaseInfo, ...] | list[ReleaseInfo]) -> list:
     """The three lists `VINTAGES` binds, for releases already in the order of publication."""
     return [[r.id for r in releases], [publication.public_since(r) or r.instant for r in releases],

@@ -64,7 +64,7 @@ def test_page_shell_title_meta_and_colours(site):
     for lang in ("zh", "en"):
         html = client.get("/calendar" + ("?lang=en" if lang == "en" else "")).get_data(as_text=True)
         assert f"<title>{office['short_name'][lang]}</title>" in html
-        assert f'content="{office["base_url"]}/calendar' in html  # og:url, twitter:url, canonical
+        assert f'content="{office["base_url"]}/calendar' in html  # og:url, canonical
         assert f'property="og:site_name" content="{office["short_name"][lang]}"' in html
         assert ('name="robots" content="noindex"' in html) == bool(office.get("demo"))
         _clean(html, others)

@@ -33,8 +33,8 @@ BETWEEN = parse_instant("2024-06-01T10:00:00+08:00")
 AFTER = parse_instant("2024-08-01T10:00:00+08:00")
 
 
-def _edit(mini: MiniRoot, old: str, new: str) -> None:
-    path = mini.root / "releases" / "catalogue.yaml"
+def _edit(mini: MiniRoot, old: str, new: str, file: str = "catalogue.yaml") -> None:
+    path = mini.root / "releases" / file
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
@@ -75,11 +75,11 @@ def mini(tmp_path):
 def test_an_edited_name_stays_unpublished_until_approved_on_its_own(mini):
     assert _public(mini.settings, BETWEEN)["name"] == "GDP"
     _edit(mini, "name: {zh: 地区生产总值, en: GDP}", "name: {zh: 地区生产总值, en: Gross regional product}")
-    _edit(mini, "licence: {zh: 测试, en: test}", "licence: {zh: 测试, en: all rights reserved}")
+    _edit(mini, "en: CC0 1.0 Universal Public Domain Dedication", "en: all rights reserved", "office.yaml")
     load(mini.settings, clock=Clock(start=BETWEEN))  # a plain load publishes nothing new
     before = _public(mini.settings, BETWEEN)
     assert before["name"] == "GDP" and "Gross regional product" not in before["csv"] + before["datapackage"]
-    assert before["licence"] == "test"
+    assert before["licence"] == "CC0 1.0 Universal Public Domain Dedication"
     status = run_cli("status", "--json", settings=mini.settings, now=BETWEEN.isoformat())
     assert "series:GDP" in status.stdout and "office" in status.stdout  # staff see what awaits approval
     approved = run_cli("approve", "--metadata", "--reviewer", "审核员 Reviewer", settings=mini.settings,

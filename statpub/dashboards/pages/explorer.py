@@ -10,11 +10,13 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from statpub.dashboards.components.charts import GRAPH_CONFIG, Trace, series_chart
+from statpub.dashboards.components.charts import GRAPH_CONFIG
+from statpub.dashboards.components.publisher import publisher
 from statpub.dashboards.components.shell import LANG_SWITCH_ID, page, switch_href
 from statpub.dashboards.components.tables import data_table, flagged, flags_legend
 from statpub.dashboards.i18n import LABELS, href, lang_or_default, period_label, t
 from statpub.dashboards.office_site import titled
+from statpub.dashboards.pages.explorer_chart import chart_figure, named_with_unit
 from statpub.dashboards.pages.explorer_model import (
     CHOICES,
     LAST_N_CHOICES,
@@ -27,8 +29,9 @@ from statpub.dashboards.pages.explorer_model import (
     vintage_code,
 )
 from statpub.dashboards.services import current_gate
+from statpub.dashboards.takeaway import citation_line, embed_code, view_query
 from statpub.kernel import transforms
-from statpub.kernel.numbers import format_number, with_unit
+from statpub.kernel.numbers import format_number
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import SeriesInfo
 
@@ -89,27 +92,6 @@ def last_n_options(state: ExplorerState, lang: str) -> list[dict]:
     return [{"label": t("all_periods", lang), "value": ""}] + [{"label": str(n), "value": str(n)} for n in choices]
 
 
-def named_with_unit(info: SeriesInfo, lang: str) -> str:
-    """The series' name with its unit, unless the name (of a transform) already says it."""
-    name, unit = info.name(lang), info.unit(lang)
-    if unit in name:
-        return name
-    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
-
-
-def chart_figure(view: ExplorerView, lang: str):
-    traces = []
-    for s in view.series:
-        hover = [with_unit(format_number(p.value, s.info.decimals, lang), s.info.unit(lang), lang)
-                 + (f" [{p.status}]" if p.status else "") for p in s.points]
-        traces.append(Trace(named_with_unit(s.info, lang), [p.period for p in s.points],
-                            [p.value for p in s.points], hover))
-    units = {s.info.unit(lang) for s in view.series}
-    title = transforms.LABELS[view.state.transform][lang]
-    return series_chart(traces, kind=view.state.chart, title=title,
-                        y_title=units.pop() if len(units) == 1 else "")
-
-
 def view_table(view: ExplorerView, lang: str) -> html.Div:
     headers = [t("period", lang)] + [named_with_unit(s.info, lang) for s in view.series]
     index = {(s.info.code, p.period): p for s in view.series for p in s.points}
@@ -155,9 +137,6 @@ def download_links(view: ExplorerView, lang: str) -> list:
 
 
 def take_away(view: ExplorerView, lang: str, data_query: dict) -> list:
-    # Imported here: the take-away routes draw with this page's chart (takeaway imports explorer).
-    from statpub.dashboards.components.publisher import publisher
-    from statpub.dashboards.takeaway import citation_line, embed_code, view_query
 
     pictures = view_query(view.state, lang, vintage=vintage_code(view.vintage))
     # The office's address, not the one this request came by: embed codes are pasted elsewhere,

@@ -24,7 +24,7 @@ from statpub.dashboards.i18n import format_instant, period_label
 from statpub.features.push.words import w
 from statpub.kernel.config import Settings
 from statpub.kernel.numbers import format_number
-from statpub.kernel.office import published_office
+from statpub.kernel.office import public_office
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo
 
@@ -49,10 +49,11 @@ class Office:
         return re.sub(r"^https?://", "", self.base_url).split("/")[0].split(":")[0] or "localhost"
 
 
-def office_of(settings: Settings) -> Office:
-    """The office as messages name it: the one accessor of the content root's identity
-    (office.yaml, with `STATPUB_BASE_URL` for local and test servers)."""
-    office = published_office(settings)
+def office_of(settings: Settings, gate: Gate | None = None) -> Office:
+    """The office as messages name it: as the public sees it at the gate's instant (the version of
+    office.yaml approved by then), or the content's without a gate; `STATPUB_BASE_URL` for local
+    and test servers."""
+    office = public_office(settings, gate.metadata().office if gate is not None else None)
     return Office(office.name.zh, office.name.en, office.base_url)
 
 

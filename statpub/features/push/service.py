@@ -45,10 +45,11 @@ class Push:
         gate = self.gate()
         built = {"events": 0, "messages": 0, "webhooks": 0}
         for release in events.due_releases(gate, gate.now - CATCH_UP):
-            counts = events.build_release_event(self.store, gate, release, self.office, self.config.faq_path)
+            counts = events.build_release_event(self.store, gate, release, office_of(self.settings, gate),
+                                                self.config.faq_path)
             self._count(built, counts, release.id, "release")
         for release, index, item in events.recent_notices(gate):
-            counts = events.build_notice_event(self.store, gate, release, index, item, self.office)
+            counts = events.build_notice_event(self.store, gate, release, index, item, office_of(self.settings, gate))
             self._count(built, counts, release.id, item.change)
         if self.config.hubs:
             self.ping_recent(gate)
@@ -58,7 +59,8 @@ class Push:
         """The weekly digest of the week ending at `week_end` (the digest job's due instant)."""
         built = {"events": 0, "messages": 0, "webhooks": 0}
         gate = self.gate()
-        counts = events.build_digest_event(self.store, gate, week_end, self.office, self.config.faq_path)
+        counts = events.build_digest_event(self.store, gate, week_end, office_of(self.settings, gate),
+                                           self.config.faq_path)
         self._count(built, counts, "-", "digest")
         return built
 
