@@ -269,3 +269,12 @@ def test_staff_list_views_and_pages(site):
     assert li.get("/staff/messages?view=nope").status_code == 400
     assert li.get("/staff/messages?offset=-1").status_code == 400
     assert li.get("/staff/messages?view=all&offset=100000").status_code == 200
+
+
+def test_the_staff_home_links_the_board_for_its_roles(site):
+    for name, shown in (("li", True), ("zhao", True), ("pat", False)):
+        home = as_staff(site, name).get("/staff").get_data(as_text=True)
+        for path in ("/staff/messages", "/staff/applications", "/staff/faq"):
+            assert (f'href="{path}"' in home) is shown, (name, path)
+    assert site.get("/staff/messages").status_code == 403  # signed out: nothing, and the way to sign in
+    assert "/staff/login" in site.get("/staff/messages").get_data(as_text=True)
