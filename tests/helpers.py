@@ -30,6 +30,8 @@ def cli_env(settings: Settings | None = None, now: str | None = None, **extra: s
         env["STATPUB_WAREHOUSE"] = str(settings.warehouse_dir)
         if settings.database_url:
             env["STATPUB_DATABASE_URL"] = settings.database_url
+        if settings.base_url_override:
+            env["STATPUB_BASE_URL"] = settings.base_url_override
     if now is not None:
         env["STATPUB_NOW"] = now
     env.update(extra)

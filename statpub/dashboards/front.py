@@ -58,6 +58,14 @@ http {{
     upstream statpub {{ server unix:{socket}; keepalive 32; }}
     server {{
         listen {listen};
+        # nginx itself refuses TRACE (and unknown methods) with 405: say what is allowed (RFC 9110),
+        # in the site's JSON error shape.
+        error_page 405 = @not_allowed;
+        location @not_allowed {{
+            add_header Allow "GET, HEAD, POST, OPTIONS" always;
+            default_type application/json;
+            return 405 '{{"status":405,"code":"method_not_allowed","title":"Method Not Allowed","message":"this method is not allowed here"}}';
+        }}
         location / {{
             proxy_pass http://statpub;
             proxy_http_version 1.1;

@@ -74,8 +74,23 @@ def error_response(status: int, title: str, message: str, code: str | None = Non
     return response
 
 
+def _drain_body() -> None:
+    """Read what is left of a request body (at most MAX_BODY_BYTES, refused larger before this).
+    An answer given before the body was read — a refused callback, a wrong content type — would
+    otherwise close the connection with bytes unread: the kernel resets it and the proxy in front
+    answers 502 instead of our 4xx."""
+    if not request.content_length or request.content_length > MAX_BODY_BYTES:
+        return
+    try:
+        while request.stream.read(1 << 16):
+            pass
+    except Exception:  # noqa: BLE001 - the client went away; nothing to answer to
+        pass
+
+
 def install(server: Flask) -> None:
     server.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    server.after_request(lambda response: (_drain_body(), response)[1])
 
     @server.errorhandler(StatpubError)
     def _statpub_error(exc: StatpubError):

@@ -156,7 +156,6 @@ def embed_html(view: ExplorerView, state: ExplorerState, lang: str, pub: Publish
 def embed_explorer() -> Response:
     state, lang = _state_and_lang()
     view, _as_of = _pinned_view(state)
-    # Links back to the site from the base URL, never from the Host a client sent.
     response = Response(embed_html(view, state, lang, publisher(), publisher().base_url + "/"), mimetype="text/html")
     # This route alone may be framed by other sites.
     response.headers["Content-Security-Policy"] = EMBED_CSP

@@ -20,13 +20,14 @@ from tests.helpers import run_cli, start_server
 
 
 def _with_access_log(settings: Settings) -> None:
-    added = run_cli("user", "add", "press.wang", "--role", "press", "--password-stdin", settings=settings,
+    added = run_cli("user", "add", "press.wang", "--role", "press", "--display-name", "王记者 Wang",
+                    "--org", "示例日报 Example Daily", "--password-stdin", settings=settings,
                     input_text="a long enough password\n")
     assert added.returncode == 0, added.stderr
     with open_store(settings).connect() as con:
         con.executemany(
-            "INSERT INTO access_log (at, user_name, role, release_id, what, channel, file_name, sha256) "
-            "VALUES (?, ?, 'press', ?, ?, 'web', ?, ?)",
+            "INSERT INTO access_log (at, user_name, role, release_id, what, channel, file_name, sha256, "
+            "display_name, organisation) VALUES (?, ?, 'press', ?, ?, 'web', ?, ?, '王记者 Wang', '示例日报 Example Daily')",
             [["2024-12-09T03:00:00+00:00", "press.wang", "q1-final", "view", None, None],
              ["2024-12-09T03:05:00+00:00", "press.wang", "q1-final", "export", "q1-final.zip", "ab" * 32]])
 

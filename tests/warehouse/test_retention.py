@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -139,14 +140,20 @@ def test_a_live_server_reading_during_gc_loses_nothing_and_keeps_its_snapshot(tm
                 thread.join()
         assert not failures, failures[:3]
         current = SnapshotStore(settings.warehouse_dir).current()
-        for _ in range(2):  # every worker moves to the current snapshot at its next request
-            server.get("/api/v1/series/S00003/observations")
-        deadline = time.monotonic() + 20
+
+        def reach_every_worker() -> None:
+            # Every worker moves to the current snapshot at its next request; requests in parallel
+            # reach them all (one after another may keep reusing one worker's connection).
+            with ThreadPoolExecutor(8) as pool:
+                list(pool.map(lambda _: server.get("/api/v1/series/S00003/observations"), range(16)))
+
+        reach_every_worker()
+        deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             gc = json.loads(run_cli("gc", "--json", settings=settings, STATPUB_KEEP_SNAPSHOTS="0").stdout)
             if not gc["held"]:
                 break
-            server.get("/api/v1/series/S00003/observations")
+            reach_every_worker()
             time.sleep(0.2)
         assert _snapshots(settings) == [current.name]
     finally:

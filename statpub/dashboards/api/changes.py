@@ -110,7 +110,7 @@ def changes_feed() -> Response:
     feed.id(f"{pub.base_url}{shapes.API}/changes.atom")
     feed.title(f"{pub.office(lang)}：数据变动" if lang == "zh" else f"{pub.office(lang)}: what changed")
     feed.author({"name": pub.office(lang)})
-    feed.link(href=pub.base_url + request.full_path.rstrip("?"), rel="self")  # the base URL, never the Host sent
+    feed.link(href=pub.base_url + request.full_path.rstrip("?"), rel="self")  # never the Host asked with
     feed.language("zh-CN" if lang == "zh" else "en")
     releases = released_since(gate, since)[-MAX_FEED_ENTRIES:]
     feed.updated(max((gate.public_since(r) or r.instant for r in releases), default=since))

@@ -7,6 +7,7 @@ bounce; a failing webhook disabled with a notice to staff; the staff page."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 import re
@@ -46,9 +47,8 @@ TABLES = ("push_subscribers", "push_interests", "push_events", "push_renders", "
 def site(tmp_path_factory, demo_settings):
     settings = private_site(tmp_path_factory.mktemp("push-site"), demo_settings)
     port = free_port()
-    catalogue = settings.content.catalogue_path
-    catalogue.write_text(re.sub(r"(?m)^base_url: .*$", f"base_url: http://127.0.0.1:{port}",
-                                catalogue.read_text(encoding="utf-8")), encoding="utf-8")
+    # The office's address is this server's (links in the mails are followed): STATPUB_BASE_URL.
+    settings = dataclasses.replace(settings, base_url_override=f"http://127.0.0.1:{port}")
     accounts_for(settings).add("rita", "reviewer", "rita-reviewer-password", T - timedelta(days=1),
                                display_name="丽塔 Rita", organisation="统计局 Statistics office")
     sink, receiver = SmtpSink(refuse={"gone@example.org"}), HttpReceiver()
@@ -56,7 +56,8 @@ def site(tmp_path_factory, demo_settings):
     receiver.statuses["/broken"] = 500
     env = {"STATPUB_SMTP_URL": smtp_url, "STATPUB_WEBSUB_HUBS": receiver.url + "/hub",
            "STATPUB_PUSH_STAFF_EMAIL": "staff@example.org", "STATPUB_PUSH_WEBHOOK_FAILURES": "3",
-           "STATPUB_PUSH_RETRY_SECONDS": "0.2", "STATPUB_API_RATE": "0"}
+           "STATPUB_PUSH_RETRY_SECONDS": "0.2", "STATPUB_API_RATE": "0",
+           "STATPUB_BASE_URL": settings.base_url_override}
     anchor = time.time()
     server = start_server(settings, now=(T - timedelta(seconds=LEAD)).isoformat(), port=port,
                           env={**env, "STATPUB_CLOCK_ANCHOR": repr(anchor)})
