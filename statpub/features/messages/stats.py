@@ -42,11 +42,10 @@ def period_bounds(period: str) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-def _block(rows: list, calendar: WorkCalendar) -> dict:
+def _block(rows: list[dict]) -> dict:
     answered = [r for r in rows if r["answered_on"]]
     on_time = sum(1 for r in answered if r["answered_on"] <= r["due_on"])
-    days = [calendar.count(date.fromisoformat(r["received_on"]), date.fromisoformat(r["answered_on"]))
-            for r in answered]
+    days = [r["working_days"] for r in answered]
     return {"received": len(rows), "answered": len(answered), "on_time": on_time,
             "not_accepted": sum(1 for r in rows if r["status"] == "not_accepted"),
             "open": sum(1 for r in rows if r["status"] in ("received", "assigned")),
@@ -69,7 +68,11 @@ def board_statistics(store: Store, calendar: WorkCalendar, period: str) -> dict:
         rows = con.execute("SELECT category, topic, status, rating, received_on, answered_on, due_on FROM messages "
                            "WHERE received_on >= ? AND received_on <= ?",
                            [first.isoformat(), last.isoformat()]).fetchall()
-    by_category = {c: _block([r for r in rows if r["category"] == c], calendar) for c in CATEGORIES}
+    # Working days to the reply, counted once per message (each one is in four of the blocks).
+    rows = [{**dict(r), "working_days": calendar.count(date.fromisoformat(r["received_on"]),
+                                                       date.fromisoformat(r["answered_on"]))
+             if r["answered_on"] else None} for r in rows]
+    by_category = {c: _block([r for r in rows if r["category"] == c]) for c in CATEGORIES}
     topics: dict[str, list] = defaultdict(list)
     for r in rows:
         topics[r["topic"] or "-"].append(r)
@@ -78,9 +81,9 @@ def board_statistics(store: Store, calendar: WorkCalendar, period: str) -> dict:
         grouped: dict[str, list] = defaultdict(list)
         for r in rows:
             grouped[r["received_on"][:7]].append(r)
-        months = {m: _block(grouped[m], calendar) for m in sorted(grouped)}
-    return {"period": period, "from": first.isoformat(), "to": last.isoformat(), "total": _block(rows, calendar),
-            "by_category": by_category, "by_topic": {t: _block(v, calendar) for t, v in sorted(topics.items())},
+        months = {m: _block(grouped[m]) for m in sorted(grouped)}
+    return {"period": period, "from": first.isoformat(), "to": last.isoformat(), "total": _block(rows),
+            "by_category": by_category, "by_topic": {t: _block(v) for t, v in sorted(topics.items())},
             "by_month": months}
 
 

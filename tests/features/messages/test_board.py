@@ -182,6 +182,35 @@ def test_similar_messages_cluster_and_flag_at_the_threshold(office):
     assert clusters(office.store, office.rules.messages, at("2026-08-01T09:00").date()) == []  # past the window
 
 
+def test_monthly_and_yearly_statistics_count_what_happened(office):
+    from statpub.features.messages.stats import board_statistics
+
+    def answer(message, day: str) -> None:
+        office.board.assign(message.code, RESPONDER, at(f"{day}T09:00"), assignee="li", department="综合处")
+        office.board.draft_reply(message.code, RESPONDER, at(f"{day}T10:00"), question_zh="问", reply_zh="答",
+                                 publish=False)
+        office.board.review(message.code, REVIEWER, at(f"{day}T11:00"), approve=True)
+
+    # March 2026 has no holiday: the same working days on both roots.
+    quick = submit(office, when="2026-03-02T09:00", client="s1", text="统计口径的问题一。")
+    late = submit(office, when="2026-03-03T09:00", client="s2", category="error", text="表中数据有误，请核实。")
+    submit(office, when="2026-03-04T09:00", client="s3", category="evaluation", rating=4, text="发布及时，图表清楚。")
+    refused = submit(office, when="2026-03-05T09:00", client="s4", category="suggestion", text="建议增加月度数据。")
+    submit(office, when="2026-04-01T09:00", client="s5", text="四月份的问题。")
+    answer(quick, "2026-03-05")   # 3 working days, due in 10
+    answer(late, "2026-03-13")    # 8 working days, due in 5: late
+    office.board.not_accept(refused.code, RESPONDER, at("2026-03-06T09:00"), reason_zh="与本机关职责无关")
+    march = board_statistics(office.store, office.calendar, "2026-03")
+    total = march["total"]
+    assert (total["received"], total["answered"], total["on_time"], total["not_accepted"], total["open"]) == (4, 2, 1, 1, 1)
+    assert total["median_working_days"] == 5.5 and total["mean_rating"] == 4.0
+    assert march["by_category"]["error"]["on_time"] == 0 and march["by_category"]["consultation"]["on_time"] == 1
+    assert march["by_topic"]["economy"]["received"] == 4 and march["by_month"] is None
+    year = board_statistics(office.store, office.calendar, "2026")
+    assert year["total"]["received"] == 5 and list(year["by_month"]) == ["2026-03", "2026-04"]
+    assert year["by_month"]["2026-03"] == total
+
+
 def test_contact_data_is_deleted_after_retention_and_events_are_append_only(office):
     message = submit(office, contact="citizen@example.org")
     now = at("2026-02-11T10:00")
