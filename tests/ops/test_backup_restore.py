@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from statpub.cli.verify import record
+from statpub.features.press.service import store_for as press_store
 from statpub.kernel.config import Settings
-from statpub.store import open_store
 from statpub.warehouse.manifests import ManifestRecord, manifests_dir
 from tests.cli.test_verify import DEMO_NOW
 from tests.fixtures.durable import AFTER_BOTH, AFTER_BOTH_ISO, private_demo, small_office
@@ -24,7 +24,7 @@ def _with_access_log(settings: Settings) -> None:
                     "--org", "示例日报 Example Daily", "--password-stdin", settings=settings,
                     input_text="a long enough password\n")
     assert added.returncode == 0, added.stderr
-    with open_store(settings).connect() as con:
+    with press_store(settings).connect() as con:  # the access log is the press feature's table
         con.executemany(
             "INSERT INTO access_log (at, user_name, role, release_id, what, channel, file_name, sha256, "
             "display_name, organisation) VALUES (?, ?, 'press', ?, ?, 'web', ?, ?, '王记者 Wang', '示例日报 Example Daily')",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import shutil
 import socket
 import subprocess
@@ -15,21 +16,26 @@ from pathlib import Path
 
 import requests
 
-from tests.helpers import free_port
-
 ACCESS_KEY = "statpub-test"
 SECRET_KEY = "statpub-test-secret-key"
 BUCKET = "statpub"
 
 
 def distinct_free_ports(count: int, avoid: set[int]) -> list[int]:
-    """`count` different free ports: all held open while choosing, so none is handed out twice."""
+    """`count` different free ports below the kernel's ephemeral range (32768 up on Linux), all held
+    open while choosing. Below that range no outgoing connection of another process can take one
+    between our choice and SeaweedFS binding it, as happened on a busy machine."""
+    rng = random.Random()
     held: list[socket.socket] = []
     try:
         while len(held) < count:
+            port = rng.randrange(20000, 32000)
+            if port in avoid or any(sock.getsockname()[1] == port for sock in held):
+                continue
             sock = socket.socket()
-            sock.bind(("127.0.0.1", 0))
-            if sock.getsockname()[1] in avoid:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
                 sock.close()
                 continue
             held.append(sock)
@@ -50,7 +56,7 @@ def weed_binary() -> str:
 class ObjectStoreServer:
     def __init__(self) -> None:
         self.base = Path(tempfile.mkdtemp(prefix="statpub-s3-"))
-        self.port = free_port()
+        self.port = distinct_free_ports(1, set())[0]
         self.endpoint = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
         self.log = self.base / "weed.log"
@@ -70,7 +76,8 @@ class ObjectStoreServer:
             except RuntimeError as error:
                 if "not available" not in str(error) or attempt == attempts - 1:
                     raise
-                self.port = free_port()
+                shutil.rmtree(self.base / "data", ignore_errors=True)  # (the process has exited)
+                self.port = distinct_free_ports(1, set())[0]
                 self.endpoint = f"http://127.0.0.1:{self.port}"
         raise AssertionError("unreachable")
 
