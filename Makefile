@@ -63,7 +63,10 @@ test-cluster: system-deps install
 test-fast: install
 	$(PY) -m pytest -m "not slow and not browser"
 
+# Benchmarks measure each figure beside a baseline in the same run; the baselines' tools (wrk,
+# nginx, Datasette from the bench extra) are installed here, and a bench fails if one is missing.
 bench: install
+	./tools/install_system_deps.sh --bench
 	$(PY) -m bench.run
 
 lint: install

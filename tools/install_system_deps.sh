@@ -6,11 +6,16 @@
 # PostgreSQL (the shared operational store's tests start a throwaway cluster) and nginx (the cache
 # in front of the cluster topology's app nodes).
 # `--serve`: only what the running site needs (Chromium and fonts for chart images and packs, npm
-# for the site's plotly.js bundle, nginx in front of gunicorn).
+# for the site's plotly.js bundle, nginx in front of gunicorn). `--bench`: the serve set plus what the
+# benchmarks' baselines run (wrk, the HTTP load generator; nginx, the static-file ceiling).
 set -euo pipefail
 need=()
 serve_only=false
-[[ ${1:-} == --serve ]] && serve_only=true
+[[ ${1:-} == --serve || ${1:-} == --bench ]] && serve_only=true
+if [[ ${1:-} == --bench ]]; then
+  command -v wrk >/dev/null 2>&1 || need+=(wrk)
+  command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx-light)
+fi
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # grep reads everything (no -q): with pipefail, an early exit would fail fc-list on SIGPIPE
 fc-list 2>/dev/null | grep -i "Noto Sans CJK" >/dev/null || need+=(fonts-noto-cjk)

@@ -18,6 +18,7 @@ A series whose figures are all embargoed is indistinguishable from one that does
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -31,12 +32,11 @@ import pyarrow as pa
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
-from statpub.warehouse import metadata_review, publication
+from statpub.warehouse import lookup, metadata_review, publication
 from statpub.warehouse.gate_queries import REVISIONS_SQL as _REVISIONS_SQL
 from statpub.warehouse.gate_queries import empty as _empty
 from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
 from statpub.warehouse.gate_queries import observations_sql as _observations_sql
-from statpub.warehouse.gate_queries import placeholders as _placeholders
 from statpub.warehouse.gate_queries import vintage_params as _vintage_params
 from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
 
@@ -84,7 +84,8 @@ class Gate:
         self.snapshot = snapshot
         self.now = now
         self.reader = reader
-        view = publication.public_view(snapshot, now)
+        view = publication.public_view(snapshot, now, prepare=functools.partial(lookup.prepare_view, snapshot))
+        self._view = view
         if not reader.has_prerelease_rights:
             self._visible = view.visible
         else:
@@ -94,7 +95,8 @@ class Gate:
         # Releases this reader sees before their instant (pre-release rights), and those of them
         # whose figures or texts this gate has handed out: the request layer logs each of these
         # views in the access log, whichever page, callback, route or file asked.
-        self._embargoed = frozenset(r.id for r in self._visible) - frozenset(view.ids)
+        self._embargoed = frozenset() if self._visible is view.visible else \
+            frozenset(r.id for r in self._visible) - frozenset(view.ids)
         self.revealed: set[str] = set()
         # Names, units, definitions, topics and the office as approved (先审查、后公开), not as edited.
         self._meta = metadata_review.public_metadata(snapshot, now)
@@ -214,6 +216,8 @@ class Gate:
         """The next announced instant at which a public answer may change (bounds every cache): a
         release instant, or a public_since still ahead; an instant nobody has announced yet must
         not show through a cache lifetime or /healthz."""
+        if self._visible is self._view.visible:  # the public's: the view lists them in time order
+            return next((t for t, r in self._view.upcoming if self._announced(r)), None)
         upcoming = [t for r in self.calendar() if r.publishable_state
                     for t in (r.instant, publication.public_since(r)) if t is not None and t > self.now]
         return min(upcoming, default=None)
@@ -229,7 +233,7 @@ class Gate:
             return self._visible
         if as_of > self.now:
             raise UserError("as_of is in the future: only what has been published can be asked for")
-        return self.published_releases(as_of)
+        return publication.public_view(self.snapshot, as_of).visible  # = published_releases(as_of)
 
     # -- catalogue ----------------------------------------------------------------------------
     def series(self) -> tuple[SeriesInfo, ...]:
@@ -252,6 +256,8 @@ class Gate:
         return self._meta
 
     def _with_figures(self) -> tuple[str, ...]:
+        if self._visible is self._view.visible:
+            return self._view.with_figures
         return tuple(r.id for r in self._visible if r.observation_count)
 
     def _reveal_series(self, codes) -> None:
@@ -280,11 +286,10 @@ class Gate:
         codes = tuple(dict.fromkeys(codes))
         if not releases or not codes:
             return _empty()
-        sql = _observations_sql(
-            f"o.series_code IN ({_placeholders(codes)}) "
-            "AND (?::VARCHAR IS NULL OR o.period >= ?) AND (?::VARCHAR IS NULL OR o.period <= ?)",
-            latest=not all_vintages)
-        table = self._query(sql, [*_vintage_params(releases), *codes, start, start, end, end])
+        # The bare point query, then the public view of its rows (lookup.py: the rules of
+        # `_observations_sql`, without a join, sort or de-duplication inside DuckDB).
+        index = lookup.release_index(self.snapshot, releases, self._view.ids if releases is self._view.visible else None)
+        table = index.select(lookup.point_rows(self.snapshot, codes), latest=not all_vintages, start=start, end=end)
         if self._embargoed:
             self._reveal(table.column("release_id").unique().to_pylist())
         return table
@@ -336,8 +341,7 @@ class Gate:
         return self._memo(("revisions", release_id), lambda: self._revisions(release_id))
 
     def _revisions(self, release_id: str) -> pa.Table:
-        sql = _REVISIONS_SQL
-        return self._query(sql, [release_id, *_vintage_params(self._visible), release_id])
+        return self._query(_REVISIONS_SQL, [release_id, *_vintage_params(self._visible), release_id])
 
     def vintages(self, code: str) -> list[tuple[str, datetime]]:
         """The releases that published figures of a series, each with its vintage (when it became

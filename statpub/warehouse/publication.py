@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import bisect
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -126,26 +127,55 @@ class PublicView:
     visible: tuple[ReleaseInfo, ...]  # public now, in order of publication (public_since)
     ids: tuple[str, ...]
     delayed: tuple[ReleaseInfo, ...]  # instant passed, publishable, no valid approval
+    # The same all through the interval (its ends are change points): asked on every request.
+    with_figures: tuple[str, ...] = ()  # ids of the visible releases that carry figures
+    # Release instants and public_since still ahead, soonest first, each with its publishable
+    # release (whose announcement decides whether the instant may be told yet).
+    upcoming: tuple[tuple[datetime, ReleaseInfo], ...] = ()
 
 
 # Per snapshot: the instants at which what the public sees can change (release instants and
-# approval times), and the public view of each interval between them, computed on first use.
-_VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, PublicView]]] = \
+# approval times), the public view of each interval between them, and which views have been
+# prepared. The current view and the coming ones are computed together, on first use, so the
+# first request after an instant finds its view (and what `prepare` derives from it) ready.
+_VIEWS: weakref.WeakKeyDictionary[Snapshot, tuple[list[datetime], dict[int, PublicView], set[int]]] = \
     weakref.WeakKeyDictionary()
+AHEAD = 32  # coming public states prepared with the current one
 
 
-def public_view(snapshot: Snapshot, now: datetime) -> PublicView:
+def public_view(snapshot: Snapshot, now: datetime,
+                prepare: Callable[[PublicView], object] | None = None) -> PublicView:
     """What is public and what is delayed at `now`. Both change only at one of the snapshot's
     instants, so a gate costs a bisection, not a pass over every release of the calendar
-    (hundreds in a real office's history)."""
+    (hundreds in a real office's history). `prepare(view)` is called once for each view (the
+    current one and up to AHEAD coming ones), to build what depends on it alone."""
     entry = _VIEWS.get(snapshot)
     if entry is None:
-        entry = _VIEWS.setdefault(snapshot, (change_points(list(snapshot.releases.values())), {}))
-    points, views = entry
+        entry = _VIEWS.setdefault(snapshot, (change_points(list(snapshot.releases.values())), {}, set()))
+    points, views, prepared = entry
     epoch = bisect.bisect_right(points, now)
     view = views.get(epoch)
     if view is None:
-        visible = tuple(sorted((r for r in snapshot.releases.values() if is_public(r, now)), key=publication_order))
-        delayed = tuple(r for r in snapshot.releases.values() if is_delayed(r, now))
-        view = views[epoch] = PublicView(visible, tuple(r.id for r in visible), delayed)
+        view = views[epoch] = _view_at(snapshot, now)
+    if prepare is not None and epoch not in prepared:
+        coming = [(epoch + 1 + i, at) for i, at in enumerate(points[epoch:epoch + AHEAD])]
+        for later, at in coming:
+            if later not in views:
+                views[later] = _view_at(snapshot, at)
+        for ready in [epoch, *(later for later, _ in coming)]:
+            if ready not in prepared:
+                prepare(views[ready])
+                prepared.add(ready)
     return view
+
+
+def _view_at(snapshot: Snapshot, at: datetime) -> PublicView:
+    """The view of the interval holding `at` (every instant in it answers the same: its ends are
+    change points, and each upcoming instant is one)."""
+    releases = snapshot.releases.values()
+    visible = tuple(sorted((r for r in releases if is_public(r, at)), key=publication_order))
+    delayed = tuple(r for r in releases if is_delayed(r, at))
+    upcoming = sorted(((t, r) for r in releases if r.publishable_state for t in (r.instant, public_since(r))
+                       if t is not None and t > at), key=lambda pair: pair[0])
+    return PublicView(visible, tuple(r.id for r in visible), delayed,
+                      tuple(r.id for r in visible if r.observation_count), tuple(upcoming))

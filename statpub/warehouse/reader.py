@@ -11,6 +11,7 @@ import gc
 import os
 import threading
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -144,13 +145,16 @@ class Snapshot:
         # None until the first gate, which sets the baseline. Carried over to the next snapshot.
         self.public_seen: tuple[tuple[str, ...], frozenset[str]] | None = None
         self.release_hold: weakref.finalize | None = None  # set by open_snapshot
+        self._on_close: list[Callable[[], object]] = []
 
     def series_carried_by(self, release_ids: tuple[str, ...]) -> tuple[tuple[SeriesInfo, ...], frozenset[str]]:
         """The series these releases carry (catalogue order) and their codes. Cached: the gate asks
         on every request, and with thousands of series the answer takes milliseconds to compute."""
         found = self._carried.get(release_ids)
         if found is None:
-            codes = frozenset(c for rid in release_ids for c in self.releases[rid].series)
+            # Releases share their series lists (_series_lists): each distinct list is added once.
+            lists = {id(carried): carried for carried in (self.releases[rid].series for rid in release_ids)}
+            codes = frozenset().union(*lists.values())
             found = (tuple(s for s in self.series.values() if s.code in codes), codes)
             if len(self._carried) > 64:
                 self._carried.clear()
@@ -161,8 +165,14 @@ class Snapshot:
     def name(self) -> str:
         return self.path.name
 
+    def on_close(self, callback: Callable[[], object]) -> None:
+        """Run `callback` when the snapshot is closed (e.g. to close cursors kept per thread)."""
+        self._on_close.append(callback)
+
     def close(self) -> None:
         """Close the connection and let retention have the file (when nothing else uses it)."""
+        for callback in self._on_close:
+            callback()
         self.con.close()
         release = getattr(self, "release_hold", None)
         if release is not None:
@@ -257,17 +267,39 @@ def _read_releases(cur: duckdb.DuckDBPyConnection, overlay: list | None = None) 
                                    c.previous_instant, detected=True) for c in changes if not c.explained]
         history[rid] = [*history.get(rid, []), *unexplained]
     review = read_review(cur, overlay)
+    series = _series_lists(cur)
     out = {}
     for row in cur.execute(
-        "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, series, "
+        "SELECT release_id, title_zh, title_en, kind, instant, state, prerelease_window_hours, "
         "revision_stage, revision_reason_zh, revision_reason_en, observation_count, position, "
         "json_extract_string(entry_json, '$.revision.corrects') "
         "FROM releases ORDER BY instant, position"
     ).fetchall():
-        (rid, tzh, ten, kind, instant, state, hours, series, stage, rrzh, rren, count, pos, corrects) = row
+        (rid, tzh, ten, kind, instant, state, hours, stage, rrzh, rren, count, pos, corrects) = row
         out[rid] = ReleaseInfo(rid, tzh, ten, kind, instant.astimezone(UTC), state,
-                               timedelta(hours=hours), tuple(series), stage, rrzh, rren, count, pos,
+                               timedelta(hours=hours), series[rid], stage, rrzh, rren, count, pos,
                                tuple(history.get(rid, ())), review.get(rid, ReviewState()), corrects)
+    return out
+
+
+def _series_lists(cur: duckdb.DuckDBPyConnection, batch: int = 8) -> dict[str, tuple[str, ...]]:
+    """Release id → the series it carries. Releases mostly carry the same lists (a monthly release
+    of thousands of series, hundreds of times): each distinct list becomes one tuple, each code one
+    string object, however many releases name them. Read a few releases at a time: DuckDB keeps
+    the memory a scan of every list at once needs (tens of MB in each web worker)."""
+    codes: dict[str, str] = {}
+    lists: dict[tuple[str, ...], tuple[str, ...]] = {}
+    out: dict[str, tuple[str, ...]] = {}
+    ids = [rid for (rid,) in cur.execute("SELECT release_id FROM releases ORDER BY release_id").fetchall()]
+    for first in range(0, len(ids), batch):
+        chunk = ids[first:first + batch]
+        for listed, release_ids in cur.execute(
+            f"SELECT series, list(release_id) FROM releases WHERE release_id IN ({', '.join('?' for _ in chunk)}) "  # noqa: S608 - markers only
+            "GROUP BY series", chunk).fetchall():
+            shared = tuple(codes.setdefault(code, code) for code in listed)
+            shared = lists.setdefault(shared, shared)
+            for rid in release_ids:
+                out[rid] = shared
     return out
 
 

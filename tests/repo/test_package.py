@@ -85,8 +85,9 @@ def test_installed_statpub_loads_and_serves_a_content_root_elsewhere(installed: 
     assert (office / "warehouse" / "data" / "current").is_symlink()
 
     port = free_port()
+    log = open(tmp_path / "serve.log", "w")  # noqa: SIM115 - a file, not a pipe nobody reads (it would fill)
     server = subprocess.Popen([statpub, "serve", "--root", str(office), "--host", "127.0.0.1", "--port", str(port),
-                               "--workers", "1"], cwd=tmp_path, env=env, stdout=subprocess.PIPE,
+                               "--workers", "1"], cwd=tmp_path, env=env, stdout=log,
                               stderr=subprocess.STDOUT, text=True)
     try:
         url = f"http://127.0.0.1:{port}"
@@ -96,9 +97,10 @@ def test_installed_statpub_loads_and_serves_a_content_root_elsewhere(installed: 
                 if requests.get(url + "/healthz", timeout=2).status_code == 200:
                     break
             except requests.RequestException:
-                time.sleep(0.3)
+                pass
+            time.sleep(0.3)  # not started yet, or its front answering 502 until gunicorn is up
         else:
-            pytest.fail("the installed server did not start")
+            pytest.fail("the installed server did not start:\n" + (tmp_path / "serve.log").read_text()[-3000:])
         assert requests.get(url + "/api/v1/series/GDP/observations", timeout=30).json()["observations"]
         assert requests.get(url + "/assets/site.css", timeout=30).status_code == 200
         scripts = re.findall(r'<script src="([^"]+)"', requests.get(url + "/", timeout=30).text)
@@ -108,6 +110,7 @@ def test_installed_statpub_loads_and_serves_a_content_root_elsewhere(installed: 
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
 
 
 def test_installed_statpub_init_writes_an_office_that_loads(installed: Path, tmp_path: Path):

@@ -15,7 +15,14 @@ from statpub.dashboards.api.ratelimit import SharedCounts
 from statpub.dashboards.api.respond import API_KEY, ApiParts
 from statpub.dashboards.api.routes import bp
 from statpub.dashboards.api.sdmx_routes import sdmx_bp
-from statpub.dashboards.api.state import ApiFastPath, Memo, PublicState, RateLimiter
+from statpub.dashboards.api.state import (
+    ENV_MEMO,
+    ApiFastPath,
+    Memo,
+    PublicState,
+    RateLimiter,
+    memo_enabled,
+)
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.services import EXTENSION_KEY
 from statpub.store import open_store
@@ -31,15 +38,17 @@ EXPOSED = ["ETag", "Link", "Content-Range", "Accept-Ranges", "Retry-After", "Rat
 def register_api(server: Flask) -> None:
     svc = server.extensions[EXTENSION_KEY]
     state = PublicState(svc)
-    server.extensions[API_KEY] = ApiParts(state, FileCache(svc.settings.warehouse_dir / "cache" / "api"))
+    # Read from the server's environment at start, like the clock; never from a request.
+    keep_answers = memo_enabled(os.environ.get(ENV_MEMO))
+    server.extensions[API_KEY] = ApiParts(state, FileCache(svc.settings.warehouse_dir / "cache" / "api"),
+                                          keep_answers=keep_answers)
     server.register_blueprint(bp)
     server.register_blueprint(files_bp)
     server.register_blueprint(sdmx_bp)
     server.register_blueprint(changes_bp)
     CORS(server, resources={r"/api/*": {"origins": "*"}}, methods=["GET", "HEAD", "OPTIONS"],
          send_wildcard=True, expose_headers=EXPOSED, max_age=86400)
-    # Read from the server's environment at start, like the clock; never from a request.
-    memo = Memo(max_bytes=int(os.environ.get(ENV_MEMO_MB, "64")) << 20)
+    memo = Memo(max_bytes=int(os.environ.get(ENV_MEMO_MB, "64")) << 20) if keep_answers else None
     limiter = RateLimiter.from_setting(os.environ.get(ENV_RATE))
     sync = float(os.environ.get(ENV_RATE_SYNC, "1") or 0)
     if limiter is not None and sync > 0:

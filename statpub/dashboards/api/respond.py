@@ -4,11 +4,11 @@ and the one 404 that an embargoed thing shares with a missing one."""
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+import orjson
 from flask import Response, current_app, request, send_file
 
 from statpub.dashboards.api.state import IMMUTABLE, MEMO_ENVIRON_KEY, PublicState, PublicView
@@ -32,9 +32,10 @@ NOT_FOUND_MESSAGE = "Nothing is published at this address."
 class ApiParts:
     """What the API keeps per app: the public state and the file cache."""
 
-    def __init__(self, state: PublicState, files: FileCache):
+    def __init__(self, state: PublicState, files: FileCache, *, keep_answers: bool = True):
         self.state = state
         self.files = files
+        self.keep_answers = keep_answers  # False: STATPUB_API_MEMO=0, every answer through the gate
 
 
 def parts() -> ApiParts:
@@ -55,17 +56,27 @@ def json_answer(body: object, *, immutable: bool = False, max_age: int = DEFAULT
                 view: PublicView | None = None) -> Response:
     """A JSON answer with a strong ETag. With `view`, it depends only on the public state, so the
     fast path may keep its bytes and answer identical requests from memory."""
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
+    data = encode(body)
     return _json_bytes(data, hashlib.sha256(data).hexdigest()[:32], immutable=immutable, max_age=max_age, view=view)
+
+
+def encode(body: object) -> bytes:
+    """Compact UTF-8 JSON of an answer (orjson: a tenth of the json module's time, on the path
+    every answer takes right after a release instant)."""
+    return orjson.dumps(body)
 
 
 def cached_json(key: str, compute: Callable[[], object], *, view: PublicView) -> Response:
     """A JSON answer computed once per public state for all server processes (kept on disk by
     the file cache), then kept in each process's memory by the fast path."""
+    if not parts().keep_answers:
+        data = encode(compute())
+        return _json_bytes(data, hashlib.sha256(data).hexdigest()[:32], immutable=False, max_age=DEFAULT_MAX_AGE,
+                           view=view)
     computed: list[bytes] = []
 
     def build(path: Path) -> None:
-        computed.append(json.dumps(compute(), ensure_ascii=False, separators=(",", ":")).encode())
+        computed.append(encode(compute()))
         path.write_bytes(computed[0])
     try:
         data = parts().files.get_or_build(key, ".json", build).path.read_bytes()

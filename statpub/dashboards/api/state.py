@@ -31,6 +31,15 @@ from statpub.warehouse.gate import Gate
 
 MEMO_ENVIRON_KEY = "statpub.api.memo"  # set by a view: (public state key, max-age or IMMUTABLE)
 IMMUTABLE = -1
+# `STATPUB_API_MEMO=0`: every answer is computed through the gate — none is kept, in memory or in
+# the shared disk cache. That is the path every answer takes right after a release instant (a new
+# public state), which the benchmarks measure this way; production keeps the memo on (default 1).
+ENV_MEMO = "STATPUB_API_MEMO"
+
+
+def memo_enabled(text: str | None) -> bool:
+    """Read `STATPUB_API_MEMO` (server environment only): `0` or `off` turns the memo off."""
+    return (text or "1").strip().lower() not in ("0", "off", "false", "no")
 
 
 @dataclass(frozen=True)
@@ -181,7 +190,7 @@ class ApiFastPath:
     """WSGI layer for `/api/`: rate limit, then answer from the memo or let Flask compute (and
     remember the answer when the view marked it as depending only on the public state)."""
 
-    def __init__(self, app, state: PublicState, memo: Memo, limiter: RateLimiter | None):
+    def __init__(self, app, state: PublicState, memo: Memo | None, limiter: RateLimiter | None):
         self.app = app
         self.state = state
         self.memo = memo
@@ -196,7 +205,7 @@ class ApiFastPath:
             extra = [("RateLimit-Policy", self.limiter.policy), ("RateLimit-Remaining", str(remaining))]
             if not allowed:
                 return _too_many(start_response, retry, extra)
-        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or "HTTP_RANGE" in environ:
+        if self.memo is None or environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or "HTTP_RANGE" in environ:
             return self._pass(environ, start_response, extra)
         try:
             view = self.state.current()

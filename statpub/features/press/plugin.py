@@ -49,3 +49,10 @@ def record_prerelease_access(gate, release_ids, what, path, file_name, sha256):
 def prerelease_access_list(gate, release_id):
     holders = access_list(access_log_for(services().settings), gate, release_id)
     return None if holders is None else [(h.published(), h.role) for h in holders]
+
+
+@hookimpl
+def scheduled_jobs(settings):
+    from statpub.features.press.warm import chart_jobs  # the pack's libraries only where jobs run
+
+    return chart_jobs(settings)

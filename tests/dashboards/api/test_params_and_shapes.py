@@ -141,3 +141,28 @@ def test_public_state_changes_exactly_at_the_instant(demo_settings):
     assert before.latest_release != "2025-gdp-final-verification"
     assert after.latest_release == "2025-gdp-final-verification"
     assert view("2026-12-10T09:00:00+08:00").key == before.key
+
+
+def test_memo_off_computes_every_answer_through_the_gate(api_client, monkeypatch, demo_settings):
+    """STATPUB_API_MEMO=0 (what the benchmarks measure as the path right after an instant): no
+    answer is kept in memory or in the shared disk cache; every request asks the gate, and the
+    answers are the memoised ones byte for byte."""
+    from statpub.dashboards.api.state import ENV_MEMO, memo_enabled
+    from statpub.warehouse.gate import Gate
+
+    assert memo_enabled(None) and memo_enabled("1") and not memo_enabled("0") and not memo_enabled("off")
+    path = "/api/v1/series/GDP/observations?start=2024-Q1"
+    remembered = api_client().get(path)
+    monkeypatch.setenv(ENV_MEMO, "0")
+    client = api_client()
+    asked = []
+    original = Gate.observations
+    monkeypatch.setattr(Gate, "observations", lambda self, *a, **k: asked.append(a) or original(self, *a, **k))
+    answers = [client.get(path) for _ in range(3)]
+    assert len(asked) == 3
+    assert {a.status_code for a in answers} == {200} and {a.data for a in answers} == {remembered.data}
+    assert answers[0].headers["ETag"] == remembered.headers["ETag"]
+    cache = demo_settings.warehouse_dir / "cache" / "api"
+    before = sorted(p.name for p in cache.rglob("*")) if cache.exists() else []
+    client.get("/api/v1/series/GDP/observations?start=2023-Q1")
+    assert (sorted(p.name for p in cache.rglob("*")) if cache.exists() else []) == before
