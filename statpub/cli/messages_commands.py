@@ -1,6 +1,7 @@
 """`statpub messages` and `statpub applications`: the office's lists from the command line, the
-daily summary (run it daily from the project's scheduler, or cron, until the scheduler lands),
-statistics, the yearly report's tables and the retention of contact data.
+daily summary (the scheduler's `messages.summary` job makes and keeps it every morning; this prints
+it as of now), statistics, the yearly report's tables and the retention of contact data (the
+scheduler's `messages.retention` job runs it daily).
 
 Lists and summaries carry codes, dates and states only: never a citizen's text or contact data."""
 
@@ -28,7 +29,7 @@ def _now():
 
 @command("messages", "Message board: list [--overdue|--due-soon] [--json], summary, stats PERIOD, clusters, purge.")
 def messages_cmd(args: argparse.Namespace) -> int:
-    from statpub.features.messages.queries import summary
+    from statpub.features.messages.jobs import make_summary
     from statpub.features.messages.records import beijing_day
     from statpub.features.messages.stats import board_statistics, clusters
     from statpub.warehouse.gate import Reader
@@ -52,7 +53,7 @@ def messages_cmd(args: argparse.Namespace) -> int:
             out.print(f"{len(rows)} message(s)")
         return 0
     if args.action == "summary":
-        print(json.dumps(summary(office.lists, reader, today), ensure_ascii=False, indent=None if args.json else 1))
+        print(json.dumps(make_summary(office, today, now), ensure_ascii=False, indent=None if args.json else 1))
         return 0
     if args.action == "stats":
         period = args.period or str(today.year)

@@ -53,6 +53,14 @@ class SiteHooks:
         message form). Called only for subjects the gate shows the public; a list of components."""
 
     @hookspec
+    def page_state(self):
+        """A short, hashable value naming the state of the feature's own records that its
+        `page_blocks` show the public (e.g. a version bumped whenever a reply is published), or
+        None when it shows none. Part of the page memo's key, so a change is on the pages at once
+        while pages stay rendered once per state. Asked for every public page request: keep it to
+        one small read."""
+
+    @hookspec
     def nav_links(self, lang):
         """Links a feature adds to the site's main navigation: a list of (label, path)."""
 

@@ -2,8 +2,9 @@
 
 Every page of the site is rendered by one Dash callback (the pages router, a POST carrying the
 location's pathname and search). For the public its answer depends only on what the gate shows —
-which changes only at a release instant, when a new snapshot is swapped in, or (for dated
-notices) at midnight in Beijing — so each worker keeps the answer as bytes, keyed by that state
+which changes only at a release instant, when a new snapshot is swapped in, (for dated
+notices) at midnight in Beijing, or when a feature's records shown on the pages change (the
+`page_state` hook: a published reply appears at once) — so each worker keeps the answer as bytes, keyed by that state
 and the location, and 200 visitors polling the home page at a release instant cost one render
 per worker, not 200. Concurrent misses for the same key wait for the one render in flight
 (no stampede when the instant passes and every key changes at once).
@@ -113,8 +114,10 @@ def page_key(app: dash.Dash, body: object) -> tuple | None:
     location = {item.get("property"): item.get("value") for item in body.get("inputs", [])
                 if isinstance(item, dict) and item.get("id") == ROUTER_INPUT}
     view = current_app.extensions[API_KEY].state.current()
-    today = beijing(services().clock.now()).date()
-    return (str(view.snapshot_path), view.key, view.valid_until, today, location.get("pathname"),
+    svc = services()
+    today = beijing(svc.clock.now()).date()
+    features = tuple(state for state in svc.hooks.page_state() if state is not None)
+    return (str(view.snapshot_path), view.key, view.valid_until, today, features, location.get("pathname"),
             location.get("search"))
 
 

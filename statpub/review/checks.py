@@ -19,6 +19,7 @@ from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.kernel.office import OFFICE_FILE, office_path, published_office
+from statpub.kernel.workdays import cross_check, load_rules, rules_path
 from statpub.review import consistency, texts
 from statpub.review.findings import Finding, errors
 from statpub.review.links import LinkResolver, SiteFactory, check_links, extract_links
@@ -64,6 +65,21 @@ def office_findings(settings: Settings) -> list[Finding]:
                     "(README, 'Start your own office')")]
 
 
+def workdays_findings(settings: Settings) -> list[Finding]:
+    """The office's working-day rules (workdays.yaml), reviewed with the content they sit beside:
+    a file that does not validate is an error (every legal deadline counts with it); a day that
+    disagrees with chinesecalendar, or a year the library knows and the file lacks, is a warning for
+    a human to settle against the State Council's notice. No file: nothing to review (deadlines
+    count weekdays and say they are provisional)."""
+    if not rules_path(settings.root).is_file():
+        return []
+    try:
+        rules = load_rules(settings.root)
+    except ValidationFailed as exc:
+        return [Finding(ALL, "error", "workdays", problem.where(), problem.message) for problem in exc.problems]
+    return [Finding(ALL, "warning", "workdays", problem.where(), problem.message) for problem in cross_check(rules)]
+
+
 def _office_host(settings: Settings) -> str | None:
     """The site's own host (links to it are internal), when the office's identity can be read."""
     try:
@@ -95,7 +111,7 @@ def run(settings: Settings, release_ids: list[str] | None, clock: Clock, *, site
     snapshot = WarehouseReader(settings.warehouse_dir).snapshot()
     report.snapshot = snapshot.name
     config = load_review_config(content)
-    report.findings += office_findings(settings)
+    report.findings += office_findings(settings) + workdays_findings(settings)
     host = _office_host(settings)
     link_sources: dict[str, list[tuple[str, str]]] = {}
     cur = snapshot.cursor()

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 class Finding:
     release: str
     severity: str  # error (blocks approval) | warning (a human should look) | info
-    check: str  # validation | consistency | disclosure | interpretation | links
+    check: str  # validation | consistency | disclosure | interpretation | links | office | workdays
     where: str  # file, row, column or series@period
     message: str
 

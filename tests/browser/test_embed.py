@@ -58,7 +58,8 @@ def test_a_chart_embedded_by_another_site(site, page, other_origin, artifacts):
     footer = frame.locator("footer").inner_text()
     assert "Statistics Bureau of the Example City" in footer and "CC BY 4.0" in footer
     link = frame.locator("footer a").first
-    assert link.get_attribute("href").startswith(f"{site.url}/explorer?series=GDP_GROWTH")
+    # back to the office's site at its base URL (office.yaml or STATPUB_BASE_URL), never the Host asked
+    assert link.get_attribute("href").startswith("https://stats.example.gov.cn/explorer?series=GDP_GROWTH")
     assert link.get_attribute("target") == "_blank"
     page.screenshot(path=artifacts / "embed-other-origin.png", full_page=True)
     # The site's other pages refuse to be framed: the browser leaves that frame empty.

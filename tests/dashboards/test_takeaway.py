@@ -41,7 +41,9 @@ def test_the_embed_is_framable_and_says_whose_it_is(after_client, gate_after):
     assert "X-Frame-Options" not in page.headers
     text = page.get_data(as_text=True)
     assert "Statistics Bureau of the Example City" in text and "CC BY 4.0" in text
-    assert 'href="http://localhost/explorer?series=GDP%2CGDP_GROWTH&amp;last_n=4&amp;lang=en"' in text
+    # back to the office's site at its base URL (office.yaml), never at the Host the client sent
+    assert 'href="https://stats.example.gov.cn/explorer?series=GDP%2CGDP_GROWTH&amp;last_n=4&amp;lang=en"' in text
+    assert "localhost" not in text
     figure = json.loads(re.search(r'<script type="application/json" id="figure">(.*?)</script>', text, re.S)[1])
     expected = [r["value"] for r in gate_after.observations(["GDP"]).to_pylist()[-4:]]
     assert figure["data"][0]["y"] == expected

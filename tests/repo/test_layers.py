@@ -51,6 +51,28 @@ def test_a_forbidden_import_in_a_copy_breaks_the_contract(tmp_path: Path):
     assert "statpub.warehouse.gate -> statpub.dashboards.app" in result.stdout, result.stdout
 
 
+def test_every_feature_is_in_the_independence_contract():
+    """A new feature folder must be listed, or it could import another feature unseen."""
+    import tomllib
+
+    config = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    [independent] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "independence"]
+    features = {f"statpub.features.{p.name}" for p in (PACKAGE / "features").iterdir()
+                if (p / "__init__.py").is_file()}
+    assert set(independent["modules"]) == features
+
+
+def test_one_feature_importing_another_in_a_copy_breaks_the_contract(tmp_path: Path):
+    shutil.copytree(PACKAGE, tmp_path / "statpub", ignore=shutil.ignore_patterns("__pycache__", "data", "node_modules"))
+    shutil.copy(REPO_ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    plugin = tmp_path / "statpub" / "features" / "push" / "__init__.py"
+    plugin.write_text(plugin.read_text(encoding="utf-8") + "\nfrom statpub.features.press import access  # noqa\n",
+                      encoding="utf-8")
+    result = lint_imports(tmp_path, {"PYTHONPATH": str(tmp_path)})
+    assert result.returncode != 0 and "statpub.features.push -> statpub.features.press.access" in result.stdout, \
+        result.stdout
+
+
 @pytest.mark.parametrize("folder", ["etl", "warehouse", "dashboards"])
 def test_top_level_folders_are_links_never_packages_of_their_own(folder: str):
     assert (REPO_ROOT / folder).is_symlink() and (REPO_ROOT / folder).resolve() == PACKAGE / folder

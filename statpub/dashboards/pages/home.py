@@ -118,14 +118,9 @@ def layout(lang: object = None, **_query: object) -> html.Div:
     blocks.append(html.Section([html.H2(t("upcoming", lang)), upcoming_list(gate, lang),
                                 dcc.Link(t("nav_calendar", lang), href=href("/calendar", lang))]))
     blocks.append(html.Section([html.H2(t("topics", lang)), html.Ul(
-        [html.Li(dcc.Link(tp.name(lang), href=href("/explorer", lang, topic=tp.code,
-                                                   series=_first_series(gate, tp.code))))
-         for tp in gate.topics()], className="topics")]))
+        [html.Li(dcc.Link(tp.name(lang), href=href(f"/topic/{tp.code}", lang))) for tp in gate.topics()],
+        className="topics")]))
     return page(lang, PATH, blocks, active=PATH)
-
-
-def _first_series(gate: Gate, topic: str) -> str:
-    return next((s.code for s in gate.series() if s.topic == topic), "")
 
 
 def register(app: dash.Dash) -> None:

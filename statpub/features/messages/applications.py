@@ -268,6 +268,31 @@ class Applications:
                 "ORDER BY coalesce(due_on, '9999'), number LIMIT ?", [*params, min(limit, 1000)]).fetchall()]
         return [self.get(n, reader, today) for n in numbers]
 
+    def overview(self, today: date, soon: date) -> dict:
+        """For the daily summary: counts by state, the numbers overdue and due by `soon` (numbers,
+        dates and states only: no personal data, no description)."""
+        marks = ", ".join("?" for _ in OPEN_STATES)
+        with self.store.connect() as con:
+            by_state = {r["state"]: int(r["n"]) for r in con.execute(
+                "SELECT state, count(*) AS n FROM applications GROUP BY state").fetchall()}
+            rows = con.execute(
+                f"SELECT number, state, due_on, due_provisional FROM applications WHERE state IN ({marks}) "  # noqa: S608
+                "AND due_on IS NOT NULL AND due_on <= ? ORDER BY due_on, number",
+                [*OPEN_STATES, soon.isoformat()]).fetchall()
+        listed = [{"number": r["number"], "state": r["state"], "due": r["due_on"],
+                   "due_provisional": bool(r["due_provisional"])} for r in rows]
+        return {"by_state": by_state, "overdue": [a for a in listed if a["due"] < today.isoformat()],
+                "due_soon": [a for a in listed if a["due"] >= today.isoformat()]}
+
+    def refresh_due_dates(self, today: date) -> int:
+        """Recompute provisional legal due dates (their year's holidays may have been entered)."""
+        with self.store.connect() as con:
+            numbers = [r["number"] for r in con.execute(
+                "SELECT number FROM applications WHERE due_provisional = 1").fetchall()]
+        for number in numbers:
+            self._refresh_due(number, today)
+        return len(numbers)
+
     def purge_personal_data(self, now: datetime, retention_days: int) -> int:
         """Delete the personal data of applications finished longer ago than the retention period."""
         cutoff = (beijing_day(now) - timedelta(days=retention_days)).isoformat()

@@ -16,10 +16,10 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from statpub.features.messages.config import CATEGORIES, MessageRules
-from statpub.features.messages.records import beijing_day, iso, next_seq
+from statpub.features.messages.records import beijing_day, bump_public_version, iso, next_seq
 from statpub.kernel.errors import NotFound, StatpubError, UserError
 from statpub.kernel.workdays import WorkCalendar
 from statpub.store import Store
@@ -128,6 +128,12 @@ def normalise_text(text: str) -> str:
     return text.strip()
 
 
+def search_form(text: str) -> str:
+    """Text as the search of published replies compares it, the same on every engine: compatibility
+    forms unified (full-width Ａ and ０ are A and 0) and case folded in every script."""
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
 def text_fingerprint(subject: Subject, text: str) -> str:
     """Same words about the same subject, whatever the spacing and case: a duplicate."""
     folded = re.sub(r"\s+", "", text.casefold())
@@ -195,10 +201,17 @@ class Board:
             self._event(con, code, now, "public", "public", "received", None)
         return self.get(code)
 
-    def _rate_limit(self, con, client_hash: str, now: datetime) -> None:
-        from datetime import timedelta
+    @staticmethod
+    def _forget_submissions(con, now: datetime) -> int:
+        """Submissions older than the longest rate window are no longer needed."""
+        return con.execute("DELETE FROM message_submissions WHERE at < ?", [iso(now - timedelta(days=1))]).rowcount
 
-        con.execute("DELETE FROM message_submissions WHERE at < ?", [iso(now - timedelta(days=1))])
+    def prune_submissions(self, now: datetime) -> int:
+        with self.store.transaction() as con:
+            return self._forget_submissions(con, now)
+
+    def _rate_limit(self, con, client_hash: str, now: datetime) -> None:
+        self._forget_submissions(con, now)
         for span, limit, seconds in ((timedelta(hours=1), self.rules.rate_per_hour, 3600),
                                      (timedelta(days=1), self.rules.rate_per_day, 86400)):
             rows = con.execute("SELECT at FROM message_submissions WHERE client_hash = ? AND at > ? ORDER BY at",
@@ -210,8 +223,6 @@ class Board:
                               f"留言过于频繁，请{retry}秒后再试", min(retry, seconds))
 
     def _no_duplicate(self, con, fingerprint: str, now: datetime) -> None:
-        from datetime import timedelta
-
         if not self.rules.duplicate_hours:
             return
         since = iso(now - timedelta(hours=self.rules.duplicate_hours))
@@ -247,9 +258,12 @@ class Board:
                     [code, seq, iso(now), actor, role, action, note])
 
     def _change(self, code: str, reader: Reader, now: datetime, action: str, note: str | None,
-                allowed: tuple[str, ...], sets: dict) -> Message:
+                allowed: tuple[str, ...], sets: dict, *, public: bool = False) -> Message:
+        """One action: checked against the message's status, applied, logged; `public`: it changes
+        what the site's pages show."""
         with self.store.transaction() as con:
-            row = con.execute("SELECT status, reply_state, reply_by FROM messages WHERE code = ?", [code]).fetchone()
+            row = con.execute("SELECT status, reply_state, reply_by, question_zh, question_en, reply_zh, reply_en "
+                              "FROM messages WHERE code = ?", [code]).fetchone()
             if row is None:
                 raise NotFound("no message with this query code")
             if row["status"] not in allowed:
@@ -261,6 +275,8 @@ class Board:
                 con.execute(f"UPDATE messages SET {assignments} WHERE code = ?",  # noqa: S608 - fixed names
                             [*sets.values(), code])
             self._event(con, code, now, reader.name, reader.role, action, note)
+            if public:
+                bump_public_version(con)
         return self.for_staff(code, reader)
 
     def assign(self, code: str, reader: Reader, now: datetime, *, assignee: str, department: str) -> Message:
@@ -308,8 +324,9 @@ class Board:
                 raise Forbidden("review: the author of a reply cannot approve it")
             if not approve:
                 return {"reply_state": "draft"}
+            texts = [row[n] or "" for n in ("question_zh", "question_en", "reply_zh", "reply_en")]
             return {"reply_state": "approved", "reviewed_by": reader.name, "status": "answered",
-                    "answered_at": iso(now), "answered_on": day}
+                    "answered_at": iso(now), "answered_on": day, "search_text": search_form(" ".join(texts))}
 
         message = self._change(code, reader, now, "reply_approved" if approve else "reply_returned", note,
                                ("received", "assigned"), sets)
@@ -317,6 +334,7 @@ class Board:
             with self.store.transaction() as con:
                 con.execute("UPDATE messages SET published_at = ? WHERE code = ?", [iso(now), code])
                 self._event(con, code, now, reader.name, reader.role, "published", None)
+                bump_public_version(con)
             message = self.for_staff(code, reader)
         return message
 
@@ -340,7 +358,7 @@ class Board:
         if not reason:
             raise UserError("reason: say why the reply is withdrawn from publication")
         return self._change(code, reader, now, "unpublished", reason, ("answered", "closed"),
-                            {"published_at": None, "publish": 0})
+                            {"published_at": None, "publish": 0}, public=True)
 
 
 def _message(row, events: list[dict]) -> Message:

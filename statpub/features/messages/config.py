@@ -20,6 +20,9 @@
       correction_limit: 7           # a request to complete (补正) within this many working days
       third_party_limit: 15         # working days a third party has to give its opinion
     retention_days: 730             # contact data of closed messages and applications is deleted after
+    schedule:                       # the scheduler's jobs (Beijing time of day)
+      summary_at: "08:30"           # the daily summary for staff (counts, overdue, due soon: codes only)
+      retention_at: "03:50"         # contact and personal data past retention deleted
 """
 
 from __future__ import annotations
@@ -73,10 +76,19 @@ class ApplicationRules(Strict):
     third_party_limit: int = Field(default=15, ge=1, le=60)
 
 
+TIME_OF_DAY = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class Schedule(Strict):
+    summary_at: str = Field(default="08:30", pattern=TIME_OF_DAY)
+    retention_at: str = Field(default="03:50", pattern=TIME_OF_DAY)
+
+
 class BoardRules(Strict):
     messages: MessageRules = MessageRules()
     applications: ApplicationRules = ApplicationRules()
     retention_days: int = Field(default=730, ge=30, le=36500)
+    schedule: Schedule = Schedule()
 
 
 @lru_cache(maxsize=8)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from statpub.features.messages.board import CODE_RE, HANDLERS, normalise_text, require
-from statpub.features.messages.records import iso
+from statpub.features.messages.records import bump_public_version, iso
 from statpub.kernel.errors import NotFound, UserError
 from statpub.store import Store
 from statpub.warehouse.gate import Reader
@@ -133,6 +133,7 @@ class Faq:
                 con.execute("DELETE FROM faq_citations WHERE faq_id = ?", [entry_id])
             for code in cites:
                 con.execute("INSERT INTO faq_citations (faq_id, code) VALUES (?, ?)", [entry_id, code])
+            bump_public_version(con)
         return self.get(entry_id)
 
     def scopes(self) -> list[tuple[str, int]]:

@@ -148,7 +148,7 @@ def message_status(code: str):
 
 def reply_item(row: dict, lang: str, gate) -> str:
     about = row["about"]
-    return (f'<article class="reply"><h3>{e(pick(row["question_zh"], row["question_en"], lang))}</h3>'
+    return (f'<article class="reply"><h2>{e(pick(row["question_zh"], row["question_en"], lang))}</h2>'
             f'{paragraphs(pick(row["reply_zh"], row["reply_en"], lang))}'
             f'<p class="meta">{e(w("about", lang))}：<a href="{link(subjects.path(about), lang)}">'
             f'{e(subjects.title(gate, about, lang))}</a> · {e(w("department", lang))}：{e(row["department"])} · '

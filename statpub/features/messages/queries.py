@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from statpub.features.messages.board import OPEN_STATUSES, STAFF, Message, require
+from statpub.features.messages.board import OPEN_STATUSES, STAFF, Message, require, search_form
 from statpub.features.messages.config import MessageRules
 from statpub.features.messages.records import iso, next_seq
 from statpub.kernel.workdays import WorkCalendar
@@ -45,7 +45,7 @@ class Listed:
 def _like(term: str) -> str:
     """A LIKE pattern matching `term` literally (its own % and _ escaped)."""
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped.casefold()}%"
+    return f"%{escaped}%"
 
 
 class Lists:
@@ -57,16 +57,18 @@ class Lists:
     def soon_limit(self, today: date) -> date:
         return self.calendar.add(today, self.rules.due_soon).day
 
-    def staff_list(self, reader: Reader, today: date, *, status: str | None = None, overdue: bool = False,
-                   due_soon: bool = False, assignee: str | None = None, limit: int = 100,
+    def staff_list(self, reader: Reader, today: date, *, status: str | None = None, open_only: bool = False,
+                   overdue: bool = False, due_soon: bool = False, assignee: str | None = None, limit: int = 100,
                    offset: int = 0) -> tuple[int, list[Listed]]:
-        """Messages for staff, oldest due first; `overdue`/`due_soon` keep open ones past or near due."""
+        """Messages for staff, oldest due first; `open_only` keeps those still to be handled,
+        `overdue`/`due_soon` open ones past or near due. The filter is in the query, so the count
+        and the page agree however many closed messages are due earlier."""
         require(reader, STAFF)
         where, params = ["1 = 1"], []
         if status:
             where.append("status = ?")
             params.append(status)
-        if overdue or due_soon:
+        if open_only or overdue or due_soon:
             where.append(f"status IN ({', '.join('?' for _ in OPEN_STATUSES)})")
             params.extend(OPEN_STATUSES)
         if overdue:
@@ -107,11 +109,9 @@ class Lists:
         if topic:
             where.append("topic = ?")
             params.append(topic)
-        for word in (q or "").split()[:5]:
-            pattern = _like(word[:50])
-            where.append("(lower(coalesce(question_zh, '') || ' ' || coalesce(question_en, '') || ' ' || "
-                         "coalesce(reply_zh, '') || ' ' || coalesce(reply_en, '')) LIKE ? ESCAPE '\\')")
-            params.append(pattern)
+        for word in search_form(q or "").split()[:5]:
+            where.append("search_text LIKE ? ESCAPE '\\'")
+            params.append(_like(word[:50]))
         clause = " AND ".join(where)  # fixed fragments; every value is bound
         with self.store.connect() as con:
             total = con.execute(f"SELECT count(*) AS n FROM messages WHERE {clause}", params).fetchone()["n"]  # noqa: S608

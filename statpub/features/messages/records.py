@@ -1,5 +1,6 @@
 """What the board's and the applications' records share: instants as fixed-width UTC text, days
-in Beijing, event numbers, and the keyed hash of a client's address."""
+in Beijing, event numbers, the keyed hash of a client's address, and the version of what the
+site's pages show of the board."""
 
 from __future__ import annotations
 
@@ -48,3 +49,15 @@ def store_secret(store: Store, name: str) -> bytes:
 def client_hash(secret: bytes, address: str) -> str:
     """A client's address as the rate limits need it: comparable, not reversible without the key."""
     return hmac.new(secret, (address or "-").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def bump_public_version(con) -> None:
+    """Inside the transaction that changes what the pages show (a reply published or withdrawn,
+    an FAQ entry saved): the page memo renders those pages anew."""
+    con.execute("UPDATE messages_public_version SET version = version + 1 WHERE id = 1")
+
+
+def public_version(store: Store) -> int:
+    with store.connect() as con:
+        row = con.execute("SELECT version FROM messages_public_version WHERE id = 1").fetchone()
+    return int(row["version"]) if row is not None else 0

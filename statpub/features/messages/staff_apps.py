@@ -49,8 +49,10 @@ def application_form(action: str, lang: str, *, staff: bool = False) -> str:
     if staff:
         extra = (f'<label for="a-channel">渠道 Channel</label>{_select("channel", {k: v for k, v in CHANNELS.items() if k != "online"}, lang)}'
                  '<label for="a-received_on">收到日期 Received on</label><input id="a-received_on" name="received_on" type="date" required>')
-    token = tokens.issue(store_secret(office().store, "form"), services().clock.now())
-    return (f'<form method="post" action="{e(action)}"><input type="hidden" name="token" value="{e(token)}">{extra}'
+    # the public form's token is stateless (pages may be shared); staff intake uses the session's
+    token = token_field() if staff else (f'<input type="hidden" name="token" value="'
+                                         f'{e(tokens.issue(store_secret(office().store, "form"), services().clock.now()))}">')
+    return (f'<form method="post" action="{e(action)}">{token}{extra}'
             f'<label for="a-applicant_type">申请人类型 Applicant type</label>{_select("applicant_type", APPLICANT_TYPES, lang)}'
             + field("applicant_name", "姓名或名称", "Name") + field("id_type", "证件类型", "ID type")
             + field("id_number", "证件号码", "ID number") + field("contact", "联系方式", "Contact")

@@ -3,24 +3,27 @@ clusters), one message with its log and the actions the reader's role allows, an
 
 Who is asking comes from the site (`current_reader()`: the accounts feature's session); the
 role decides (`board.require`): responders handle messages and see contact data, reviewers
-approve replies. Every form carries a signed token and must come from this site. Nothing here is
+approve replies. Every form carries the site's anti-forgery token (`statpub.dashboards.csrf`,
+bound to the staff session) and must come from this site. Nothing here is
 cacheable."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, redirect, request
 
+from statpub.dashboards import csrf
 from statpub.dashboards.services import current_reader, services
-from statpub.features.messages import tokens
 from statpub.features.messages.board import HANDLERS, REVIEWERS, STAFF, Forbidden
-from statpub.features.messages.frame import e, frame, lang_of_request, link, paragraphs
+from statpub.features.messages.frame import e, frame, lang_of_request, link, pager, paragraphs
+from statpub.features.messages.jobs import latest_summary
 from statpub.features.messages.public_web import office, same_origin
-from statpub.features.messages.records import beijing_day, store_secret
+from statpub.features.messages.records import beijing_day
 from statpub.features.messages.stats import clusters
 from statpub.kernel.errors import UserError
 
 blueprint = Blueprint("messages_staff", __name__)
 LOGIN_PATH = "/staff/login"  # the site's one sign-in for every role (the staff feature)
+CSRF_PURPOSE = "messages.staff"
 VIEWS = ("open", "overdue", "due_soon", "all")
 STAFF_NAV = [("留言 Messages", "/staff/messages"), ("申请 Applications", "/staff/applications"),
              ("常见问题 FAQ", "/staff/faq")]
@@ -34,14 +37,22 @@ def staff_reader():
 
 
 def token_field() -> str:
-    token = tokens.issue(store_secret(office().store, "form"), services().clock.now())
-    return f'<input type="hidden" name="{tokens.TOKEN_FIELD}" value="{e(token)}">'
+    """The site's anti-forgery token, bound to this staff session (a token copied from another
+    session, or from a page shown before signing in, is refused)."""
+    return csrf.hidden_field(CSRF_PURPOSE)
 
 
 def check_form() -> None:
-    if not same_origin() or not tokens.valid(store_secret(office().store, "form"),
-                                             request.form.get(tokens.TOKEN_FIELD), services().clock.now()):
+    if not same_origin():
         raise Forbidden("the form expired or was not sent from this site")
+    csrf.check(CSRF_PURPOSE)
+
+
+def _offset() -> int:
+    raw = request.args.get("offset", "0")
+    if not raw.isdigit() or int(raw) > 1_000_000:
+        raise UserError("offset: a whole number from 0 to 1000000")
+    return int(raw)
 
 
 def page(title: str, body: str, status: int = 200) -> Response:
@@ -57,10 +68,9 @@ def message_list():
     found = office()
     today = beijing_day(services().clock.now())
     found.lists.refresh_due_dates(services().clock.now())
-    total, rows = found.lists.staff_list(reader, today, overdue=view == "overdue", due_soon=view == "due_soon",
-                                         status=None, limit=200)
-    if view == "open":
-        rows = [r for r in rows if r.status in ("received", "assigned")]
+    offset, limit = _offset(), 100
+    total, rows = found.lists.staff_list(reader, today, open_only=view == "open", overdue=view == "overdue",
+                                         due_soon=view == "due_soon", limit=limit, offset=offset)
     views = " · ".join(f'<a href="/staff/messages?view={v}">{e(v)}</a>' for v in VIEWS)
     head = "".join(f'<th scope="col">{e(h)}</th>' for h in ("查询码 Code", "涉及 About", "类别 Category", "状态 Status",
                                                             "收到 Received", "期限 Due", "承办 Assignee", "答复 Reply"))
@@ -75,8 +85,28 @@ def message_list():
                            f'</strong> ({", ".join(e(x) for x in c.codes[:10])})</li>' for c in flagged)
     return page(f"留言办理 Messages ({e(view)})",
                 f"<p>{views}</p><p>{e(reader.name)} ({e(reader.role)}) · {total}</p>"
-                f'<table><caption>留言 Messages</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+                + summary_html(latest_summary(found.store))
+                + f'<table><caption>留言 Messages</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+                + pager(total, offset, limit, lang_of_request(), view=view)
                 + (f"<h2>聚类 Clusters</h2><ul>{cluster_html}</ul>" if cluster_html else ""))
+
+
+def summary_html(body: dict | None) -> str:
+    """The daily summary the scheduler kept (counts and codes only)."""
+    if body is None:
+        return ""
+    apps = body["applications"]
+    overdue = ", ".join(f'<a href="/staff/messages/{e(m["code"])}">{e(m["code"])}</a>' for m in body["overdue"][:20])
+    late_apps = ", ".join(f'<a href="/staff/applications/{e(a["number"])}">{e(a["number"])}</a>'
+                          for a in apps["overdue"][:20])
+    facts = [("已超期留言 Messages overdue", f'{len(body["overdue"])} {overdue}'),
+             ("即将到期留言 Messages due soon", str(len(body["due_soon"]))),
+             ("待审核答复 Replies awaiting review", str(body["awaiting_review"])),
+             ("已超期申请 Applications overdue", f'{len(apps["overdue"])} {late_apps}'),
+             ("即将到期申请 Applications due soon", str(len(apps["due_soon"])))]
+    items = "".join(f"<dt>{e(label)}</dt><dd>{value}</dd>" for label, value in facts)  # values escaped above
+    return (f'<section id="daily-summary" aria-labelledby="daily-summary-title"><h2 id="daily-summary-title">'
+            f'每日摘要 Daily summary {e(body["date"])}</h2><dl>{items}</dl></section>')
 
 
 def _action_forms(message, reader) -> str:
@@ -118,7 +148,9 @@ def message_detail(code: str):
     contact = (f"<dt>联系方式 Contact</dt><dd>{e(message.contact or '—')}</dd>" if reader.role in HANDLERS else "")
     facts = (f"<dl><dt>涉及 About</dt><dd>{e(message.about)}</dd><dt>类别 Category</dt><dd>{e(message.category)}"
              f"{' ★' + e(message.rating) if message.rating else ''}</dd><dt>状态 Status</dt><dd>{e(message.status)} / "
-             f"{e(message.reply_state)}</dd><dt>期限 Due</dt><dd>{e(message.due_on)}</dd>{contact}</dl>")
+             f"{e(message.reply_state)}</dd><dt>期限 Due</dt><dd>{e(message.due_on)}"
+             f"{' 暂定 (provisional: holidays of that year not entered yet)' if message.due_provisional else ''}"
+             f"</dd>{contact}</dl>")
     log = "".join(f"<li>{e(ev['at'])} · {e(ev['actor'])} ({e(ev['role'])}) · {e(ev['action'])}"
                   f"{' · ' + e(ev['note']) if ev['note'] else ''}</li>" for ev in message.events)
     draft = ""

@@ -16,6 +16,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from statpub.features.messages.config import CATEGORIES, MessageRules
 from statpub.kernel.workdays import WorkCalendar
@@ -41,11 +42,10 @@ def period_bounds(period: str) -> tuple[date, date]:
     return first, following - timedelta(days=1)
 
 
-def _block(rows: list, calendar: WorkCalendar) -> dict:
+def _block(rows: list[dict]) -> dict:
     answered = [r for r in rows if r["answered_on"]]
     on_time = sum(1 for r in answered if r["answered_on"] <= r["due_on"])
-    days = [calendar.count(date.fromisoformat(r["received_on"]), date.fromisoformat(r["answered_on"]))
-            for r in answered]
+    days = [r["working_days"] for r in answered]
     return {"received": len(rows), "answered": len(answered), "on_time": on_time,
             "not_accepted": sum(1 for r in rows if r["status"] == "not_accepted"),
             "open": sum(1 for r in rows if r["status"] in ("received", "assigned")),
@@ -68,7 +68,11 @@ def board_statistics(store: Store, calendar: WorkCalendar, period: str) -> dict:
         rows = con.execute("SELECT category, topic, status, rating, received_on, answered_on, due_on FROM messages "
                            "WHERE received_on >= ? AND received_on <= ?",
                            [first.isoformat(), last.isoformat()]).fetchall()
-    by_category = {c: _block([r for r in rows if r["category"] == c], calendar) for c in CATEGORIES}
+    # Working days to the reply, counted once per message (each one is in four of the blocks).
+    rows = [{**dict(r), "working_days": calendar.count(date.fromisoformat(r["received_on"]),
+                                                       date.fromisoformat(r["answered_on"]))
+             if r["answered_on"] else None} for r in rows]
+    by_category = {c: _block([r for r in rows if r["category"] == c]) for c in CATEGORIES}
     topics: dict[str, list] = defaultdict(list)
     for r in rows:
         topics[r["topic"] or "-"].append(r)
@@ -77,9 +81,9 @@ def board_statistics(store: Store, calendar: WorkCalendar, period: str) -> dict:
         grouped: dict[str, list] = defaultdict(list)
         for r in rows:
             grouped[r["received_on"][:7]].append(r)
-        months = {m: _block(grouped[m], calendar) for m in sorted(grouped)}
-    return {"period": period, "from": first.isoformat(), "to": last.isoformat(), "total": _block(rows, calendar),
-            "by_category": by_category, "by_topic": {t: _block(v, calendar) for t, v in sorted(topics.items())},
+        months = {m: _block(grouped[m]) for m in sorted(grouped)}
+    return {"period": period, "from": first.isoformat(), "to": last.isoformat(), "total": _block(rows),
+            "by_category": by_category, "by_topic": {t: _block(v) for t, v in sorted(topics.items())},
             "by_month": months}
 
 
@@ -123,8 +127,23 @@ class Cluster:
 
 
 def clusters(store: Store, rules: MessageRules, today: date) -> list[Cluster]:
-    """Groups of similar recent messages per topic, largest first (single linkage)."""
+    """Groups of similar recent messages per topic, largest first (single linkage).
+
+    Comparing every pair costs about half a second at 10,000 stored messages, too much for each
+    view of the staff list: the groups are kept per process for as long as what they depend on is
+    unchanged — the window, the threshold, and the messages in the window (their number, the newest,
+    and how many were not accepted: texts and subjects never change once received)."""
     since = (today - timedelta(days=rules.cluster_days)).isoformat()
+    with store.connect() as con:
+        row = con.execute("SELECT count(*), max(received_at), "
+                          "sum(CASE WHEN status = 'not_accepted' THEN 1 ELSE 0 END) FROM messages "
+                          "WHERE received_on >= ?", [since]).fetchone()
+    return list(_clusters(store, since, rules.cluster_threshold, (int(row[0]), row[1], int(row[2] or 0))))
+
+
+@lru_cache(maxsize=8)
+def _clusters(store: Store, since: str, threshold: int, signature: tuple) -> tuple[Cluster, ...]:
+    """The groups for a window; `signature` is part of the cache key only."""
     with store.connect() as con:
         rows = con.execute("SELECT code, about_kind, about_id, topic, text FROM messages WHERE received_on >= ? "
                            "AND status <> 'not_accepted' ORDER BY received_at DESC", [since]).fetchall()
@@ -153,5 +172,5 @@ def clusters(store: Store, rules: MessageRules, today: date) -> list[Cluster]:
             chosen = [members[i] for i in indexes]
             subjects = sorted({f"{r['about_kind']}:{r['about_id']}" for r in chosen})
             found.append(Cluster(topic, tuple(r["code"] for r in chosen), tuple(subjects), chosen[0]["text"][:120],
-                                 len(chosen) >= rules.cluster_threshold))
-    return sorted(found, key=lambda c: (-len(c.codes), c.topic))
+                                 len(chosen) >= threshold))
+    return tuple(sorted(found, key=lambda c: (-len(c.codes), c.topic)))

@@ -47,6 +47,9 @@ def test_home_shows_the_latest_release_and_what_comes_next(after_client, before_
     assert "Latest release" in english and "20 January 2027, 10:00 Beijing time" in english
     assert '"href": "/?lang=zh"' not in english and '"href": "/"' in english  # the switch back to Chinese
     assert "52,308.86" not in render(before_client, "/")
+    # Each topic links to its own page (its series, releases and questions answered).
+    assert '"href": "/topic/national-accounts"' in text and '"href": "/topic/national-accounts?lang=en"' in english
+    assert "/explorer?topic=" not in text
 
 
 def test_release_page_has_interpretation_figures_revisions_and_downloads(after_client):

@@ -146,6 +146,71 @@ def test_overdue_and_due_soon_lists(office):
         office.lists.staff_list(PRESS, later)
 
 
+def test_open_list_counts_and_pages_only_open_messages(office):
+    # Closed messages due earlier than the open ones must not crowd them off the first page.
+    done = [submit(office, when=f"2026-01-{5 + i:02d}T09:00", client=f"old{i}", text=f"旧的留言第{i}条，已不予受理。")
+            for i in range(4)]
+    for message in done:
+        office.board.not_accept(message.code, RESPONDER, at("2026-01-20T09:00"), reason_zh="与本机关职责无关")
+    still = [submit(office, when=f"2026-02-{10 + i:02d}T09:00", client=f"new{i}", text=f"新的留言第{i}条，待办理。")
+             for i in range(3)]
+    today = at("2026-02-20T09:00").date()
+    total, first = office.lists.staff_list(RESPONDER, today, open_only=True, limit=2)
+    _, second = office.lists.staff_list(RESPONDER, today, open_only=True, limit=2, offset=2)
+    assert total == 3 and [m.code for m in first + second] == [m.code for m in still]
+    assert office.lists.staff_list(RESPONDER, today, limit=2)[0] == 7
+
+
+def test_similar_messages_cluster_and_flag_at_the_threshold(office):
+    from statpub.features.messages.stats import clusters
+
+    def ask(i: int, text: str = "请问地区生产总值增长速度是按可比价格计算的吗？第{i}问", subject=RELEASE):
+        return office.board.submit(subject, "consultation", text.format(i=i), rating=None, contact=None, lang="zh",
+                                   client_hash=f"cluster{i}", now=at(f"2026-03-{2 + i:02d}T09:00"))
+
+    first = [ask(i) for i in range(4)]
+    ask(9, "希望下载页面提供英文版本。", Subject("topic", "prices", "prices"))
+    today = at("2026-03-20T09:00").date()
+    found = clusters(office.store, office.rules.messages, today)
+    assert [(len(c.codes), c.flagged) for c in found] == [(4, False)]
+    assert set(found[0].codes) == {m.code for m in first} and found[0].subjects == ("release:2025-q3-economy",)
+    ask(4)  # the fifth: the office's threshold (5) is reached, the kept groups are stale
+    assert [(len(c.codes), c.flagged) for c in clusters(office.store, office.rules.messages, today)] == [(5, True)]
+    office.board.not_accept(first[0].code, RESPONDER, at("2026-03-20T10:00"), reason_zh="重复提问")
+    again = clusters(office.store, office.rules.messages, today)
+    assert [(len(c.codes), c.flagged) for c in again] == [(4, False)] and first[0].code not in again[0].codes
+    assert clusters(office.store, office.rules.messages, at("2026-08-01T09:00").date()) == []  # past the window
+
+
+def test_monthly_and_yearly_statistics_count_what_happened(office):
+    from statpub.features.messages.stats import board_statistics
+
+    def answer(message, day: str) -> None:
+        office.board.assign(message.code, RESPONDER, at(f"{day}T09:00"), assignee="li", department="综合处")
+        office.board.draft_reply(message.code, RESPONDER, at(f"{day}T10:00"), question_zh="问", reply_zh="答",
+                                 publish=False)
+        office.board.review(message.code, REVIEWER, at(f"{day}T11:00"), approve=True)
+
+    # March 2026 has no holiday: the same working days on both roots.
+    quick = submit(office, when="2026-03-02T09:00", client="s1", text="统计口径的问题一。")
+    late = submit(office, when="2026-03-03T09:00", client="s2", category="error", text="表中数据有误，请核实。")
+    submit(office, when="2026-03-04T09:00", client="s3", category="evaluation", rating=4, text="发布及时，图表清楚。")
+    refused = submit(office, when="2026-03-05T09:00", client="s4", category="suggestion", text="建议增加月度数据。")
+    submit(office, when="2026-04-01T09:00", client="s5", text="四月份的问题。")
+    answer(quick, "2026-03-05")   # 3 working days, due in 10
+    answer(late, "2026-03-13")    # 8 working days, due in 5: late
+    office.board.not_accept(refused.code, RESPONDER, at("2026-03-06T09:00"), reason_zh="与本机关职责无关")
+    march = board_statistics(office.store, office.calendar, "2026-03")
+    total = march["total"]
+    assert (total["received"], total["answered"], total["on_time"], total["not_accepted"], total["open"]) == (4, 2, 1, 1, 1)
+    assert total["median_working_days"] == 5.5 and total["mean_rating"] == 4.0
+    assert march["by_category"]["error"]["on_time"] == 0 and march["by_category"]["consultation"]["on_time"] == 1
+    assert march["by_topic"]["economy"]["received"] == 4 and march["by_month"] is None
+    year = board_statistics(office.store, office.calendar, "2026")
+    assert year["total"]["received"] == 5 and list(year["by_month"]) == ["2026-03", "2026-04"]
+    assert year["by_month"]["2026-03"] == total
+
+
 def test_contact_data_is_deleted_after_retention_and_events_are_append_only(office):
     message = submit(office, contact="citizen@example.org")
     now = at("2026-02-11T10:00")

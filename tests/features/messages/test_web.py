@@ -13,50 +13,48 @@ from datetime import timedelta
 import pytest
 
 from statpub.dashboards.app import create_app
-from statpub.dashboards.hooks import hookimpl
 from statpub.features.messages import plugin as messages_plugin
-from statpub.kernel.clock import Clock
-from statpub.warehouse.gate import Reader
+from statpub.features.staff import plugin as staff_plugin
+from statpub.features.staff.service import accounts_for
+from statpub.kernel.clock import Clock, parse_instant
 from tests.dashboards.dash_payloads import UPDATE, router_body
 from tests.fixtures.press import private_site
+from tests.fixtures.staff import sign_in
 from tests.paths import REPO_ROOT
 
 PUBLIC_RELEASE = "2024-q3-economy"
 EMBARGOED = "2025-gdp-final-verification"
+# Staff accounts of the staff feature (login name → role), each signed in with its own client.
+ROLES = {"li": "responder", "zhao": "reviewer", "pat": "press"}
 HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)> & "quotes" \'single\''
-STAFF_COOKIE = "test_staff"
-
-
-class TestIdentity:
-    """Stands in for the accounts feature: a reader named by a cookie (tests only)."""
-
-    @hookimpl
-    def reader_from_request(self, request, services):
-        value = request.cookies.get(STAFF_COOKIE)
-        if not value:
-            return None
-        name, _, role = value.partition(":")
-        return Reader(name, role)
-
-    @hookimpl
-    def session_cookies(self):
-        return [STAFF_COOKIE]
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, demo_settings, embargoed_release):
     settings = private_site(tmp_path_factory.mktemp("board-site"), demo_settings)
     shutil.copy(REPO_ROOT / "workdays.yaml", settings.root / "workdays.yaml")
+    accounts = accounts_for(settings)
+    for name, role in ROLES.items():
+        accounts.add(name, role, f"{name}-{role}-password", parse_instant("2026-12-01T09:00:00+08:00"),
+                     display_name=f"{name} ({role})", organisation="示例市统计局")
     app = create_app(settings, Clock(start=embargoed_release.instant - timedelta(hours=2)),
-                     plugins=[messages_plugin, TestIdentity()])
+                     plugins=[messages_plugin, staff_plugin])
     client = app.server.test_client()
     client.application.config["dash_app"] = app
+    client.application.config["board_settings"] = settings
+    client.application.config["staff_clients"] = {}
     return client
 
 
-def as_staff(client, name: str, role: str):
-    client.set_cookie(STAFF_COOKIE, f"{name}:{role}")
-    return client
+def as_staff(site, name: str):
+    """A client of the same site signed in as `name` at /staff/login (the staff feature's session),
+    made once per name."""
+    clients = site.application.config["staff_clients"]
+    if name not in clients:
+        client = site.application.test_client()
+        assert sign_in(client, name, f"{name}-{ROLES[name]}-password").status_code == 303
+        clients[name] = client
+    return clients[name]
 
 
 def post(client, about=f"release:{PUBLIC_RELEASE}", addr="10.0.0.1", **body):
@@ -104,7 +102,13 @@ def test_openapi_documents_the_board(site):
 
 
 def _token(html: str) -> str:
+    """The public form's token (stateless: the page may be memoised for every visitor)."""
     return re.search(r'name="token" value="([^"]+)"', html).group(1)
+
+
+def _staff_token(html: str) -> str:
+    """The site's anti-forgery token on a staff form (bound to that staff session)."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
 def test_html_form_token_honeypot_and_origin(site):
@@ -142,19 +146,22 @@ def test_release_series_and_topic_pages_carry_the_board(site):
 
 def flow(site, text: str, contact: str = "citizen@example.org") -> str:
     code = post(site, addr="10.0.4.1", text=text, contact=contact).get_json()["code"]
-    as_staff(site, "li", "responder")
-    page = site.get(f"/staff/messages/{code}").get_data(as_text=True)
-    token = _token(page)
-    site.post(f"/staff/messages/{code}", data={"action": "assign", "assignee": "li", "department": HOSTILE,
-                                              "token": token})
-    site.post(f"/staff/messages/{code}", data={"action": "reply", "question_zh": HOSTILE, "reply_zh": HOSTILE,
-                                              "publish": "yes", "token": token})
-    as_staff(site, "zhao", "reviewer")
-    site.post(f"/staff/messages/{code}", data={"action": "review", "decision": "approve", "token": token})
-    as_staff(site, "li", "responder")
-    site.post("/staff/faq", data={"scope": "topic:national-accounts", "question_zh": HOSTILE, "answer_zh": HOSTILE,
-                                  "sources": HOSTILE, "cites": code, "token": token})
-    site.delete_cookie(STAFF_COOKIE)
+    li, zhao = as_staff(site, "li"), as_staff(site, "zhao")
+    token = _staff_token(li.get(f"/staff/messages/{code}").get_data(as_text=True))
+    assert li.post(f"/staff/messages/{code}", data={"action": "assign", "assignee": "li", "department": HOSTILE,
+                                                   "csrf_token": token}).status_code == 303
+    assert li.post(f"/staff/messages/{code}", data={"action": "reply", "question_zh": HOSTILE, "reply_zh": HOSTILE,
+                                                   "publish": "yes", "csrf_token": token}).status_code == 303
+    # another session's token (the reviewer's) does not carry the responder's form
+    theirs = _staff_token(zhao.get(f"/staff/messages/{code}").get_data(as_text=True))
+    assert li.post(f"/staff/messages/{code}", data={"action": "assign", "assignee": "li",
+                                                   "csrf_token": theirs}).status_code == 403
+    assert zhao.post(f"/staff/messages/{code}", data={"action": "review", "decision": "approve",
+                                                     "csrf_token": theirs}).status_code == 303
+    assert li.post("/staff/faq", data={"scope": "topic:national-accounts", "question_zh": HOSTILE,
+                                       "answer_zh": HOSTILE, "sources": HOSTILE, "cites": code,
+                                       "csrf_token": _staff_token(li.get("/staff/faq").get_data(as_text=True))}
+                   ).status_code == 303
     return code
 
 
@@ -163,15 +170,14 @@ def test_hostile_text_is_escaped_on_every_page_and_export(site, tmp_path):
     assert site.get(f"/api/v1/messages/{code}").get_json()["reply"]["zh"] == HOSTILE
     pages = [f"/messages/{code}", "/messages", f"/messages?q={code[:2]}", "/faq/topic/national-accounts",
              "/messages/statistics", f"/messages?about=release:{PUBLIC_RELEASE}"]
-    as_staff(site, "li", "responder")
-    pages += [f"/staff/messages/{code}", "/staff/messages?view=all", "/staff/faq"]
-    for path in pages:
-        answer = site.get(path)
+    li = as_staff(site, "li")
+    for client, path in [(site, p) for p in pages] + [(li, p) for p in (
+            f"/staff/messages/{code}", "/staff/messages?view=all", "/staff/faq")]:
+        answer = client.get(path)
         text = answer.get_data(as_text=True)
         assert answer.status_code == 200, path
         assert "<script>alert" not in text and "<img src=x" not in text, path
-    assert "&lt;script&gt;" in site.get(f"/staff/messages/{code}").get_data(as_text=True)
-    site.delete_cookie(STAFF_COOKIE)
+    assert "&lt;script&gt;" in li.get(f"/staff/messages/{code}").get_data(as_text=True)
     app = site.application.config["dash_app"]
     # (a search the memo has not seen: the site keeps public pages up to 10 s)
     answer = site.post(UPDATE, json=router_body(app, f"/release/{PUBLIC_RELEASE}", "?lang=zh"))
@@ -182,17 +188,13 @@ def test_hostile_text_is_escaped_on_every_page_and_export(site, tmp_path):
 
 
 @pytest.mark.parametrize("who, sees_contact, allowed", [
-    ("li:responder", True, True), ("zhao:reviewer", False, True), ("pat:press", False, False), (None, False, False)])
+    ("li", True, True), ("zhao", False, True), ("pat", False, False), (None, False, False)])
 def test_staff_matrix_of_contact_data(site, who, sees_contact, allowed):
     code = post(site, addr="10.0.5.1", text=f"联系方式可见性测试 {who}", contact="secret.person@example.org"
                 ).get_json()["code"]
-    if who:
-        site.set_cookie(STAFF_COOKIE, who)
-    else:
-        site.delete_cookie(STAFF_COOKIE)
-    answer = site.get(f"/staff/messages/{code}")
-    listing = site.get("/staff/messages?view=all")
-    site.delete_cookie(STAFF_COOKIE)
+    client = as_staff(site, who) if who else site
+    answer = client.get(f"/staff/messages/{code}")
+    listing = client.get("/staff/messages?view=all")
     assert (answer.status_code == 200) is allowed and (listing.status_code == 200) is allowed
     assert ("secret.person@example.org" in answer.get_data(as_text=True)) is sees_contact
     assert "secret.person@example.org" not in listing.get_data(as_text=True)
@@ -215,20 +217,64 @@ def test_application_online_to_reply_letter(site):
     done = site.post("/applications", data=form)
     assert done.status_code == 201
     number = re.search(r'id="application-number">([0-9-]+)<', done.get_data(as_text=True)).group(1)
-    as_staff(site, "li", "responder")
-    detail = site.get(f"/staff/applications/{number}").get_data(as_text=True)
+    li, zhao, pat = as_staff(site, "li"), as_staff(site, "zhao"), as_staff(site, "pat")
+    detail = li.get(f"/staff/applications/{number}").get_data(as_text=True)
     assert "李四" in detail and "<script>alert" not in detail
-    token = _token(detail)
-    site.post(f"/staff/applications/{number}", data={"action": "replied", "reason": "已答复", "outcome": "disclosed",
-                                                     "token": token})
-    letter = site.get(f"/staff/applications/{number}/reply.docx")
+    assert li.post(f"/staff/applications/{number}", data={"action": "replied", "reason": "已答复",
+                                                         "outcome": "disclosed", "token": "1.2.3"}).status_code == 403
+    assert li.post(f"/staff/applications/{number}", data={"action": "replied", "reason": "已答复", "outcome": "disclosed",
+                                                         "csrf_token": _staff_token(detail)}).status_code == 303
+    letter = li.get(f"/staff/applications/{number}/reply.docx")
     assert letter.status_code == 200 and "no-store" in letter.headers["Cache-Control"]
     text = "\n".join(p.text for p in Document(io.BytesIO(letter.data)).paragraphs)
     assert number in text and "予以公开" in text and "六十日内" in text
-    assert site.get(f"/staff/applications/{number}/extension.docx").status_code == 404
-    as_staff(site, "zhao", "reviewer")
-    assert "李四" not in site.get(f"/staff/applications/{number}").get_data(as_text=True)
-    assert "李四" not in site.get("/staff/applications").get_data(as_text=True)
-    as_staff(site, "pat", "press")
+    assert li.get(f"/staff/applications/{number}/extension.docx").status_code == 404
+    assert "李四" not in zhao.get(f"/staff/applications/{number}").get_data(as_text=True)
+    assert "李四" not in zhao.get("/staff/applications").get_data(as_text=True)
+    assert pat.get("/staff/applications").status_code == 403
     assert site.get("/staff/applications").status_code == 403
-    site.delete_cookie(STAFF_COOKIE)
+
+
+def test_a_published_reply_is_on_the_pages_at_once_and_pages_stay_memoised(site):
+    from statpub.dashboards.pagememo import MEMO_KEY
+    from statpub.dashboards.services import EXTENSION_KEY
+    from statpub.features.messages.board import Subject
+    from statpub.features.messages.service import Office
+    from tests.features.messages.conftest import RESPONDER, REVIEWER
+
+    app, office = site.application.config["dash_app"], Office(site.application.config["board_settings"])
+    memo = app.server.extensions[MEMO_KEY]
+    body = router_body(app, "/topic/national-accounts", "?memo=1")
+    first = site.post(UPDATE, json=body).get_data(as_text=True)
+    renders = memo.renders
+    assert site.post(UPDATE, json=body).get_data(as_text=True) == first and memo.renders == renders
+    now = app.server.extensions[EXTENSION_KEY].clock.now()
+    message = office.board.submit(Subject("topic", "national-accounts", "national-accounts"), "consultation",
+                                  "地区生产总值的季度数据何时修订？", rating=None, contact=None, lang="zh",
+                                  client_hash="memo-test", now=now)
+    office.board.draft_reply(message.code, RESPONDER, now, question_zh="季度数据何时修订？",
+                             reply_zh="季度数据在年度核实后修订（备忘测试）。", publish=True)
+    assert site.post(UPDATE, json=body).get_data(as_text=True) == first  # not published yet: same page
+    office.board.review(message.code, REVIEWER, now, approve=True)
+    after = site.post(UPDATE, json=body).get_data(as_text=True)
+    shown = json.dumps(json.loads(after), ensure_ascii=False)
+    assert "年度核实后修订（备忘测试）" in shown and memo.renders == renders + 1  # at once, one render
+    assert site.post(UPDATE, json=body).get_data(as_text=True) == after and memo.renders == renders + 1
+
+
+def test_staff_list_views_and_pages(site):
+    li = as_staff(site, "li")
+    for view in ("open", "overdue", "due_soon", "all"):
+        assert li.get(f"/staff/messages?view={view}&offset=0").status_code == 200, view
+    assert li.get("/staff/messages?view=nope").status_code == 400
+    assert li.get("/staff/messages?offset=-1").status_code == 400
+    assert li.get("/staff/messages?view=all&offset=100000").status_code == 200
+
+
+def test_the_staff_home_links_the_board_for_its_roles(site):
+    for name, shown in (("li", True), ("zhao", True), ("pat", False)):
+        home = as_staff(site, name).get("/staff").get_data(as_text=True)
+        for path in ("/staff/messages", "/staff/applications", "/staff/faq"):
+            assert (f'href="{path}"' in home) is shown, (name, path)
+    assert site.get("/staff/messages").status_code == 403  # signed out: nothing, and the way to sign in
+    assert "/staff/login" in site.get("/staff/messages").get_data(as_text=True)
