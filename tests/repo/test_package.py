@@ -27,6 +27,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv holding the statpub wheel. Its dependencies come from this environment's
     site-packages (a path entry, so nothing is downloaded): only statpub itself is the wheel."""
     work = tmp_path_factory.mktemp("wheel")
+    # setuptools reuses the checkout's build/ (ignored by git): modules deleted since a former build
+    # would travel in the wheel. Build from what the tree holds now.
+    shutil.rmtree(REPO_ROOT / "build", ignore_errors=True)
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index",
                     "-q", "-w", str(work / "dist"), str(REPO_ROOT)], check=True, timeout=600)
     [wheel] = (work / "dist").glob("statpub-*.whl")
