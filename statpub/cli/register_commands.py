@@ -110,6 +110,22 @@ def _register_args(p: argparse.ArgumentParser) -> None:
 register_cmd.configure = _register_args
 
 
+@command("catalogue", "The catalogue of matters to publish (主动公开事项目录) and its deadlines: --due [--json] "
+                      "[--fail-overdue] (the same listing as `statpub register --due`).")
+def catalogue_cmd(args: argparse.Namespace) -> int:
+    args.action, args.items, args.reviewer = "list", [], None
+    return _list(args)
+
+
+def _catalogue_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--due", action="store_true", help="items due, overdue, and survey projects lapsing or lapsed")
+    p.add_argument("--fail-overdue", action="store_true", help="with --due: exit 1 when an item is overdue")
+    p.add_argument("--json", action="store_true")
+
+
+catalogue_cmd.configure = _catalogue_args
+
+
 @command("report", "Reports: annual YEAR --out DIR (the yearly report on open government information, DOCX).")
 def report_cmd(args: argparse.Namespace) -> int:
     from statpub.dashboards.hooks import plugin_manager

@@ -27,6 +27,14 @@ def test_due_lists_overdue_due_lapsing_and_lapsed(demo_settings):
     assert text.returncode == 1 and "2026-penalty-011" in text.stdout and "overdue (1)" in text.stdout
 
 
+def test_catalogue_due_is_the_same_listing(demo_settings):
+    register = run_cli("register", "--due", "--json", settings=demo_settings, now=NOW)
+    catalogue = run_cli("catalogue", "--due", "--json", settings=demo_settings, now=NOW)
+    assert catalogue.returncode == 0, catalogue.stderr
+    assert json.loads(catalogue.stdout) == json.loads(register.stdout)
+    assert run_cli("catalogue", "--due", "--fail-overdue", settings=demo_settings, now=NOW).returncode == 1
+
+
 def test_annual_report_docx(demo_settings, tmp_path):
     result = run_cli("report", "annual", "2025", "--out", str(tmp_path), "--json", settings=demo_settings, now=NOW)
     assert result.returncode == 0, result.stderr
