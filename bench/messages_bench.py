@@ -35,6 +35,7 @@ from bench.api_bench import ensure_tool
 from bench.common import DATA, REPO, machine, percentile
 from statpub.kernel.clock import parse_instant
 from statpub.kernel.config import Settings
+from statpub.kernel.content import copy_content
 
 NOW = "2026-12-10T10:00:05+08:00"
 FIRST_DAY = date(2025, 1, 2)
@@ -59,10 +60,7 @@ def content(base) -> Settings:
     if (warehouse / "current").exists():
         return settings
     shutil.rmtree(base, ignore_errors=True)
-    root.mkdir(parents=True)
-    for name in ("calendar.yaml", "workdays.yaml"):
-        shutil.copy(REPO / name, root / name)
-    shutil.copytree(REPO / "releases", root / "releases")
+    copy_content(REPO, root)
     load(settings, clock=Clock())
     return settings
 

@@ -4,7 +4,6 @@ hand-made content roots for ETL tests, real servers on 127.0.0.1 and a real Chro
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from statpub.kernel.clock import Clock
 from statpub.kernel.config import Settings
+from statpub.kernel.content import copy_content
 from tests.helpers import LiveServer, start_server
 from tests.paths import REPO_ROOT
 
@@ -36,9 +36,7 @@ def demo_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 def demo_copy(tmp_path: Path) -> Settings:
     """A private copy of the demo content root, for tests that change content."""
     root = tmp_path / "content"
-    root.mkdir()
-    shutil.copy(REPO_ROOT / "calendar.yaml", root / "calendar.yaml")
-    shutil.copytree(REPO_ROOT / "releases", root / "releases")
+    copy_content(REPO_ROOT, root)
     return Settings(root=root, warehouse_dir=root / "warehouse" / "data")
 
 

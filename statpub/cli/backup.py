@@ -3,7 +3,8 @@
 A backup is a folder:
 
     statpub-backup.json     what it is: statpub version, when, the snapshot, its schema version
-    content/                the content root: calendar.yaml and releases/ (with approvals.yaml)
+    content/                the content root: calendar.yaml, releases/ (with approvals.yaml), register/,
+                            workdays.yaml and messages.yaml when the office has them
     warehouse/              the current snapshot, the `current` link, approvals.json, load_log.jsonl
     manifests/              the manifest record and its row sidecars
     store/                  the operational store (SQLite online backup, or pg_dump)
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from statpub import __version__
 from statpub.kernel.config import Settings
+from statpub.kernel.content import copy_content
 from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.errors import UserError
 from statpub.kernel.hashing import sha256_file
@@ -67,10 +69,7 @@ def _write_backup(settings: Settings, store: SnapshotStore, out: Path, now: date
     if current is None:
         raise UserError(f"no warehouse snapshot in {settings.warehouse_dir}: nothing to back up")
     out.mkdir(parents=True)
-    content = out / "content"
-    content.mkdir()
-    shutil.copy2(settings.content.calendar_path, content / "calendar.yaml")
-    shutil.copytree(settings.root / "releases", content / "releases", symlinks=False)
+    copy_content(settings.root, out / "content")
     warehouse = out / "warehouse"
     warehouse.mkdir()
     fd = holds.hold(current)
@@ -139,7 +138,7 @@ def restore(settings: Settings, source: Path) -> dict:
         raise UserError(f"{source}: unknown backup format {description.get('format')!r}")
     _refuse_non_empty(settings)
     settings.root.mkdir(parents=True, exist_ok=True)
-    shutil.copytree(source / "content" / "releases", settings.root / "releases")
+    copy_content(source / "content", settings.root, skip=("calendar.yaml",))
     settings.warehouse_dir.mkdir(parents=True, exist_ok=True)
     name = description["snapshot"]
     shutil.copyfile(source / "warehouse" / name, settings.warehouse_dir / name)

@@ -307,6 +307,26 @@ class Calendar(Strict):
         return [self.by_id[r] for r in release_ids]
 
 
+# Everything an office keeps in its content root beside calendar.yaml (what a backup copies and a
+# copy of the content takes): the releases with their approvals, the disclosure register, the
+# working-day calendar, the message board's settings. Absent parts are simply not there.
+# calendar.yaml comes last: until it is there, a folder is not a content root and serves nothing.
+CONTENT_PARTS = ("releases", "register", "workdays.yaml", "messages.yaml", "calendar.yaml")
+
+
+def copy_content(source: Path, target: Path, *, skip: tuple[str, ...] = ()) -> None:
+    """Copy a content root's parts (CONTENT_PARTS, those present, but `skip`) into `target`."""
+    import shutil
+
+    target.mkdir(parents=True, exist_ok=True)
+    for part in (p for p in CONTENT_PARTS if p not in skip):
+        found = source / part
+        if found.is_dir():
+            shutil.copytree(found, target / part, symlinks=False, dirs_exist_ok=True)
+        elif found.is_file():
+            shutil.copy2(found, target / part)
+
+
 class ContentRoot:
     """Paths of one office's content; the files are read on demand, never at import."""
 

@@ -35,7 +35,7 @@ HANDS_OUT = {"observations", "history", "copy_history", "release_observations", 
              "interpretation", "series", "series_info", "topics"}
 METADATA = {"is_public", "public_since", "is_delayed", "delayed_releases", "release_status", "in_prerelease_window",
             "can_see", "visible_releases", "published_releases", "calendar", "calendar_entry", "notices",
-            "next_instant", "vintage_at", "metadata", "public_history", "shown_by", "latest_shown"}
+            "next_instant", "next_change", "vintage_at", "metadata", "public_history", "shown_by", "latest_shown"}
 
 
 @pytest.fixture(scope="module")

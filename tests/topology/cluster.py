@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from statpub.kernel.config import Settings
+from statpub.kernel.content import copy_content
 from tests.helpers import LiveServer, run_cli, start_server
 from tests.paths import REPO_ROOT
 from tests.topology.objectstore import ObjectStoreServer
@@ -25,8 +26,7 @@ from tests.topology.proxy import CachingProxy
 
 def content_copy(target: Path) -> Path:
     target.mkdir(parents=True)
-    shutil.copy(REPO_ROOT / "calendar.yaml", target / "calendar.yaml")
-    shutil.copytree(REPO_ROOT / "releases", target / "releases")
+    copy_content(REPO_ROOT, target)
     return target
 
 
