@@ -5,7 +5,6 @@ configured, the staff view for staff only, the OpenAPI document."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,7 +18,6 @@ from statpub.kernel.clock import BEIJING, Clock
 from tests.dashboards.dash_payloads import UPDATE, router_body
 from tests.fixtures.press import private_site
 from tests.fixtures.staff import sign_in
-from tests.paths import REPO_ROOT
 
 INSTANT = datetime(2026, 12, 10, 10, 0, tzinfo=BEIJING)
 EMBARGOED_DOC = "2026-survey-management-measures"
@@ -141,8 +139,6 @@ def test_pages(before, after):
 def staff_site(tmp_path_factory, demo_settings):
     """A private copy of the demo site (its own operational store) with an account of each role."""
     settings = private_site(tmp_path_factory.mktemp("register-staff"), demo_settings)
-    shutil.copytree(REPO_ROOT / "register", settings.root / "register")
-    shutil.copy(REPO_ROOT / "workdays.yaml", settings.root / "workdays.yaml")
     created = INSTANT - timedelta(days=3)
     for name, role in STAFF.items():
         accounts_for(settings).add(name, role, f"{name}-password-long", created, display_name=name.title(),
