@@ -45,7 +45,8 @@ SAMPLES = {"release_id": RELEASE, "fmt": "csv", "code": "GDP", "vintage_name": "
            "ext": "csv", "topic": "national-accounts", "filename": "site.css", "package_name": "dash",
            "fingerprinted_path": "dash-renderer/build/dash_renderer.min.js", "path": "explorer", "kind": "release",
            "ident": RELEASE, "number": "1", "resource": "dataflow", "agency": "all", "artefact": "all",
-           "version": "latest", "flow": "all", "key": "all", "provider": "all", "token": "x"}
+           "version": "latest", "flow": "all", "key": "all", "provider": "all", "token": "x",
+           "item_id": "2026-budget", "file_name": "2026-budget.docx"}
 PAGE_TEMPLATES = ("/release/{}", "/series/{}", "/prerelease/{}")  # Dash pages that take a name
 SQL_VALUES = ("' OR '1'='1", "1; DROP TABLE observations; --", "GDP' UNION SELECT name, password_hash FROM users --",
               "\") OR 1=1 --", "0x27 OR 1=1", "$(id)")
