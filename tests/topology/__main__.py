@@ -25,6 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nodes", type=int, default=2)
     args = parser.parse_args(argv)
     now = args.now or Clock().now().isoformat(timespec="seconds")
+    # Ctrl-C and SIGTERM are waited for below, never raised mid-way: everything started is stopped.
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     with tempfile.TemporaryDirectory(prefix="statpub-cluster-demo-") as folder:
         warehouse = Path(folder) / "warehouse"
         print("loading the demo content…", flush=True)
