@@ -20,7 +20,7 @@ from statpub.dashboards.api.state import RateLimiter
 from statpub.dashboards.components.publisher import agency_of, licence_line, publisher
 from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
-from statpub.dashboards.http import error_response, immutable_file
+from statpub.dashboards.http import immutable_file, too_many
 from statpub.dashboards.i18n import href
 from statpub.dashboards.pages.explorer_model import (
     ExplorerView,
@@ -182,12 +182,7 @@ def _limit_downloads():
     limiter = current_app.extensions.get(ENV_RATE)
     if limiter is None or not request.path.startswith(LIMITED):
         return None
-    allowed, _remaining, retry = limiter.take(request.remote_addr or "-")
-    if allowed:
-        return None
-    response = error_response(429, "Too many requests", f"Too many downloads from this address; retry in {retry} s.")
-    response.headers["Retry-After"] = str(retry)
-    return response
+    return too_many(limiter, "Too many downloads from this address")
 
 
 def register(server: Flask) -> None:

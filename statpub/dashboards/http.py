@@ -74,6 +74,17 @@ def error_response(status: int, title: str, message: str, code: str | None = Non
     return response
 
 
+def too_many(limiter, what: str) -> Response | None:
+    """Take one from this client's allowance (its address); None while allowed, else the 429 with
+    Retry-After. The one answer of every per-client limit of the site (downloads, pictures…)."""
+    allowed, _remaining, retry = limiter.take(request.remote_addr or "-")
+    if allowed:
+        return None
+    response = error_response(429, "Too many requests", f"{what}; retry in {retry} s.")
+    response.headers["Retry-After"] = str(retry)
+    return response
+
+
 def _drain_body() -> None:
     """Read what is left of a request body (at most MAX_BODY_BYTES, refused larger before this).
     An answer given before the body was read — a refused callback, a wrong content type — would

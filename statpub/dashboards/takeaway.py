@@ -24,7 +24,7 @@ from flask import Blueprint, Flask, Response, current_app, redirect, request
 from statpub.dashboards import chart_images, plotlyjs
 from statpub.dashboards.components.publisher import Publisher, publisher
 from statpub.dashboards.downloads import file_cache
-from statpub.dashboards.http import CSP, error_response, immutable_file
+from statpub.dashboards.http import CSP, immutable_file, too_many
 from statpub.dashboards.i18n import format_instant, lang_or_default
 from statpub.dashboards.pages.explorer_chart import chart_figure, named_with_unit
 from statpub.dashboards.pages.explorer_model import (
@@ -177,12 +177,7 @@ def _limit() -> Response | None:
     limiter = current_app.extensions.get(LIMITER_KEY)
     if limiter is None or not on_demand(request.path):
         return None
-    allowed, _remaining, retry = limiter.take(request.remote_addr or "-")
-    if allowed:
-        return None
-    response = error_response(429, "Too many requests", f"Rate limit reached for this address; retry in {retry} s.")
-    response.headers["Retry-After"] = str(retry)
-    return response
+    return too_many(limiter, "Rate limit reached for this address")
 
 
 def register(server: Flask) -> None:
