@@ -23,6 +23,7 @@ import json
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from statpub.kernel.content import Catalogue, ContentRoot
 from statpub.kernel.office import load_office, office_path
@@ -53,14 +54,29 @@ def item_hash(body: str) -> str:
 
 
 def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime) -> None:
-    """Keep every new version, and note which versions the content holds now."""
+    """Keep every new version, and note which versions the content holds now. Written as columns:
+    row-by-row inserts cost seconds for a catalogue of ten thousand series."""
     rows = [(item, item_hash(body), body) for item, body in items.items()]
     known = {(i, h) for i, h in con.execute("SELECT item, hash FROM metadata_versions").fetchall()}
-    new = [(i, h, b, now) for i, h, b in rows if (i, h) not in known]
+    new = [row for row in rows if (row[0], row[1]) not in known]
     if new:
-        con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen) VALUES (?, ?, ?, ?)", new)
+        table = pa.table({"item": [r[0] for r in new], "hash": [r[1] for r in new], "body": [r[2] for r in new]})
+        _insert_from(con, table, "INSERT INTO metadata_versions (item, hash, body, first_seen) "
+                                 "SELECT item, hash, body, ? FROM _metadata_rows", [now])
     con.execute("DELETE FROM metadata_current")
-    con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
+    current = pa.table({"item": [r[0] for r in rows], "hash": [r[1] for r in rows]}, schema=_CURRENT_SCHEMA)
+    _insert_from(con, current, "INSERT INTO metadata_current SELECT item, hash FROM _metadata_rows", [])
+
+
+_CURRENT_SCHEMA = pa.schema([("item", pa.string()), ("hash", pa.string())])
+
+
+def _insert_from(con: duckdb.DuckDBPyConnection, table: pa.Table, sql: str, params: list) -> None:
+    con.register("_metadata_rows", table)
+    try:
+        con.execute(sql, params)
+    finally:
+        con.unregister("_metadata_rows")
 
 
 def release_items(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
