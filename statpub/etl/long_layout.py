@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -29,32 +30,53 @@ from statpub.kernel.errors import Problem
 MAX_LINE_BYTES = 1 << 20  # a CSV line longer than this is not a table row
 
 
-def read_long_csv(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path, table: str,
-                  tmp_dir: Path) -> list[Problem]:
+@dataclass
+class CsvScan:
+    """How DuckDB reads one long-layout CSV: `select` names the staging fields over `read_csv(?, …)`
+    (file columns c0, c1, … by position; nothing from the file is pasted into SQL), with `params`."""
+
+    select: str
+    params: list
+    source: Path  # what DuckDB reads: the file itself, or a UTF-8 copy of it (removed by `close`)
+    original: Path
+    delimiter: str
+    unit_column: bool  # a unit per row (else the value header's unit, or none, for the whole file)
+    unit: str | None
+
+    def from_clause(self) -> str:
+        return ("read_csv(?, header = false, skip = 1, delim = ?, quote = '\"', all_varchar = true, names = ?, "
+                "max_line_size = ?, null_padding = false, strict_mode = true)")
+
+    def close(self) -> None:
+        if self.source != self.original:
+            self.source.unlink(missing_ok=True)
+
+
+def scan_long_csv(ctx: SourceContext, path: Path, tmp_dir: Path) -> tuple[CsvScan | None, list[Problem]]:
+    """Check a CSV's encoding and header and say how to read its rows (nothing is read yet)."""
     encoding, problem = detect_encoding(path, ctx.encoding)
     if problem is not None:
-        return [Problem(ctx.file, None, problem.row, None, problem.message)]
+        return None, [Problem(ctx.file, None, problem.row, None, problem.message)]
     ctx.encoding = encoding
     header_line = _first_line(path, encoding)
     if header_line is None:
-        return [Problem(ctx.file, None, 1, None, "the file is empty; expected a header row")]
+        return None, [Problem(ctx.file, None, 1, None, "the file is empty; expected a header row")]
     if isinstance(header_line, Problem):
-        return [Problem(ctx.file, None, 1, None, header_line.message)]
+        return None, [Problem(ctx.file, None, 1, None, header_line.message)]
     delimiter = "\t" if "\t" in header_line and "," not in header_line else ","
     cells = next(csv.reader(io.StringIO(header_line), delimiter=delimiter), [])
     positions, unit, header_problems = map_header(list(cells))
     if header_problems:
-        return [Problem(ctx.file, None, 1, None, msg) for msg in header_problems]
+        return None, [Problem(ctx.file, None, 1, None, msg) for msg in header_problems]
     ctx.columns = column_labels(positions, list(cells))
     if not _has_data_rows(path, encoding):
-        return [Problem(ctx.file, None, 2, None, "the file has its header row but no rows of figures; expected "
-                        "one row per figure below the header (e.g. GDP,2024-Q3,34567.12)")]
+        return None, [Problem(ctx.file, None, 2, None, "the file has its header row but no rows of figures; "
+                              "expected one row per figure below the header (e.g. GDP,2024-Q3,34567.12)")]
     source = path
     if encoding not in ("utf-8", "utf-8-sig"):
         tmp_dir.mkdir(parents=True, exist_ok=True)
         source = tmp_dir / f"{ctx.index}.utf8.csv"
         transcode_to_utf8(path, encoding, source)
-    names = [f"c{i}" for i in range(len(cells))]
     select, params = [], []
     for name in FIELDS:
         if name in positions:
@@ -64,23 +86,33 @@ def read_long_csv(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path
             params.append(unit)
         else:
             select.append(f"NULL::VARCHAR AS {name}")
+    names = [f"c{i}" for i in range(len(cells))]
+    return CsvScan(", ".join(select), [*params, str(source), delimiter, names, MAX_LINE_BYTES], source, path,
+                   delimiter, "unit" in positions, unit), []
+
+
+def read_long_csv(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path, table: str,
+                  tmp_dir: Path) -> list[Problem]:
+    scan, problems = scan_long_csv(ctx, path, tmp_dir)
+    if scan is None:
+        return problems
     try:
         # Row numbers are filled in by the staging view from rowid (insertion order is kept).
         con.execute(
             f'CREATE TEMP TABLE "{table}" AS SELECT NULL::INTEGER AS row, NULL::VARCHAR AS col, '  # noqa: S608
-            f"{', '.join(select)} FROM read_csv(?, header = false, skip = 1, delim = ?, quote = '\"', "
-            "all_varchar = true, names = ?, max_line_size = ?, null_padding = false, strict_mode = true)",
-            [*params, str(source), delimiter, names, MAX_LINE_BYTES],
-        )
+            f"{scan.select} FROM {scan.from_clause()}", scan.params)
     except duckdb.Error as exc:
-        # Only now, find out why, row by row (the fast path above is one DuckDB pass).
-        located = diagnose_csv(path, encoding, delimiter, ctx.file)
-        return located or [unreadable_csv(ctx.file, _line_from_error(str(exc)), str(exc))]
+        return diagnose_unread_csv(ctx, scan, exc)
     finally:
-        if source != path:
-            source.unlink(missing_ok=True)
+        scan.close()
     ctx.rows = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]  # noqa: S608
     return []
+
+
+def diagnose_unread_csv(ctx: SourceContext, scan: CsvScan, exc: Exception) -> list[Problem]:
+    """Only once DuckDB refused the file (the fast path is one pass): find out why, row by row."""
+    located = diagnose_csv(scan.original, ctx.encoding or "utf-8", scan.delimiter, ctx.file)
+    return located or [unreadable_csv(ctx.file, _line_from_error(str(exc)), str(exc))]
 
 
 def read_long_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path,
