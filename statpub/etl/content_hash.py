@@ -24,13 +24,15 @@ statpub/warehouse/hash_versions.py (version 1: data, texts, entry; version 2 add
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 import duckdb
 
 from statpub.warehouse.hash_versions import CURRENT, VERSIONS, changed_parts, combine
 
-__all__ = ["CURRENT", "PARTS", "VERSIONS", "changed_parts", "combine", "data_hashes", "refresh"]
+__all__ = ["CURRENT", "PARTS", "VERSIONS", "ReleaseScan", "changed_parts", "combine", "data_hashes", "refresh",
+           "scan_release"]
 
 _EMPTY = hashlib.sha256(b"").hexdigest()
 VERSION = VERSIONS[CURRENT].label
@@ -40,19 +42,44 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+# One series' line per row and the series' hash (the `data` part's definition; shared by both
+# ways of computing it below, which must agree to the bit).
+_SERIES_HASH = ("sha256(string_agg(concat_ws(chr(9), series_code, period, coalesce(CAST(value AS VARCHAR), ''), "
+                "status, coalesce(note, '')), chr(10) ORDER BY period))")
+_RELEASE_HASH = "sha256(string_agg(series_code || ':' || h, chr(10) ORDER BY series_code))"
+
+
 def data_hashes(con: duckdb.DuckDBPyConnection, release_ids: Iterable[str]) -> dict[str, str]:
     ids = sorted(set(release_ids))
     if not ids:
         return {}
     rows = con.execute(
-        "WITH per_series AS ("
-        "  SELECT release_id, series_code, sha256(string_agg(concat_ws(chr(9), series_code, period, "
-        "         coalesce(CAST(value AS VARCHAR), ''), status, coalesce(note, '')), chr(10) ORDER BY period)) AS h "
+        f"WITH per_series AS (SELECT release_id, series_code, {_SERIES_HASH} AS h "  # noqa: S608 - fixed fragments
         "  FROM observations WHERE list_contains(?, release_id) GROUP BY release_id, series_code) "
-        "SELECT release_id, sha256(string_agg(series_code || ':' || h, chr(10) ORDER BY series_code)) "
-        "FROM per_series GROUP BY release_id", [ids]).fetchall()
+        f"SELECT release_id, {_RELEASE_HASH} FROM per_series GROUP BY release_id", [ids]).fetchall()
     found = dict(rows)
     return {rid: found.get(rid, _EMPTY) for rid in ids}
+
+
+@dataclass(frozen=True)
+class ReleaseScan:
+    """One pass over a release's written rows: its `data` part, and what the duplicate and
+    completeness checks need (keys written more than once, the series present)."""
+
+    data_hash: str
+    repeated: int
+    series: frozenset[str]
+
+
+def scan_release(con: duckdb.DuckDBPyConnection, release_id: str) -> ReleaseScan:
+    """The `data` part of one release (the same as `data_hashes` gives) in the same aggregate as
+    the count of repeated (series, period) keys."""
+    digest, repeated, series = con.execute(
+        f"WITH per_series AS (SELECT series_code, {_SERIES_HASH} AS h, "  # noqa: S608 - fixed fragments
+        "  count(*) - count(DISTINCT period) AS repeated FROM observations WHERE release_id = ? GROUP BY series_code) "
+        f"SELECT {_RELEASE_HASH}, coalesce(sum(repeated), 0), coalesce(list(series_code), []) FROM per_series",
+        [release_id]).fetchone()
+    return ReleaseScan(digest or _EMPTY, int(repeated), frozenset(series))
 
 
 def texts_hashes(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
@@ -84,17 +111,20 @@ PARTS: dict[str, Callable[[duckdb.DuckDBPyConnection], dict[str, str]]] = {
 
 
 def refresh(con: duckdb.DuckDBPyConnection, recompute_data: set[str],
-            published: dict[str, tuple[object, object]], history: set[str]) -> None:
+            published: dict[str, tuple[object, object]], history: set[str],
+            computed: Mapping[str, str] | None = None) -> None:
     """Bring `release_content` in line with the snapshot under construction: data hashes for the
     releases whose rows changed in this load (or that have none yet), the other parts for all; for
     releases that went public before this load, `public_since` and `known_since` (`published`:
     id → both; never cleared); `history`: the releases published before the office adopted statpub
-    (calendar.yaml `adopted`)."""
+    (calendar.yaml `adopted`); `computed`: data parts already taken in this load (`scan_release`)."""
     stored = {rid: (data, since, known) for rid, data, since, known in con.execute(
         "SELECT release_id, data_hash, public_since, known_since FROM release_content").fetchall()}
     others = {name: compute(con) for name, compute in PARTS.items()}
     entries = others["entry"]
-    fresh = data_hashes(con, {rid for rid in entries if rid in recompute_data or rid not in stored})
+    computed = computed or {}
+    fresh = {**data_hashes(con, {rid for rid in entries if rid not in computed
+                                 and (rid in recompute_data or rid not in stored)}), **computed}
     rows = []
     for rid in entries:
         parts = {"data": fresh.get(rid) or stored[rid][0], **{name: found[rid] for name, found in others.items()}}

@@ -21,11 +21,11 @@ from pathlib import Path
 
 import duckdb
 
-from statpub.etl import register_load
+from statpub.etl import onepass, register_load
 from statpub.etl import review_stages as review
 from statpub.etl.interpretations import check_and_load
 from statpub.etl.long_layout import read_long_csv, read_long_xlsx
-from statpub.etl.review_config import load_review_config
+from statpub.etl.review_config import ReviewConfig, load_review_config
 from statpub.etl.sources import read_provenance
 from statpub.etl.staging import SourceContext
 from statpub.etl.sync import entry_json, refresh_counts, sync_calendar, sync_catalogue
@@ -219,27 +219,33 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
             _delete_release(con, rid)
     all_problems: list[Problem] = []
     source_index = 0
+    data_hashes: dict[str, str] = {}  # `data` parts taken by the single pass
     for release in plan.to_load:
-        say(f"reading and validating {release.id}")
-        contexts, problems, all_read = _read_and_check(con, content.root, release, catalogue, source_index,
-                                                       settings.warehouse_dir / "tmp")
+        say(f"reading, checking and writing {release.id}")
+        tmp_dir = settings.warehouse_dir / "tmp"
+        written = _single_pass(con, content, release, catalogue, review_config, source_index, tmp_dir)
+        if written is not None:
+            contexts, data_hashes[release.id] = written
+        else:  # something is off (or the files are not plain CSV): check every row, say where
+            contexts, problems = _checked_release(con, content, release, catalogue, source_index, tmp_dir)
+            if problems:
+                all_problems += problems
+                source_index += len(release.sources)
+                continue
+            say(f"writing {release.id}")
+            _write_release(con, release, contexts)
+            review.after_write(con, release.id, catalogue, review_config)
+            _drop_stage(con, contexts)
         source_index += len(release.sources)
-        if all_read:  # the texts' figures are checked against every row, even when some are wrong
-            problems += check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
-        if problems:
-            all_problems += problems
-            continue
-        say(f"writing {release.id}")
-        result.rows += _write_release(con, release, contexts)
-        review.after_write(con, release.id, catalogue, review_config)
+        result.rows += sum(c.rows for c in contexts)
         result.loaded.append(release.id)
         log["files"] += [{"release": release.id, "file": c.file, "sha256": c.sha256,
                           "rows": c.rows, "encoding": c.encoding} for c in contexts]
-        _drop_stage(con, contexts)
     if all_problems:
         raise ValidationFailed(all_problems, context="load failed; nothing was changed")
     refresh_counts(con)
-    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public, now)
+    review.finish(con, content, catalogue, calendar, review_config, result.loaded, previous.public, now,
+                  data_hashes)
     say("register")
     register_load.sync_register(con, content.root, now)
     state = dict(plan.state)
@@ -333,7 +339,39 @@ def _stage_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release,
     return contexts, problems, provenance_problems
 
 
-def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> int:
+def _single_pass(con: duckdb.DuckDBPyConnection, content: ContentRoot, release: Release, catalogue: Catalogue,
+                 review_config: ReviewConfig, first_index: int, tmp_dir: Path) -> tuple[list[SourceContext], str] | None:
+    """A clean release in one statement, then its disclosure control and one aggregate for the
+    duplicate keys, the promised series and its `data` hash; None (nothing of it left written)
+    when the checking path must take it."""
+    _delete_release(con, release.id, keep_interpretations=True)
+    written = onepass.write_release(con, content.root, release, catalogue, first_index, tmp_dir)
+    if written is None:
+        return None
+    data_hash = None
+    if not check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}"):
+        try:
+            review.after_write(con, release.id, catalogue, review_config)
+            data_hash = onepass.complete(con, release)
+        except ValidationFailed:
+            data_hash = None
+    if data_hash is None:
+        onepass.discard(con, release.id)
+        return None
+    onepass.done(con)
+    _record_sources(con, release, written.contexts)
+    return written.contexts, data_hash
+
+
+def _checked_release(con: duckdb.DuckDBPyConnection, content: ContentRoot, release: Release, catalogue: Catalogue,
+                     first_index: int, tmp_dir: Path) -> tuple[list[SourceContext], list[Problem]]:
+    contexts, problems, all_read = _read_and_check(con, content.root, release, catalogue, first_index, tmp_dir)
+    if all_read:  # the texts' figures are checked against every row, even when some are wrong
+        problems += check_and_load(con, release.id, content.release_dir(release.id), f"releases/{release.id}")
+    return contexts, problems
+
+
+def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> None:
     _delete_release(con, release.id, keep_interpretations=True)
     first = min(ctx.index for ctx in contexts)
     files = [ctx.file for ctx in sorted(contexts, key=lambda c: c.index)]
@@ -345,13 +383,15 @@ def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: l
         "ORDER BY c.series_code, c.period",
         [release.id, files, first],
     )
-    rows = con.execute("SELECT count(*) FROM observations WHERE release_id = ?", [release.id]).fetchone()[0]
+    _record_sources(con, release, contexts)
+
+
+def _record_sources(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> None:
     con.executemany(
         "INSERT INTO source_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [[release.id, c.file, c.sheet, c.sha256, c.bytes, c.rows, c.encoding,
           json.dumps(c.provenance, ensure_ascii=False) if c.provenance else None] for c in contexts],
     )
-    return rows
 
 
 def _delete_release(con: duckdb.DuckDBPyConnection, release_id: str, keep_interpretations: bool = False) -> None:

@@ -92,10 +92,12 @@ def after_write(con: duckdb.DuckDBPyConnection, release_id: str, catalogue: Cata
 
 
 def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Catalogue, calendar: Calendar,
-           config: ReviewConfig, loaded: list[str], public_before: dict[str, tuple], now: datetime) -> None:
+           config: ReviewConfig, loaded: list[str], public_before: dict[str, tuple], now: datetime,
+           data_hashes: dict[str, str] | None = None) -> None:
     """Before the snapshot is sealed: disclosure control for releases loaded before review
     existed, the versions of public metadata, approvals (an import only of history), content
-    hashes, which releases are history and which have gone public."""
+    hashes, which releases are history and which have gone public. `data_hashes`: the `data` parts
+    the load already took (the single pass), not computed again."""
     recompute = set(loaded)
     first = not con.execute("SELECT count(*) FROM release_content").fetchone()[0]
     if first:
@@ -111,4 +113,5 @@ def finish(con: duckdb.DuckDBPyConnection, content: ContentRoot, catalogue: Cata
     if problems:
         raise ValidationFailed(problems, context="approvals")
     history = {r.id for r in calendar.releases if calendar.is_history(r)}
-    content_hash.refresh(con, recompute, {rid: (info[2], info[3]) for rid, info in public_before.items()}, history)
+    content_hash.refresh(con, recompute, {rid: (info[2], info[3]) for rid, info in public_before.items()}, history,
+                         data_hashes)

@@ -125,9 +125,15 @@ class ReleaseCheck:
         if self.complete:
             self._missing_series()
         if not self.problems:
-            self._cumulative_decreases()
-            self._components()
+            self.consistency()
         return self.problems
+
+    def consistency(self) -> None:
+        """The release-wide rules over the rows in `checked` (a table here, a view over the written
+        rows in the single pass): cumulative totals that fall within a year, totals whose
+        components do not add up."""
+        self._cumulative_decreases()
+        self._components()
 
     def _build_lookups(self) -> None:
         con = self.con
