@@ -44,8 +44,8 @@ def _sha(text: str) -> str:
 
 # One series' line per row and the series' hash (the `data` part's definition; shared by both
 # ways of computing it below, which must agree to the bit).
-_SERIES_HASH = ("sha256(string_agg(concat_ws(chr(9), series_code, period, coalesce(CAST(value AS VARCHAR), ''), "
-                "status, coalesce(note, '')), chr(10) ORDER BY period))")
+LINE = "concat_ws(chr(9), series_code, period, coalesce(CAST(value AS VARCHAR), ''), status, coalesce(note, ''))"
+_SERIES_HASH = f"sha256(string_agg({LINE}, chr(10) ORDER BY period))"
 _RELEASE_HASH = "sha256(string_agg(series_code || ':' || h, chr(10) ORDER BY series_code))"
 
 
@@ -72,8 +72,15 @@ class ReleaseScan:
 
 
 def scan_release(con: duckdb.DuckDBPyConnection, release_id: str) -> ReleaseScan:
-    """The `data` part of one release (the same as `data_hashes` gives) in the same aggregate as
-    the count of repeated (series, period) keys."""
+    """The `data` part of one release (the same as `data_hashes` gives) with the count of repeated
+    (series, period) keys and the series present: one streamed read of the rows in the order they
+    were written (`data_scan`), or, when they do not come back in key order, one aggregate."""
+    from statpub.etl.data_scan import scan_in_key_order
+
+    streamed = scan_in_key_order(con, release_id)
+    if streamed is not None:
+        digest, repeated, series = streamed
+        return ReleaseScan(digest if series else _EMPTY, repeated, frozenset(series))
     digest, repeated, series = con.execute(
         f"WITH per_series AS (SELECT series_code, {_SERIES_HASH} AS h, "  # noqa: S608 - fixed fragments
         "  count(*) - count(DISTINCT period) AS repeated FROM observations WHERE release_id = ? GROUP BY series_code) "
