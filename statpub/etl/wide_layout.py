@@ -31,7 +31,6 @@ from statpub.etl.staging import (
     rows_to_table,
     split_unit,
 )
-from statpub.etl.workbook import open_workbook, pick_sheet
 from statpub.kernel.content import Strict
 from statpub.kernel.errors import Problem, ValidationFailed
 from statpub.kernel.fielddoc import doc
@@ -130,6 +129,9 @@ def _footnotes(rows: list[tuple]) -> dict[str, str]:
 
 def read_wide_xlsx(con: duckdb.DuckDBPyConnection, ctx: SourceContext, path: Path, mapping: WideMapping,
                    table: str) -> list[Problem]:
+    # openpyxl only for workbooks (a CSV load never imports it)
+    from statpub.etl.workbook import open_workbook, pick_sheet
+
     workbook, problem = open_workbook(path, ctx.file, read_only=False)
     if problem:
         return [problem]

@@ -55,6 +55,7 @@ def calendar_problems(data: object, known_codes: Iterable[str] | None) -> Found:
     """Release ids once each; every series a release promises is in the catalogue."""
     found: Found = []
     known = None if known_codes is None else list(known_codes)
+    known_set = set(known or ())  # membership in a set: a list made this quadratic (0.5 s at 10,000 series)
     seen: set[str] = set()
     for i, release in items(data, "releases"):
         rid = release.get("id")
@@ -64,7 +65,7 @@ def calendar_problems(data: object, known_codes: Iterable[str] | None) -> Found:
         if known is None:
             continue
         for j, code in strings(release.get("series")):
-            if code not in known:
+            if code not in known_set:
                 found.append((("releases", i, "series", j), f"release {rid}: unknown series {code!r} (not in "
                               f"releases/catalogue.yaml){did_you_mean(code, known)}"))
     return found
