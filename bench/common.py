@@ -21,11 +21,12 @@ class Run:
     peak_rss_mb: float
 
 
-def run_measured(args: list[str], env: dict[str, str] | None = None) -> Run:
-    """Run a command in a fresh process; wall time and that process's peak RSS (via wait4)."""
-    full_env = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
+def run_measured(args: list[str], env: dict[str, str] | None = None, code: Path = REPO) -> Run:
+    """Run a command in a fresh process; wall time and that process's peak RSS (via wait4).
+    `code`: the checkout whose `statpub` it runs (another one to compare with an earlier version)."""
+    full_env = {**os.environ, "PYTHONPATH": str(code), **(env or {})}
     start = time.perf_counter()
-    process = subprocess.Popen(args, env=full_env, cwd=REPO)
+    process = subprocess.Popen(args, env=full_env, cwd=code)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:

@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from bench.common import DATA, machine, percentile, python, run_measured
 from bench.synthetic import series_code, write_content
@@ -31,7 +32,7 @@ def prepare(name: str, series: int, months: int):
     return root
 
 
-def bench_load(root) -> dict:
+def bench_load(root, before: Path | None = None) -> dict:
     csv_path = root / "releases" / "synthetic" / "data.csv"
     baseline_db = root / "baseline.duckdb"
     baseline_db.unlink(missing_ok=True)
@@ -47,8 +48,13 @@ def bench_load(root) -> dict:
     etl = run_measured([sys.executable, "-m", "statpub", "load", "--quiet", "--root", str(root)])
     baseline_db.unlink(missing_ok=True)
     shutil.rmtree(warehouse, ignore_errors=True)  # gigabytes at 10 M; the lookups load their own
-    return {"baseline_s": baseline.seconds, "etl_s": etl.seconds, "ratio": etl.seconds / baseline.seconds,
-            "baseline_rss_mb": baseline.peak_rss_mb, "etl_rss_mb": etl.peak_rss_mb}
+    found = {"baseline_s": baseline.seconds, "etl_s": etl.seconds, "ratio": etl.seconds / baseline.seconds,
+             "baseline_rss_mb": baseline.peak_rss_mb, "etl_rss_mb": etl.peak_rss_mb}
+    if before is not None:  # the same load by an earlier checkout, same run (e.g. a worktree of main)
+        earlier = run_measured([sys.executable, "-m", "statpub", "load", "--quiet", "--root", str(root)], code=before)
+        shutil.rmtree(warehouse, ignore_errors=True)
+        found.update(before_s=earlier.seconds, before_rss_mb=earlier.peak_rss_mb)
+    return found
 
 
 RAW_LOOKUP = "SELECT * FROM observations WHERE series_code = ?"
@@ -100,6 +106,8 @@ def main() -> None:
     parser.add_argument("--lookup-runs", type=int, default=3, help="runs of the lookup benchmark (median, spread)")
     parser.add_argument("--load-runs", type=int, default=3, help="runs of the load benchmark (median, spread)")
     parser.add_argument("--load-only", action="store_true", help="skip the lookup benchmark")
+    parser.add_argument("--before", type=Path, help="another checkout (e.g. a worktree of main) whose load is "
+                        "measured in the same runs, for before/after figures")
     args = parser.parse_args()
     n = args.series * args.months
     print(f"# ETL benchmarks — {datetime.now(UTC):%Y-%m-%d} — {machine()}")
@@ -108,11 +116,13 @@ def main() -> None:
         loads = []
         for run in range(1, args.load_runs + 1):
             before = _load_average()
-            load = bench_load(big)
+            load = bench_load(big, args.before)
             loads.append(load)
+            earlier = (f"; {args.before} loads it in {load['before_s']:.2f} s ({load['before_s'] / load['baseline_s']:.2f}×, "
+                       f"peak RSS {load['before_rss_mb']:.0f} MB)") if args.before else ""
             print(f"load {n:,} observations, run {run}: DuckDB read_csv into a table {load['baseline_s']:.2f} s "
                   f"(peak RSS {load['baseline_rss_mb']:.0f} MB); statpub load {load['etl_s']:.2f} s "
-                  f"(peak RSS {load['etl_rss_mb']:.0f} MB); ratio {load['ratio']:.2f}× (target ≤ 1.5×); "
+                  f"(peak RSS {load['etl_rss_mb']:.0f} MB); ratio {load['ratio']:.2f}× (target ≤ 1.5×){earlier}; "
                   f"load average {before} before, {_load_average()} after", flush=True)
         print(f"{len(loads)} load runs: ratio {_spread([x['ratio'] for x in loads], '×')}; statpub load "
               f"{_spread([x['etl_s'] for x in loads], ' s')}, baseline {_spread([x['baseline_s'] for x in loads], ' s')}; "
