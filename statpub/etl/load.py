@@ -222,18 +222,19 @@ def _build(con: duckdb.DuckDBPyConnection, settings: Settings, catalogue: Catalo
         written = _single_pass(con, content, release, catalogue, review_config, source_index, tmp_dir)
         if written is not None:
             contexts, data_hashes[release.id] = written
-        else:  # something is off (or the files are not plain CSV): check every row, say where
+            rows = sum(c.rows for c in contexts)  # counted in the snapshot, per file
+        else:  # something is off (or the files are not long-layout CSV): check every row, say where
             contexts, problems = checking.checked_release(con, content, release, catalogue, source_index, tmp_dir)
             if problems:
                 all_problems += problems
                 source_index += len(release.sources)
                 continue
             say(f"writing {release.id}")
-            _write_release(con, release, contexts)
+            rows = _write_release(con, release, contexts)
             review.after_write(con, release.id, catalogue, review_config)
             _drop_stage(con, contexts)
         source_index += len(release.sources)
-        result.rows += sum(c.rows for c in contexts)
+        result.rows += rows
         result.loaded.append(release.id)
         log["files"] += [{"release": release.id, "file": c.file, "sha256": c.sha256,
                           "rows": c.rows, "encoding": c.encoding} for c in contexts]
@@ -304,7 +305,7 @@ def _single_pass(con: duckdb.DuckDBPyConnection, content: ContentRoot, release: 
     return written.contexts, data_hash
 
 
-def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> None:
+def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> int:
     _delete_release(con, release.id, keep_interpretations=True)
     first = min(ctx.index for ctx in contexts)
     files = [ctx.file for ctx in sorted(contexts, key=lambda c: c.index)]
@@ -317,6 +318,7 @@ def _write_release(con: duckdb.DuckDBPyConnection, release: Release, contexts: l
         [release.id, files, first],
     )
     _record_sources(con, release, contexts)
+    return con.execute("SELECT count(*) FROM observations WHERE release_id = ?", [release.id]).fetchone()[0]
 
 
 def _record_sources(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext]) -> None:
