@@ -21,12 +21,14 @@ def _now():
 def _rows(args: argparse.Namespace):
     from statpub.features.register.deadlines import staff_rows
     from statpub.kernel.workdays import work_calendar
+    from statpub.warehouse.gate import Gate
     from statpub.warehouse.reader import WarehouseReader
-    from statpub.warehouse.register_state import state_of
 
     settings = settings_of(args)
-    state = state_of(WarehouseReader(settings.warehouse_dir).snapshot())
-    return staff_rows(state, work_calendar(settings.root), _now())
+    now = _now()
+    view = Gate(WarehouseReader(settings.warehouse_dir).snapshot(), now).register
+    # deadlines count with the approved time limits (an edit awaiting approval changes none)
+    return staff_rows(view.state, work_calendar(settings.root), now, view.time_limit)
 
 
 def _print_rows(title: str, rows) -> None:

@@ -7,8 +7,11 @@ The whole register is validated first (every problem, located); then, in the new
 3. each item's current content becomes its current version (a new version when its content hash
    changed); versions replaced before they ever went public are dropped, those that went public
    are kept; an item that has gone public cannot be removed from the content root;
-4. attachments are stored once per sha256; the catalogue of matters and the privacy rules replace
-   the previous ones (they are metadata);
+4. attachments are stored once per sha256; the catalogue of matters and the privacy rules are
+   public metadata: `register_matters`/`register_settings` hold them as the content root does now
+   (the structure, and staff views), and every version is recorded with the other public metadata
+   (`etl/metadata.py`: `register:matter:<id>`, `register:rules`) — the public sees the approved one
+   (`warehouse/register_catalogue.py`) until `statpub approve --metadata`;
 5. versions public at the load's instant are recorded again (an approval after the instant).
 A problem anywhere fails the load, and the previous snapshot keeps serving.
 """
@@ -22,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.etl import metadata
 from statpub.etl.register_approvals import read_approvals, sync
 from statpub.etl.register_hash import CURRENT, all_hashes, canonical_json
 from statpub.kernel.errors import Problem, ValidationFailed
@@ -58,6 +62,7 @@ def sync_register(con: duckdb.DuckDBPyConnection, root: Path, now: datetime) -> 
         problems += _write_items(con, register, now)
     if problems:
         raise ValidationFailed(problems, context="register: load refused")
+    metadata.record(con, metadata.register_items(register.catalogue if register else None), now, register=True)
     record_public(con, now)
 
 

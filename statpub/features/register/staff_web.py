@@ -36,7 +36,7 @@ def report_for_reader() -> dict[str, list[StaffRow]]:
     svc = services()
     gate = svc.gate(reader)
     state = gate.register.staff_state()
-    return due_report(staff_rows(state, work_calendar(svc.settings.root), gate.now))
+    return due_report(staff_rows(state, work_calendar(svc.settings.root), gate.now, gate.register.time_limit))
 
 
 def _rows_html(rows: list[StaffRow], lang: str) -> str:
