@@ -132,9 +132,14 @@ def change_points(snapshot: Snapshot, state: RegisterState) -> list[datetime]:
 _POINTS: weakref.WeakKeyDictionary[Snapshot, list[datetime]] = weakref.WeakKeyDictionary()
 
 
-def register_next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
-    """The next instant after `now` at which the register's public part changes."""
+def register_change_points(snapshot: Snapshot) -> list[datetime]:
+    """`change_points` of an opened snapshot, computed once."""
     points = _POINTS.get(snapshot)
     if points is None:
         points = _POINTS[snapshot] = change_points(snapshot, state_of(snapshot))
-    return next_change(points, now)
+    return points
+
+
+def register_next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
+    """The next instant after `now` at which the register's public part changes."""
+    return next_change(register_change_points(snapshot), now)

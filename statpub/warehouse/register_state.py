@@ -10,7 +10,9 @@ version is public (the register's counterpart of `publication.py`, and built on 
   (`public_since`); an old version never recorded public never goes public;
 - the item shows its newest public version; a version whose kind's privacy rule limits how long
   it stays public leaves the public register at midnight (Beijing) `show_days` after its record
-  date; a survey project or report system lapses at midnight after its last valid day.
+  date (the rule the public sees applied: `register_catalogue.py`, the stricter of the approved and
+  the content's; `until` here is by the content's); a survey project or report system lapses at
+  midnight after its last valid day.
 
 Every instant at which any of this changes is a change point: the gate bounds caches with them.
 """

@@ -20,7 +20,7 @@ from statpub.kernel.clock import Clock
 from statpub.kernel.register_models import PrivacyRule
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
-from statpub.warehouse.register_catalogue import stricter
+from statpub.warehouse.register_catalogue import register_change_points, stricter
 from tests.dashboards.dash_payloads import UPDATE, router_body
 from tests.features.register import builder
 from tests.features.register.builder import PRIVACY, MiniRegister, before, beijing
@@ -159,10 +159,15 @@ def test_a_looser_privacy_rule_waits_and_a_stricter_one_applies_at_once(county):
     assert gate_at(county).register.item("pen-person").data["party"]["name"] is None  # hidden
 
     looser = copy.deepcopy(PRIVACY)
-    looser["penalty"]["person_name"] = "full"
+    looser["penalty"].update(person_name="full", show_days=None)  # shown in full, for ever
     edit_catalogue(county, privacy=looser)
     load_at(county, "2026-03-20T09:00:00")
     assert gate_at(county).register.item("pen-person").data["party"]["name"] is None  # waits
+    # the approved 365 days still end it (and bound what the site keeps), the content's "for ever" waits
+    withdrawn = beijing("2027-03-01T00:00:00")
+    assert withdrawn in register_change_points(WarehouseReader(county.settings.warehouse_dir).snapshot())
+    assert gate_at(county, "2027-02-28T23:00:00").register.item("pen-person") is not None
+    assert gate_at(county, "2027-03-01T00:00:01").register.item("pen-person") is None
     assert "李四" not in public_answers(county)["/api/v1/register/items"]
     approve_by_cli(county, "2026-03-25T09:00:00")
     assert gate_at(county).register.item("pen-person").data["party"]["name"] == "李四"
