@@ -78,9 +78,12 @@ def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime,
     (office, topics, series), or with `register` of the register catalogue's."""
     rows = [(item, item_hash(body), body) for item, body in items.items()]
     known = {(i, h) for i, h in con.execute("SELECT item, hash FROM metadata_versions").fetchall()}
-    new = [(i, h, b, now) for i, h, b in rows if (i, h) not in known]
+    # The register's first catalogue is public from the start; a matter added later waits for approval.
+    from_start = (not any(i.startswith(REGISTER) for i, _h in known)) if register else None
+    new = [(i, h, b, now, from_start) for i, h, b in rows if (i, h) not in known]
     if new:
-        con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen) VALUES (?, ?, ?, ?)", new)
+        con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen, public_from_start) "
+                        "VALUES (?, ?, ?, ?, ?)", new)
     con.execute("DELETE FROM metadata_current WHERE starts_with(item, ?) = ?", [REGISTER, register])
     con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
 

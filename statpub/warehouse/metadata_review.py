@@ -11,8 +11,9 @@ topic, each series) and the approvals say which versions were approved (`approva
   existed (an office upgrading), or it is new and shows only with figures approved with it;
 - except for the register's catalogue (`register:…` items): there only the first catalogue the
   warehouse recorded (the office adopting the register, or upgrading a warehouse whose matters were
-  public before they were reviewed) is public from the start; a matter added later shows nothing
-  until approved, as an edit does (see `register_catalogue.py`).
+  public before they were reviewed) is public from the start — recorded so when first seen
+  (`public_from_start`, migration 006), whatever the clocks of later loads; a matter added later
+  shows nothing until approved, as an edit does (see `register_catalogue.py`).
 
 At an instant, each item shows its latest public version; an edit nobody approved yet changes
 nothing public. The structure (which series and topics exist, their order) is the current
@@ -33,9 +34,12 @@ import duckdb
 
 from statpub.warehouse import publication
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
-from statpub.warehouse.review_state import has_table
+from statpub.warehouse.review_state import has_column, has_table
 
 REGISTER = "register:"  # the register catalogue's items (statpub/etl/metadata.py names them)
+_VERSIONS_FLAGGED = ("SELECT item, hash, body, public_from_start FROM metadata_versions "
+                     "ORDER BY item, first_seen, hash")
+_VERSIONS_UNFLAGGED = "SELECT item, hash, body, NULL FROM metadata_versions ORDER BY item, first_seen, hash"
 
 _SERIES_TEXT = {"name": ("name_zh", "name_en"), "unit": ("unit_zh", "unit_en"),
                 "definition": ("definition_zh", "definition_en"), "source": ("source_zh", "source_en")}
@@ -66,15 +70,16 @@ def read_timeline(cur: duckdb.DuckDBPyConnection, releases: dict[str, ReleaseInf
         return None
     versions: dict[str, list[tuple[datetime | None, int, str]]] = {}
     bodies: dict[tuple[str, str], str] = {}
-    rows = cur.execute("SELECT item, hash, body, first_seen FROM metadata_versions "
-                       "ORDER BY item, first_seen, hash").fetchall()
-    register_start = min((first for item, _h, _b, first in rows if item.startswith(REGISTER)), default=None)
-    for item, digest, body, first in rows:
+    # A snapshot from before migration 006 has no flag: every item's first version counts.
+    query = (_VERSIONS_FLAGGED if has_column(cur, "metadata_versions", "public_from_start") else _VERSIONS_UNFLAGGED)
+    for item, digest, body, from_start in cur.execute(query).fetchall():
         bodies[(item, digest)] = body
         if item not in versions:
-            from_start = not item.startswith(REGISTER) or first == register_start
-            # the first recorded version: public from the start (for the register: its first catalogue)
-            versions[item] = [(None, -1, body)] if from_start else []
+            versions[item] = []
+            if from_start is None:  # the first recorded version: public from the start
+                versions[item].append((None, -1, body))
+        if from_start:  # the register's first catalogue (a matter added later is recorded False)
+            versions[item].append((None, -1, body))
     latest: dict[str, int] = {}
     for position, rid in cur.execute("SELECT position, release_id FROM approvals WHERE release_id IS NOT NULL "
                                      "ORDER BY position").fetchall():

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 
+import duckdb
 import pytest
 
 from statpub.dashboards.app import create_app
@@ -21,6 +23,7 @@ from statpub.kernel.register_models import PrivacyRule
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader
 from statpub.warehouse.register_catalogue import register_change_points, stricter
+from statpub.warehouse.snapshots import SnapshotStore
 from tests.dashboards.dash_payloads import UPDATE, router_body
 from tests.features.register import builder
 from tests.features.register.builder import PRIVACY, MiniRegister, before, beijing
@@ -189,3 +192,27 @@ def test_the_stricter_rule_field_by_field():
     assert stricter(loose, strict) == strict == stricter(strict, loose)
     mixed = stricter(PrivacyRule(person_name="hidden", show_days=None), PrivacyRule(person_name="masked", show_days=90))
     assert (mixed.person_name, mixed.show_days) == ("hidden", 90)
+
+
+def test_upgrading_a_warehouse_whose_catalogue_was_public_before_review(county):
+    """A snapshot built before this review (migrations up to 005, no catalogue versions): what it
+    held stays public without an approval, and an edit made in the content meanwhile waits."""
+    current = SnapshotStore(county.settings.warehouse_dir).current()
+    os.chmod(current, 0o644)
+    con = duckdb.connect(str(current))
+    con.execute("DELETE FROM metadata_versions WHERE starts_with(item, 'register:')")
+    con.execute("DELETE FROM metadata_current WHERE starts_with(item, 'register:')")
+    con.execute("ALTER TABLE metadata_versions DROP COLUMN public_from_start")
+    con.execute("DELETE FROM schema_migrations WHERE version = 6")
+    con.close()
+    view = gate_at(county).register
+    assert [m.id for m in view.matters()] == [m["id"] for m in builder.MATTERS] and view.catalogue.pending == ()
+
+    next(m for m in builder.MATTERS if m["id"] == "county-surveys").update(basis=BASIS)
+    edit_catalogue(county)
+    load_at(county, "2026-03-20T09:00:00")
+    view = gate_at(county).register
+    assert view.matter("county-surveys").data["basis"]["zh"] == "《统计法》第十七条"
+    assert view.catalogue.pending == ("register:matter:county-surveys",)
+    approve_by_cli(county, "2026-03-25T09:00:00")
+    assert gate_at(county).register.matter("county-surveys").data["basis"] == BASIS
