@@ -85,7 +85,8 @@ def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime,
         con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen, public_from_start) "
                         "VALUES (?, ?, ?, ?, ?)", new)
     con.execute("DELETE FROM metadata_current WHERE starts_with(item, ?) = ?", [REGISTER, register])
-    con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
+    if rows:
+        con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
 
 
 def release_items(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
