@@ -135,7 +135,8 @@ catalogue_cmd.configure = _catalogue_args
 @command("report", "Reports: annual YEAR --out DIR (the yearly report on open government information, DOCX).")
 def report_cmd(args: argparse.Namespace) -> int:
     from statpub.dashboards.hooks import plugin_manager
-    from statpub.features.register.report.build import annual_report, write_docx
+    from statpub.features.register.report.build import annual_report
+    from statpub.features.register.report.word import write_docx
     from statpub.warehouse.reader import WarehouseReader
 
     settings = settings_of(args)

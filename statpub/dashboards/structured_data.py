@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import re
 
-from statpub.dashboards.catalog import period_bounds
 from statpub.dashboards.components.publisher import Publisher, series_citation
 from statpub.dashboards.i18n import lang_or_default
 from statpub.dashboards.page_paths import VARIABLE_PATTERNS
+from statpub.kernel.periods import period_bounds
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo
 

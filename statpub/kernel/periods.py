@@ -6,6 +6,7 @@ Canonical codes: `2024` (annual), `2024-Q3` (quarter), `2024-07` (month). A cumu
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -135,3 +136,12 @@ def parse_period(text: str, year: int | None = None) -> Period:
 def period_from_code(code: str) -> Period:
     """Parse a canonical code (as stored in the warehouse)."""
     return parse_period(code)
+
+
+def period_bounds(code: str) -> tuple[str, str]:
+    """First and last day of a period, as ISO dates (xsd:date text)."""
+    period = period_from_code(code)
+    first_month = {"A": 1, "Q": period.sub * 3 - 2, "M": period.sub}[period.freq]
+    last_month = {"A": 12, "Q": period.sub * 3, "M": period.sub}[period.freq]
+    last_day = calendar.monthrange(period.year, last_month)[1]
+    return f"{period.year}-{first_month:02d}-01", f"{period.year}-{last_month:02d}-{last_day:02d}"

@@ -176,12 +176,19 @@ def test_one_rate_limit_across_both_nodes(cluster: Topology):
     def ask(i: int) -> int:
         return requests.get(urls[i % 2], headers=client, timeout=30).status_code
 
+    started = time.monotonic()
     with ThreadPoolExecutor(8) as pool:
         statuses = list(pool.map(ask, range(1800)))
+    elapsed = time.monotonic() - started
     admitted = statuses.count(200)
+    # The window slides: while the burst lasts, the limit refills at 1,200 / 60 s = 20 a second, so a
+    # slow run (a busy machine) rightly admits more; the slack is what workers admit between syncs.
+    ceiling = 1200 + 20 * elapsed + 300
     assert statuses.count(429) > 0 and set(statuses) <= {200, 429}
-    assert 1200 * 0.9 <= admitted <= 1200 + 300, f"{admitted} admitted of 1800 (limit 1200 a minute)"
-    print(f"{admitted} of 1800 requests admitted across 2 nodes × 2 workers (limit 1200 a minute)")
+    assert 1200 * 0.9 <= admitted <= ceiling, \
+        f"{admitted} admitted of 1800 in {elapsed:.1f} s (limit 1200 a minute: at most {ceiling:.0f})"
+    print(f"{admitted} of 1800 requests admitted across 2 nodes × 2 workers in {elapsed:.1f} s "
+          "(limit 1200 a minute)")
 
 
 def test_a_node_that_cannot_reach_the_store_keeps_serving_and_says_so(cluster: Topology):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import pyarrow as pa
 from flask import Blueprint, Response, current_app, request
@@ -36,9 +37,19 @@ from statpub.dashboards.components.publisher import agency_of
 from statpub.dashboards.formats import FORMATS
 from statpub.dashboards.pages.explorer_model import in_range, shown_info
 from statpub.dashboards.sdmx import model as M
-from statpub.dashboards.sdmx import structure as S
 from statpub.kernel.transforms import TRANSFORMS, TransformError, allowed
 from statpub.warehouse.gate import Gate
+
+if TYPE_CHECKING:
+    from statpub.dashboards.sdmx import structure as S
+
+
+def _structures_module():
+    """The structure builder, imported with the first structure asked for: it brings sdmx1 (about
+    17 MB a process) that no other answer needs, so web workers do not all hold it."""
+    from statpub.dashboards.sdmx import structure
+
+    return structure
 
 sdmx_bp = Blueprint("api_v1_sdmx", __name__, url_prefix="/api/v1/sdmx")
 
@@ -57,7 +68,7 @@ def structures(gate: Gate, view: PublicView) -> S.Structures:
     if found is None:
         if len(memo) > 4:
             memo.clear()
-        found = memo[view.key] = S.build(agency_of(shapes.publisher()), gate.series(), gate.topics())
+        found = memo[view.key] = _structures_module().build(agency_of(shapes.publisher()), gate.series(), gate.topics())
     return found
 
 
@@ -76,8 +87,9 @@ def _structure_answer(gate: Gate, view: PublicView, structs: S.Structures, parts
     key = fingerprint("sdmx-structure", view.key, parts, shapes.publisher(), as_json)
 
     def build(path) -> None:
-        message = S.message(structs, parts, _prepared(gate, view))
-        path.write_bytes(S.to_json(message, structs) if as_json else S.to_xml(message))
+        structure = _structures_module()
+        message = structure.message(structs, parts, _prepared(gate, view))
+        path.write_bytes(structure.to_json(message, structs) if as_json else structure.to_xml(message))
     suffix = ".json" if as_json else ".xml"
     return file_answer(key, suffix, build, mimetype=M.MEDIA_STRUCTURE_JSON if as_json else M.MEDIA_STRUCTURE,
                        download_name=f"{name}{suffix}", immutable=False)
@@ -108,7 +120,8 @@ def everything() -> Response:
     p = P.parse_params(request.args, P.SDMX_EVERYTHING)
     gate, view = current_gate()
     structs = structures(gate, view)
-    return _structure_answer(gate, view, structs, S.everything(structs), "structure", p["format"])
+    return _structure_answer(gate, view, structs, _structures_module().everything(structs), "structure",
+                             p["format"])
 
 
 def _artefacts(structs: S.Structures, resource: str) -> dict[str, object]:
@@ -134,7 +147,7 @@ def artefacts(resource: str, agency: str = "all", artefact: str = "all", version
         raise not_found()
     parts: list[str] = []
     for item in chosen:
-        wanted = S.children(structs, item) if p["references"] in ("children", "descendants", "all") else [item]
+        wanted = _structures_module().children(structs, item) if p["references"] in ("children", "descendants", "all") else [item]
         parts += [x for x in wanted if x not in parts]
     return _structure_answer(gate, view, structs, parts, f"{resource}-{artefact}", p["format"])
 

@@ -7,10 +7,6 @@ from __future__ import annotations
 
 import io
 
-from docx import Document
-from docx.oxml.ns import qn
-from docx.shared import Pt
-
 from statpub.features.messages.applications import Application
 from statpub.features.messages.outcomes import OUTCOMES, ground_label, label
 from statpub.kernel.errors import NotFound
@@ -70,6 +66,11 @@ def paragraphs(application: Application, kind: str, office: str) -> tuple[str, l
 def letter_docx(application: Application, kind: str, office: str, date_text: str) -> bytes:
     if kind not in KINDS:
         raise NotFound("no such letter")
+    # python-docx loads with the first letter (staff only), not in every web worker.
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
     title, body = paragraphs(application, kind, office)
     document = Document()
     style = document.styles["Normal"]

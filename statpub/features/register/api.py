@@ -15,7 +15,6 @@ from statpub.dashboards.components.publisher import agency_of, publisher
 from statpub.dashboards.http import bounded_max_age
 from statpub.dashboards.services import services
 from statpub.features.register import shapes
-from statpub.features.register.sdmx_codes import codelist_xml
 from statpub.features.register.search.index import SearchIndex, search
 from statpub.kernel.workdays import work_calendar
 
@@ -87,6 +86,9 @@ def codes(item_id: str) -> Response:
             response = Response(shapes.codes_csv(found), mimetype="text/csv")
             response.headers["Content-Disposition"] = f'attachment; filename="{found.id}.csv"'
         else:  # prepared when this version went public: the same bytes every time
+            # sdmx1 (about 17 MB a process) loads with the first codelist asked for in SDMX.
+            from statpub.features.register.sdmx_codes import codelist_xml
+
             response = Response(codelist_xml(found, agency_of(publisher()), found.published),
                                 mimetype=openapi.SDMX_STRUCTURE)
         response.headers["Cache-Control"] = f"public, max-age={bounded_max_age()}"

@@ -13,7 +13,8 @@ import pytest
 from statpub.dashboards.hooks import plugin_manager
 from statpub.etl.load import load
 from statpub.features.messages.service import Office
-from statpub.features.register.report.build import annual_report, docx_bytes
+from statpub.features.register.report.build import annual_report
+from statpub.features.register.report.word import docx_bytes
 from statpub.kernel.clock import BEIJING, Clock
 from statpub.kernel.workdays import work_calendar
 from statpub.warehouse.reader import WarehouseReader

@@ -18,9 +18,6 @@ from statpub.dashboards.filecache import FileCache
 from statpub.dashboards.formats import FORMATS, ExportTable
 from statpub.features.press.pack import charts as chart_images
 from statpub.features.press.pack.content import PackContent, PackOffice, embargo_file_tag, gather
-from statpub.features.press.pack.docx_writer import write_docx
-from statpub.features.press.pack.pptx_writer import write_pptx
-from statpub.features.press.pack.xlsx_writer import write_xlsx
 from statpub.kernel.clock import format_beijing
 from statpub.kernel.diskfull import disk_full_said
 from statpub.kernel.hashing import sha256_file
@@ -116,6 +113,12 @@ def _build_pack(gate: Gate, release_id: str, out_dir: Path, *, cache: FileCache,
             path = stage / f"{len(files):02d}-{Path(name).name}"
             files.append((file_name(name, content), path))
             return path
+
+        # The office-format writers (python-docx, python-pptx, openpyxl: ~35 MB a process) load
+        # with the first pack, not in every web worker.
+        from statpub.features.press.pack.docx_writer import write_docx
+        from statpub.features.press.pack.pptx_writer import write_pptx
+        from statpub.features.press.pack.xlsx_writer import write_xlsx
 
         write_docx(content, rendered, add("press-release.docx"))
         write_xlsx(content, add("tables.xlsx"))
