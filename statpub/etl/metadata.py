@@ -8,12 +8,18 @@ fields and that JSON's sha256:
                     `office`/`licence`/`base_url`), every public field of it
     topic:<code>    a topic's catalogue entry
     series:<code>   a series' catalogue entry (names, units, definition, source, notes, …)
+    register:matter:<id>   a matter of the register's catalogue (register/catalogue.yaml: names,
+                    kind, domain, level, legal basis, department, time limit, …)
+    register:rules  the register's privacy rules per item kind and `lapsing_days`
 
 Each load records every new version (`metadata_versions`, kept for ever, so the last approved
 text stays servable while an edit waits) and the versions the content holds now
 (`metadata_current`). A release's `metadata` part of the content hash covers the office, its
 series and their topics: approving the release approves them; `statpub approve --metadata`
-approves the current versions of all items on their own.
+approves the current versions of all items on their own. The register's items are recorded by the
+register's loader (`etl/register_load.py`), after the site's; no release carries them, so they are
+approved only with `statpub approve --metadata` (what the public sees of them:
+`warehouse/register_catalogue.py`).
 """
 
 from __future__ import annotations
@@ -26,8 +32,12 @@ import duckdb
 
 from statpub.kernel.content import Catalogue, ContentRoot
 from statpub.kernel.office import load_office, office_path
+from statpub.kernel.register_models import RegisterCatalogue
 
 OFFICE = "office"
+REGISTER = "register:"  # the register catalogue's items (recorded by the register's loader)
+REGISTER_MATTER = REGISTER + "matter:"
+REGISTER_RULES = REGISTER + "rules"
 
 
 def canonical(body: object) -> str:
@@ -52,15 +62,31 @@ def item_hash(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime) -> None:
-    """Keep every new version, and note which versions the content holds now."""
+def register_items(catalogue: RegisterCatalogue | None) -> dict[str, str]:
+    """Item → canonical JSON body of the register's catalogue: one per matter, one for the rules."""
+    if catalogue is None:
+        return {}
+    items = {f"{REGISTER_MATTER}{m.id}": canonical(m.model_dump(mode="json")) for m in catalogue.matters}
+    items[REGISTER_RULES] = canonical({
+        "privacy": {kind: rule.model_dump(mode="json") for kind, rule in sorted(catalogue.privacy.items())},
+        "lapsing_days": catalogue.lapsing_days})
+    return items
+
+
+def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime, *, register: bool = False) -> None:
+    """Keep every new version, and note which versions the content holds now: of the site's items
+    (office, topics, series), or with `register` of the register catalogue's."""
     rows = [(item, item_hash(body), body) for item, body in items.items()]
     known = {(i, h) for i, h in con.execute("SELECT item, hash FROM metadata_versions").fetchall()}
-    new = [(i, h, b, now) for i, h, b in rows if (i, h) not in known]
+    # The register's first catalogue is public from the start; a matter added later waits for approval.
+    from_start = (not any(i.startswith(REGISTER) for i, _h in known)) if register else None
+    new = [(i, h, b, now, from_start) for i, h, b in rows if (i, h) not in known]
     if new:
-        con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen) VALUES (?, ?, ?, ?)", new)
-    con.execute("DELETE FROM metadata_current")
-    con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
+        con.executemany("INSERT INTO metadata_versions (item, hash, body, first_seen, public_from_start) "
+                        "VALUES (?, ?, ?, ?, ?)", new)
+    con.execute("DELETE FROM metadata_current WHERE starts_with(item, ?) = ?", [REGISTER, register])
+    if rows:
+        con.executemany("INSERT INTO metadata_current VALUES (?, ?)", [(i, h) for i, h, _b in rows])
 
 
 def release_items(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
