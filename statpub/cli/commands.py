@@ -168,7 +168,7 @@ def status_cmd(args: argparse.Namespace) -> int:
         out.print("public metadata edited and not public yet (the public sees the text approved before): "
                   + ", ".join(info["metadata_awaiting_approval"])
                   + " — approve it with the release that carries it (public at its instant), "
-                  "or on its own with `statpub approve --metadata`")
+                  "or on its own with `statpub approve --metadata` (the register's catalogue: only so)")
     out.print(f"next instant: {format_beijing(nxt, 'en') if nxt else 'none scheduled'}")
     out.print(f"disk: {disk.summary()}")
     for warning in disk.warnings():

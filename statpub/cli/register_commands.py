@@ -21,12 +21,14 @@ def _now():
 def _rows(args: argparse.Namespace):
     from statpub.features.register.deadlines import staff_rows
     from statpub.kernel.workdays import work_calendar
+    from statpub.warehouse.gate import Gate
     from statpub.warehouse.reader import WarehouseReader
-    from statpub.warehouse.register_state import state_of
 
     settings = settings_of(args)
-    state = state_of(WarehouseReader(settings.warehouse_dir).snapshot())
-    return staff_rows(state, work_calendar(settings.root), _now())
+    now = _now()
+    view = Gate(WarehouseReader(settings.warehouse_dir).snapshot(), now).register
+    # deadlines count with the approved time limits (an edit awaiting approval changes none)
+    return staff_rows(view.state, work_calendar(settings.root), now, view.time_limit), view.catalogue.pending
 
 
 def _print_rows(title: str, rows) -> None:
@@ -43,14 +45,18 @@ def _print_rows(title: str, rows) -> None:
 def _list(args: argparse.Namespace) -> int:
     from statpub.features.register.deadlines import due_report
 
-    rows = _rows(args)
+    rows, pending = _rows(args)
     if args.due:
         report = due_report(rows)
         if args.json:
-            print(json.dumps({k: [r.to_dict() for r in v] for k, v in report.items()}, ensure_ascii=False))
+            print(json.dumps({**{k: [r.to_dict() for r in v] for k, v in report.items()},
+                              "catalogue_awaiting_approval": list(pending)}, ensure_ascii=False))
         else:
             for view in ("overdue", "due", "lapsing", "lapsed"):
                 _print_rows(view, report[view])
+            if pending:
+                console().print("catalogue edits awaiting approval (the public sees the approved version; deadlines "
+                                f"count with its time limits): {', '.join(pending)} — `statpub approve --metadata`")
         return 1 if report["overdue"] and args.fail_overdue else 0
     if args.json:
         print(json.dumps([r.to_dict() for r in rows], ensure_ascii=False))

@@ -106,9 +106,11 @@ def _approve_metadata(args: argparse.Namespace, settings) -> int:
 def _approve_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("release_id", metavar="RELEASE_ID", nargs="?")
     p.add_argument("--metadata", action="store_true",
-                   help="approve the public metadata (catalogue, topics, office) as loaded now, without a release")
+                   help="approve the public metadata (catalogue, topics, office, the register's matters and "
+                        "privacy rules) as loaded now, without a release")
     p.add_argument("--item", action="append", metavar="ITEM",
-                   help="with --metadata: only this item ('office', 'topic:CODE', 'series:CODE'); repeatable")
+                   help="with --metadata: only this item ('office', 'topic:CODE', 'series:CODE', "
+                        "'register:matter:ID', 'register:rules'); repeatable")
     p.add_argument("--reviewer", required=True, help="the name of the reviewer approving (审核人)")
     p.add_argument("--external", action="store_true", help="also check external links (network)")
     p.add_argument("--json", action="store_true")

@@ -8,12 +8,18 @@ fields and that JSON's sha256:
                     `office`/`licence`/`base_url`), every public field of it
     topic:<code>    a topic's catalogue entry
     series:<code>   a series' catalogue entry (names, units, definition, source, notes, …)
+    register:matter:<id>   a matter of the register's catalogue (register/catalogue.yaml: names,
+                    kind, domain, level, legal basis, department, time limit, …)
+    register:rules  the register's privacy rules per item kind and `lapsing_days`
 
 Each load records every new version (`metadata_versions`, kept for ever, so the last approved
 text stays servable while an edit waits) and the versions the content holds now
 (`metadata_current`). A release's `metadata` part of the content hash covers the office, its
 series and their topics: approving the release approves them; `statpub approve --metadata`
-approves the current versions of all items on their own.
+approves the current versions of all items on their own. The register's items are recorded by the
+register's loader (`etl/register_load.py`), after the site's; no release carries them, so they are
+approved only with `statpub approve --metadata` (what the public sees of them:
+`warehouse/register_catalogue.py`).
 """
 
 from __future__ import annotations
@@ -27,8 +33,12 @@ import pyarrow as pa
 
 from statpub.kernel.content import Catalogue, ContentRoot
 from statpub.kernel.office import load_office, office_path
+from statpub.kernel.register_models import RegisterCatalogue
 
 OFFICE = "office"
+REGISTER = "register:"  # the register catalogue's items (recorded by the register's loader)
+REGISTER_MATTER = REGISTER + "matter:"
+REGISTER_RULES = REGISTER + "rules"
 
 
 def canonical(body: object) -> str:
@@ -53,19 +63,34 @@ def item_hash(body: str) -> str:
     return hashlib.sha256(body.encode()).hexdigest()[:16]
 
 
-def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime) -> None:
-    """Keep every new version, and note which versions the content holds now. Written as columns:
+def register_items(catalogue: RegisterCatalogue | None) -> dict[str, str]:
+    """Item → canonical JSON body of the register's catalogue: one per matter, one for the rules."""
+    if catalogue is None:
+        return {}
+    items = {f"{REGISTER_MATTER}{m.id}": canonical(m.model_dump(mode="json")) for m in catalogue.matters}
+    items[REGISTER_RULES] = canonical({
+        "privacy": {kind: rule.model_dump(mode="json") for kind, rule in sorted(catalogue.privacy.items())},
+        "lapsing_days": catalogue.lapsing_days})
+    return items
+
+
+def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime, *, register: bool = False) -> None:
+    """Keep every new version, and note which versions the content holds now: of the site's items
+    (office, topics, series), or with `register` of the register catalogue's. Written as columns:
     row-by-row inserts cost seconds for a catalogue of ten thousand series."""
     rows = [(item, item_hash(body), body) for item, body in items.items()]
     known = {(i, h) for i, h in con.execute("SELECT item, hash FROM metadata_versions").fetchall()}
+    # The register's first catalogue is public from the start; a matter added later waits for approval.
+    from_start = (not any(i.startswith(REGISTER) for i, _h in known)) if register else None
     new = [row for row in rows if (row[0], row[1]) not in known]
     if new:
         table = pa.table({"item": [r[0] for r in new], "hash": [r[1] for r in new], "body": [r[2] for r in new]})
-        _insert_from(con, table, "INSERT INTO metadata_versions (item, hash, body, first_seen) "
-                                 "SELECT item, hash, body, ? FROM _metadata_rows", [now])
-    con.execute("DELETE FROM metadata_current")
-    current = pa.table({"item": [r[0] for r in rows], "hash": [r[1] for r in rows]}, schema=_CURRENT_SCHEMA)
-    _insert_from(con, current, "INSERT INTO metadata_current SELECT item, hash FROM _metadata_rows", [])
+        _insert_from(con, table, "INSERT INTO metadata_versions (item, hash, body, first_seen, public_from_start) "
+                                 "SELECT item, hash, body, ?, ?::BOOLEAN FROM _metadata_rows", [now, from_start])
+    con.execute("DELETE FROM metadata_current WHERE starts_with(item, ?) = ?", [REGISTER, register])
+    if rows:
+        current = pa.table({"item": [r[0] for r in rows], "hash": [r[1] for r in rows]}, schema=_CURRENT_SCHEMA)
+        _insert_from(con, current, "INSERT INTO metadata_current SELECT item, hash FROM _metadata_rows", [])
 
 
 _CURRENT_SCHEMA = pa.schema([("item", pa.string()), ("hash", pa.string())])

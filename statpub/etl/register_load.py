@@ -7,8 +7,12 @@ The whole register is validated first (every problem, located); then, in the new
 3. each item's current content becomes its current version (a new version when its content hash
    changed); versions replaced before they ever went public are dropped, those that went public
    are kept; an item that has gone public cannot be removed from the content root;
-4. attachments are stored once per sha256; the catalogue of matters and the privacy rules replace
-   the previous ones (they are metadata);
+4. attachments are stored once per sha256; the catalogue of matters and the privacy rules are
+   public metadata: `register_matters`/`register_settings` hold them as the content root does now
+   (the structure, and staff views), and every version is recorded with the other public metadata
+   (`etl/metadata.py`: `register:matter:<id>`, `register:rules`) — the public sees the approved one
+   (`warehouse/register_catalogue.py`) until `statpub approve --metadata`; upgrading a warehouse
+   that held a catalogue before it was reviewed, that catalogue is recorded first (public as it was);
 5. versions public at the load's instant are recorded again (an approval after the instant).
 A problem anywhere fails the load, and the previous snapshot keeps serving.
 """
@@ -22,6 +26,7 @@ from pathlib import Path
 
 import duckdb
 
+from statpub.etl import metadata
 from statpub.etl.register_approvals import read_approvals, sync
 from statpub.etl.register_hash import CURRENT, all_hashes, canonical_json
 from statpub.kernel.errors import Problem, ValidationFailed
@@ -51,6 +56,7 @@ def fingerprint(root: Path) -> str:
 def sync_register(con: duckdb.DuckDBPyConnection, root: Path, now: datetime) -> None:
     register = load_register(root)  # ValidationFailed with every located problem
     record_public(con, now)
+    adopt_public_catalogue(con, now)
     approvals, problems = read_approvals(approvals_path(root))
     if not problems:
         problems += sync(con, approvals)
@@ -58,7 +64,25 @@ def sync_register(con: duckdb.DuckDBPyConnection, root: Path, now: datetime) -> 
         problems += _write_items(con, register, now)
     if problems:
         raise ValidationFailed(problems, context="register: load refused")
+    metadata.record(con, metadata.register_items(register.catalogue if register else None), now, register=True)
     record_public(con, now)
+
+
+def adopt_public_catalogue(con: duckdb.DuckDBPyConnection, now: datetime) -> None:
+    """Upgrading a warehouse whose catalogue was public before it was reviewed: the catalogue it
+    holds (what the public saw) is recorded as the first one, public without an approval, so that
+    an edit made in the content meanwhile waits for approval like any later one."""
+    if con.execute("SELECT count(*) FROM metadata_versions WHERE starts_with(item, ?)",
+                   [metadata.REGISTER]).fetchone()[0]:
+        return  # recorded already
+    matters = con.execute("SELECT matter_id, matter_json FROM register_matters ORDER BY position").fetchall()
+    if not matters:
+        return  # a first catalogue still to come from the content
+    settings = dict(con.execute("SELECT key, value FROM register_settings").fetchall())
+    items = {f"{metadata.REGISTER_MATTER}{mid}": metadata.canonical(json.loads(body)) for mid, body in matters}
+    items[metadata.REGISTER_RULES] = metadata.canonical({"privacy": json.loads(settings.get("privacy", "{}")),
+                                                        "lapsing_days": int(settings.get("lapsing_days", "60"))})
+    metadata.record(con, items, now, register=True)
 
 
 def record_public(con: duckdb.DuckDBPyConnection, now: datetime) -> None:

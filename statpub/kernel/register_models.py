@@ -310,7 +310,14 @@ class Matter(Strict):
 
 
 class RegisterCatalogue(Strict):
-    """`register/catalogue.yaml`: the matters, the privacy rules per kind, staff view settings."""
+    """`register/catalogue.yaml`: the matters, the privacy rules per kind, staff view settings.
+
+    Public metadata, reviewed like the series catalogue (先审查、后公开): the first catalogue an office
+    loads is public as it is; after that an edit of a matter, or a matter added, is public only once
+    approved with `statpub approve --metadata` (until then the public sees the approved version, and
+    items' on-time judgement keeps the approved time limit). A privacy rule that shows less, or for
+    less time, applies at the next load; one that shows more waits for that approval.
+    """
 
     matters: tuple[Matter, ...] = Field(min_length=1, **doc("主动公开事项", "The matters published proactively",
                                                             [{"id": "survey-projects", "kind": "survey"}]))

@@ -8,7 +8,8 @@ data rows, the interpretation texts, the calendar entry or the public metadata t
 (its series, their topics, the office) changes the hash, and the approval is void.
 
 `statpub approve --metadata` approves the public metadata as the content holds it now, on its own:
-for an edit not tied to a release (a definition's typo). Until approved, the public keeps seeing
+for an edit not tied to a release (a definition's typo), and for the register's catalogue of
+matters and its privacy rules, which no release carries. Until approved, the public keeps seeing
 the text approved before.
 """
 
@@ -182,7 +183,8 @@ def approve_metadata(settings: Settings, reviewer: str, clock: Clock, *, items: 
         cur.close()
     if items is not None and set(items) - set(approval.items or {}):
         raise UserError(f"no such metadata item: {', '.join(sorted(set(items) - set(approval.items or {})))} "
-                        "(items are 'office', 'topic:<code>' and 'series:<code>')")
+                        "(items are 'office', 'topic:<code>', 'series:<code>', 'register:matter:<id>' and "
+                        "'register:rules')")
     append_approval(approvals_path(settings.content), approval)
     load(settings, clock=clock)
     return approval

@@ -41,8 +41,8 @@ from statpub.warehouse.reader import HistoryItem, ReleaseInfo, SeriesInfo, Snaps
 from statpub.warehouse.readers import PRERELEASE_ROLES as PRERELEASE_ROLES
 from statpub.warehouse.readers import PUBLIC, Reader
 from statpub.warehouse.readers import ROLE_NAME as ROLE_NAME
+from statpub.warehouse.register_catalogue import register_next_change
 from statpub.warehouse.register_gate import RegisterView
-from statpub.warehouse.register_state import register_next_change
 
 log = logging.getLogger("statpub.gate")
 

@@ -8,7 +8,12 @@ topic, each series) and the approvals say which versions were approved (`approva
   latest approval;
 - a version approved on its own (`statpub approve --metadata`) is public from its approval;
 - an item's first recorded version is public from the start: it was public before metadata review
-  existed (an office upgrading), or it is new and shows only with figures approved with it.
+  existed (an office upgrading), or it is new and shows only with figures approved with it;
+- except for the register's catalogue (`register:…` items): there only the first catalogue the
+  warehouse recorded (the office adopting the register, or upgrading a warehouse whose matters were
+  public before they were reviewed) is public from the start — recorded so when first seen
+  (`public_from_start`, migration 006), whatever the clocks of later loads; a matter added later
+  shows nothing until approved, as an edit does (see `register_catalogue.py`).
 
 At an instant, each item shows its latest public version; an edit nobody approved yet changes
 nothing public. The structure (which series and topics exist, their order) is the current
@@ -29,7 +34,12 @@ import duckdb
 
 from statpub.warehouse import publication
 from statpub.warehouse.reader import ReleaseInfo, SeriesInfo, Snapshot, TopicInfo
-from statpub.warehouse.review_state import has_table
+from statpub.warehouse.review_state import has_column, has_table
+
+REGISTER = "register:"  # the register catalogue's items (statpub/etl/metadata.py names them)
+_VERSIONS_FLAGGED = ("SELECT item, hash, body, public_from_start FROM metadata_versions "
+                     "ORDER BY item, first_seen, hash")
+_VERSIONS_UNFLAGGED = "SELECT item, hash, body, NULL FROM metadata_versions ORDER BY item, first_seen, hash"
 
 _SERIES_TEXT = {"name": ("name_zh", "name_en"), "unit": ("unit_zh", "unit_en"),
                 "definition": ("definition_zh", "definition_en"), "source": ("source_zh", "source_en")}
@@ -60,11 +70,16 @@ def read_timeline(cur: duckdb.DuckDBPyConnection, releases: dict[str, ReleaseInf
         return None
     versions: dict[str, list[tuple[datetime | None, int, str]]] = {}
     bodies: dict[tuple[str, str], str] = {}
-    for item, digest, body, _first in cur.execute(
-            "SELECT item, hash, body, first_seen FROM metadata_versions ORDER BY item, first_seen, hash").fetchall():
+    # A snapshot from before migration 006 has no flag: every item's first version counts.
+    query = (_VERSIONS_FLAGGED if has_column(cur, "metadata_versions", "public_from_start") else _VERSIONS_UNFLAGGED)
+    for item, digest, body, from_start in cur.execute(query).fetchall():
         bodies[(item, digest)] = body
         if item not in versions:
-            versions[item] = [(None, -1, body)]  # the first recorded version: public from the start
+            versions[item] = []
+            if from_start is None:  # the first recorded version: public from the start
+                versions[item].append((None, -1, body))
+        if from_start:  # the register's first catalogue (a matter added later is recorded False)
+            versions[item].append((None, -1, body))
     latest: dict[str, int] = {}
     for position, rid in cur.execute("SELECT position, release_id FROM approvals WHERE release_id IS NOT NULL "
                                      "ORDER BY position").fetchall():
@@ -90,8 +105,11 @@ def read_timeline(cur: duckdb.DuckDBPyConnection, releases: dict[str, ReleaseInf
     return Timeline(versions, points, current)
 
 
-def _chosen(found: list[tuple[datetime | None, int, str]], at: datetime) -> str:
+def _chosen(found: list[tuple[datetime | None, int, str]], at: datetime) -> str | None:
+    """The body public at `at` (None: no version of the item is public yet)."""
     eligible = [(since, position, body) for since, position, body in found if since is None or since <= at]
+    if not eligible:
+        return None
     return max(eligible, key=lambda v: (v[0] is not None, v[0] or datetime.min, v[1]))[2]
 
 
@@ -133,7 +151,7 @@ _CACHE: weakref.WeakKeyDictionary[Snapshot, tuple[Timeline | None, dict[int, Pub
 _LOCK = threading.Lock()
 
 
-def public_metadata(snapshot: Snapshot, at: datetime) -> PublicMetadata:
+def _entry(snapshot: Snapshot) -> tuple[Timeline | None, dict[int, PublicMetadata]]:
     entry = _CACHE.get(snapshot)
     if entry is None:
         with _LOCK:
@@ -144,12 +162,42 @@ def public_metadata(snapshot: Snapshot, at: datetime) -> PublicMetadata:
                     entry = _CACHE[snapshot] = (read_timeline(cur, snapshot.releases), {})
                 finally:
                     cur.close()
-    timeline, by_epoch = entry
+    return entry
+
+
+def public_metadata(snapshot: Snapshot, at: datetime) -> PublicMetadata:
+    timeline, by_epoch = _entry(snapshot)
     epoch = bisect.bisect_right(timeline.points, at) if timeline is not None else 0
     found = by_epoch.get(epoch)
     if found is None:
         found = by_epoch[epoch] = resolve(snapshot, timeline, at)
     return found
+
+
+def _timeline(snapshot: Snapshot) -> Timeline | None:
+    return _entry(snapshot)[0]
+
+
+def chosen_bodies(snapshot: Snapshot, at: datetime, prefix: str) -> tuple[dict[str, str], dict[str, str]] | None:
+    """For the items named `prefix…`: (item → body public at `at`, item → body the content holds
+    now). None when the snapshot recorded no such item (loaded before they were reviewed: the
+    caller shows them as they are)."""
+    timeline = _timeline(snapshot)
+    if timeline is None or not any(item.startswith(prefix) for item in timeline.versions):
+        return None
+    public = {item: body for item, found in timeline.versions.items()
+              if item.startswith(prefix) and (body := _chosen(found, at)) is not None}
+    current = {item: body for item, body in timeline.current.items() if item.startswith(prefix)}
+    return public, current
+
+
+def change_points(snapshot: Snapshot, prefix: str) -> list[datetime]:
+    """Instants at which a version of an item named `prefix…` becomes public."""
+    timeline = _timeline(snapshot)
+    if timeline is None:
+        return []
+    return sorted({since for item, found in timeline.versions.items() if item.startswith(prefix)
+                   for since, _p, _b in found if since is not None})
 
 
 def pending(snapshot: Snapshot, at: datetime) -> list[str]:

@@ -3,7 +3,8 @@ disclosure register the gate's reader may see at the gate's instant — each ite
 version (see `register_state` for the rule), with the privacy rules of its kind applied, its
 attachments, and whether a survey project or report system has lapsed. An item not public now
 is indistinguishable from one that does not exist. The catalogue of matters (what the office must
-publish, its legal basis and time limits) is public as it is."""
+publish, its legal basis and time limits) and the privacy rules are the versions public at the
+gate's instant (`register_catalogue`: approved, the stricter privacy rule applying at once)."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from datetime import datetime
 from statpub.kernel.errors import NotFound
 from statpub.kernel.register_privacy import apply_privacy
 from statpub.warehouse.reader import Snapshot
+from statpub.warehouse.register_catalogue import RULES, PublicCatalogue, public_catalogue
 from statpub.warehouse.register_state import (
     FileInfo,
     ItemVersion,
     MatterInfo,
     RegisterState,
     lapse_instant,
+    public_until,
     state_of,
 )
 
@@ -68,6 +71,7 @@ class RegisterView:
         self.now = now
         self.reader_role = reader_role
         self.state: RegisterState = state_of(snapshot)
+        self.catalogue: PublicCatalogue = public_catalogue(snapshot, self.state, now)
         self._items: dict[str, PublicItem] | None = None
 
     def _public(self) -> dict[str, PublicItem]:
@@ -89,20 +93,26 @@ class RegisterView:
         if not public:
             return None
         since, version = public[-1]
-        until = state.until.get(version.key)
+        rule = self.catalogue.rule(version.kind)
+        until = public_until(rule, version)
         if until is not None and until <= now:
             return None  # the kind's privacy rule: shown only so long
         lapses = lapse_instant(version)
-        data = apply_privacy(version.kind, version.data, state.rule(version.kind))
+        data = apply_privacy(version.kind, version.data, rule)
         return PublicItem(version, since, data, (lapses <= now) if lapses else None, lapses,
                           tuple((v.content_hash, s) for s, v in public))
 
     # -- what the public may ask ------------------------------------------------------------------
     def matters(self) -> tuple[MatterInfo, ...]:
-        return self.state.matters
+        """The catalogue of matters as public now (approved versions)."""
+        return self.catalogue.matters
 
     def matter(self, matter_id: str) -> MatterInfo | None:
-        return self.state.matter(matter_id)
+        return self.catalogue.matter(matter_id)
+
+    def time_limit(self, matter_id: str) -> int:
+        """The approved time limit of the matter (working days)."""
+        return self.catalogue.time_limit(matter_id)
 
     def items(self, kind: str | None = None) -> list[PublicItem]:
         """Public items (of one kind), newest first."""
@@ -138,7 +148,21 @@ class RegisterView:
 
     # -- staff only -------------------------------------------------------------------------------
     def staff_state(self) -> RegisterState:
-        """Every version, public or not: for signed-in office staff only."""
+        """Every version, public or not, and the catalogue as the content holds it (edits awaiting
+        approval included): for signed-in office staff only."""
+        self._staff_only()
+        return self.state
+
+    def pending_matters(self) -> list[tuple[MatterInfo, MatterInfo | None]]:
+        """Matters whose content awaits approval: (as the content holds it, as public now or None)."""
+        self._staff_only()
+        waiting = set(self.catalogue.pending_matters())
+        return [(m, self.catalogue.matter(m.id)) for m in self.state.matters if m.id in waiting]
+
+    def rules_pending(self) -> bool:
+        self._staff_only()
+        return RULES in self.catalogue.pending
+
+    def _staff_only(self) -> None:
         if self.reader_role not in STAFF_ROLES:
             raise NotFound("Nothing is published at this address.")
-        return self.state

@@ -10,7 +10,9 @@ version is public (the register's counterpart of `publication.py`, and built on 
   (`public_since`); an old version never recorded public never goes public;
 - the item shows its newest public version; a version whose kind's privacy rule limits how long
   it stays public leaves the public register at midnight (Beijing) `show_days` after its record
-  date; a survey project or report system lapses at midnight after its last valid day.
+  date (the rule the public sees applied: `register_catalogue.py`, the stricter of the approved and
+  the content's; `until` here is by the content's); a survey project or report system lapses at
+  midnight after its last valid day.
 
 Every instant at which any of this changes is a change point: the gate bounds caches with them.
 """
@@ -175,7 +177,7 @@ def settle(state: RegisterState) -> None:
     """Compute when each version is public, when privacy withdraws it, and the change points."""
     current = state.current()
     state.since = {v.key: _public_since(state, v, current) for v in state.versions}
-    state.until = {v.key: _public_until(state, v) for v in state.versions}
+    state.until = {v.key: public_until(state.rule(v.kind), v) for v in state.versions}
     points = {t for t in state.since.values() if t is not None}
     points |= {t for t in state.until.values() if t is not None}
     points |= {t for v in state.versions if state.since[v.key] is not None and (t := lapse_instant(v))}
@@ -203,8 +205,9 @@ def _public_since(state: RegisterState, version: ItemVersion, current: dict[str,
     return max(times)
 
 
-def _public_until(state: RegisterState, version: ItemVersion) -> datetime | None:
-    days = state.rule(version.kind).show_days
+def public_until(rule: PrivacyRule, version: ItemVersion) -> datetime | None:
+    """When `rule` withdraws the version from the public register (None: never)."""
+    days = rule.show_days
     if days is None:
         return None
     return midnight_after(version.record_date + timedelta(days=days - 1))
@@ -226,8 +229,7 @@ def why_not_public(state: RegisterState, version: ItemVersion) -> str:
     return f"三同步: {version.partner_id} is not approved yet; the two go out together"
 
 
-def next_change(state: RegisterState, now: datetime) -> datetime | None:
-    points = state.change_points
+def next_change(points: list[datetime], now: datetime) -> datetime | None:
     index = bisect.bisect_right(points, now)
     return points[index] if index < len(points) else None
 
@@ -246,8 +248,3 @@ def state_of(snapshot: Snapshot) -> RegisterState:
             cur.close()
         _STATES[snapshot] = state
     return state
-
-
-def register_next_change(snapshot: Snapshot, now: datetime) -> datetime | None:
-    """The next instant after `now` at which the register's public part changes."""
-    return next_change(state_of(snapshot), now)

@@ -6,6 +6,7 @@ the last day on time. The staff views come from the same numbers: due, overdue, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -78,16 +79,22 @@ def validity(version: ItemVersion, now: datetime, lapsing_days: int) -> str | No
     return "current"
 
 
-def staff_rows(state: RegisterState, calendar: WorkCalendar, now: datetime) -> list[StaffRow]:
-    """Every item's current version with its deadline, for the office (never public)."""
+def staff_rows(state: RegisterState, calendar: WorkCalendar, now: datetime,
+               time_limit: Callable[[str], int] | None = None) -> list[StaffRow]:
+    """Every item's current version with its deadline, for the office (never public). `time_limit`:
+    matter id → working days, the approved one (`RegisterView.time_limit`; without it, the
+    content's catalogue as it is)."""
+    if time_limit is None:
+        def time_limit(matter_id: str) -> int:
+            matter = state.matter(matter_id)
+            return matter.time_limit if matter else 20
     rows = []
     for version in state.versions:
         if not version.current:
             continue
-        matter = state.matter(version.matter_id)
         since = state.since.get(version.key)
         published = since if since is not None and since <= now else None
-        row = StaffRow(version, timeliness(calendar, version, matter.time_limit if matter else 20, published, now),
+        row = StaffRow(version, timeliness(calendar, version, time_limit(version.matter_id), published, now),
                        since, why_not_public(state, version), validity(version, now, state.lapsing_days))
         rows.append(row)
     return sorted(rows, key=lambda r: (r.timeliness.due, r.version.item_id))

@@ -38,7 +38,7 @@ def _person(value: str | None, lang: str) -> str:
 
 def common_meta(view: RegisterView, item: PublicItem, calendar: WorkCalendar, lang: str) -> html.Dl:
     matter = view.matter(item.matter_id)
-    limit = matter.time_limit if matter else 20
+    limit = view.time_limit(item.matter_id)
     when = timeliness(calendar, item.version, limit, item.published, view.now)
     version = item.version
     taken = f"{w(when.state, lang)} · {w('days_taken', lang)}：{when.working_days}" if lang == "zh" else \

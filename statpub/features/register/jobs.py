@@ -21,6 +21,7 @@ from statpub.store import open_store
 from statpub.warehouse import publication
 from statpub.warehouse.gate import Gate
 from statpub.warehouse.reader import WarehouseReader, WarehouseUnavailable
+from statpub.warehouse.register_catalogue import register_change_points
 from statpub.warehouse.register_state import lapse_instant, state_of
 
 log = logging.getLogger("statpub.register")
@@ -52,7 +53,7 @@ def change_instants(reader: WarehouseReader):
             return []
         releases = {t for r in snapshot.releases.values() if r.publishable_state
                     and (t := publication.public_since(r)) is not None}
-        return sorted(releases | set(state_of(snapshot).change_points))
+        return sorted(releases | set(register_change_points(snapshot)))  # privacy as the public rules apply it
     return instants
 
 

@@ -67,8 +67,7 @@ def kind_section(view: RegisterView, kind: str, calendar: WorkCalendar, lang: st
         return None
     rows = []
     for item in items:
-        matter = view.matter(item.matter_id)
-        when = timeliness(calendar, item.version, matter.time_limit if matter else 20, item.published, view.now)
+        when = timeliness(calendar, item.version, view.time_limit(item.matter_id), item.published, view.now)
         version = item.version
         rows.append([dcc.Link(item.title(lang), href=href(shapes.page_path(item), lang)), _extra(item, lang),
                      format_date(version.created, lang), format_date(version.changed, lang) if version.changed else "—",

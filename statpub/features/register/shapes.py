@@ -43,7 +43,7 @@ def matter_dict(matter: MatterInfo, count: int | None = None) -> dict:
 
 def item_brief(view: RegisterView, item: PublicItem, calendar: WorkCalendar) -> dict:
     matter = view.matter(item.matter_id)
-    limit = matter.time_limit if matter else 20
+    limit = view.time_limit(item.matter_id)
     version = item.version
     out = {"id": item.id, "kind": item.kind, "matter": item.matter_id,
            "domain": matter.data["domain"] if matter else None, "level": matter.data["level"] if matter else None,

@@ -5,6 +5,7 @@ report itself has passed review and the gate."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from statpub.features.register.report.tables import Report, build_report
@@ -20,9 +21,10 @@ TEXT_KEYS = ("overview", "problems", "other")
 def annual_report(settings: Settings, snapshot: Snapshot, year: int, now: datetime, hooks, *,
                   public_only: bool) -> Report | None:
     """The report for `year`. `public_only`: as the public may see it (None unless published)."""
-    state = state_of(snapshot)
-    public_item = next((i for i in Gate(snapshot, now).register.items("annual-report")
-                        if i.data.get("year") == year), None)
+    view = Gate(snapshot, now).register
+    # the catalogue's matters as public now: an edit of a name or time limit awaits approval
+    state = replace(state_of(snapshot), matters=view.matters())
+    public_item = next((i for i in view.items("annual-report") if i.data.get("year") == year), None)
     if public_only:
         if public_item is None:
             return None
