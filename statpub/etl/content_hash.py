@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from statpub.etl.data_scan import LINE, scan_in_key_order
 from statpub.warehouse.hash_versions import CURRENT, VERSIONS, changed_parts, combine
 
 __all__ = ["CURRENT", "PARTS", "VERSIONS", "ReleaseScan", "changed_parts", "combine", "data_hashes", "refresh",
@@ -42,9 +43,8 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-# One series' line per row and the series' hash (the `data` part's definition; shared by both
-# ways of computing it below, which must agree to the bit).
-LINE = "concat_ws(chr(9), series_code, period, coalesce(CAST(value AS VARCHAR), ''), status, coalesce(note, ''))"
+# The series' hash over its rows' lines (`data_scan.LINE`: the `data` part's definition, shared by
+# both ways of computing it below, which must agree to the bit).
 _SERIES_HASH = f"sha256(string_agg({LINE}, chr(10) ORDER BY period))"
 _RELEASE_HASH = "sha256(string_agg(series_code || ':' || h, chr(10) ORDER BY series_code))"
 
@@ -75,8 +75,6 @@ def scan_release(con: duckdb.DuckDBPyConnection, release_id: str) -> ReleaseScan
     """The `data` part of one release (the same as `data_hashes` gives) with the count of repeated
     (series, period) keys and the series present: one streamed read of the rows in the order they
     were written (`data_scan`), or, when they do not come back in key order, one aggregate."""
-    from statpub.etl.data_scan import scan_in_key_order
-
     streamed = scan_in_key_order(con, release_id)
     if streamed is not None:
         digest, repeated, series = streamed

@@ -2,7 +2,7 @@
 load wrote them (sorted by series and period), instead of DuckDB's ordered aggregate, which sorts
 every series' rows again and holds them all.
 
-The definition is the one in `content_hash` (version 2's `data` part, unchanged): per series,
+The definition (version 2's `data` part, unchanged; `content_hash` computes it too): per series,
 sha256 of its lines `series TAB period TAB value TAB status TAB note` joined by newlines in period
 order; then sha256 of `series:hash` lines in series order. DuckDB writes each line (so values print
 exactly as there); Python feeds the bytes of each series' run of lines straight from the Arrow
@@ -20,8 +20,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from statpub.etl.content_hash import LINE
-
+# One row's line: what the `data` part hashes of each row, as DuckDB prints it.
+LINE = "concat_ws(chr(9), series_code, period, coalesce(CAST(value AS VARCHAR), ''), status, coalesce(note, ''))"
 BATCH_ROWS = 1 << 20
 
 
