@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from statpub.dashboards.word_fonts import set_fonts
 from statpub.features.press.pack.charts import RenderedChart
 from statpub.features.press.pack.content import PackContent
 from statpub.features.press.pack.office import (
@@ -29,20 +30,6 @@ from statpub.kernel.clock import format_beijing
 from statpub.kernel.flags import FLAGS
 
 RED = RGBColor(0xB0, 0x00, 0x20)
-
-
-def _fonts(target, latin: str, east_asia: str) -> None:
-    """Set the Latin and East Asian fonts of a style or a run."""
-    target.font.name = latin
-    rpr = target.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:hint"), "eastAsia")
 
 
 def _language(document) -> None:
@@ -59,11 +46,11 @@ def _language(document) -> None:
 
 def _styles(document) -> None:
     normal = document.styles["Normal"]
-    _fonts(normal, LATIN_SERIF, CJK_SERIF)
+    set_fonts(normal, LATIN_SERIF, CJK_SERIF)
     normal.font.size = Pt(12)
     for name in ("Title", "Subtitle", "Heading 1", "Heading 2", "Heading 3"):
         style = document.styles[name]
-        _fonts(style, LATIN_SANS, CJK_SANS)
+        set_fonts(style, LATIN_SANS, CJK_SANS)
         style.font.color.rgb = RGBColor(0x1F, 0x2A, 0x44)
     document.styles["Title"].font.size = Pt(20)
     _language(document)

@@ -9,25 +9,12 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
+from statpub.dashboards.word_fonts import set_fonts
 from statpub.features.register.report.tables import Report
 
 DRAFT = ("草稿：本报告尚未审核公开", "DRAFT: not yet reviewed and published")
-
-
-def _fonts(target, latin: str, east_asia: str) -> None:
-    target.font.name = latin
-    rpr = target.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
 
 
 def _cell_text(value: object) -> str:
@@ -38,10 +25,10 @@ def _cell_text(value: object) -> str:
 
 def docx_bytes(report: Report, office: str = "") -> bytes:
     document = Document()
-    _fonts(document.styles["Normal"], "Times New Roman", "宋体")
+    set_fonts(document.styles["Normal"], "Times New Roman", "宋体")
     document.styles["Normal"].font.size = Pt(11)
     for name in ("Title", "Heading 1", "Heading 2"):
-        _fonts(document.styles[name], "Arial", "黑体")
+        set_fonts(document.styles[name], "Arial", "黑体")
     document.core_properties.title = report.title["zh"]
     if not report.public:
         mark = document.add_paragraph()
