@@ -29,7 +29,7 @@ from statpub.etl.long_layout import CsvScan, scan_long_csv
 from statpub.etl.sources import read_provenance
 from statpub.etl.staging import SourceContext, create_stage_table
 from statpub.etl.units import unit_factor
-from statpub.etl.validate import FAST_NUMBER, ReleaseCheck
+from statpub.etl.validate import FAST_NUMBER, ReleaseCheck, drop_checked
 from statpub.kernel.content import Catalogue, Release
 from statpub.kernel.hashing import sha256_of
 
@@ -197,6 +197,7 @@ def _consistency_problems(con: duckdb.DuckDBPyConnection, release: Release, cata
     the checking path's own code over the rows written, seen through a `checked` view."""
     con.execute("CREATE OR REPLACE TEMP TABLE onepass_release AS SELECT ?::VARCHAR AS id, ?::VARCHAR[] AS files, "
                 "?::INTEGER AS first", [release.id, [c.file for c in contexts], contexts[0].index])
+    drop_checked(con)
     con.execute(
         "CREATE OR REPLACE TEMP VIEW checked AS SELECT "
         "  (list_position(x.files, o.source_file) - 1 + x.first)::INTEGER AS src, o.source_row AS row, NULL::VARCHAR AS col, "

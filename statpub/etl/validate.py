@@ -30,6 +30,17 @@ EXAMPLES_PER_CHECK = 50
 FAST_NUMBER = r"[+-]?[0-9]+(\.[0-9]+)?"
 
 
+def drop_checked(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the previous release's `checked` rows: a table when that release took the checking
+    path, a view over the written rows when it took the single pass. DuckDB will not replace one
+    kind by the other, so within one load each release drops whichever is there."""
+    for kind in ("VIEW", "TABLE"):
+        found = con.execute(f"SELECT count(*) FROM duckdb_{kind.lower()}s() WHERE temporary AND "  # noqa: S608 - fixed
+                            f"{kind.lower()}_name = 'checked'").fetchone()[0]
+        if found:
+            con.execute(f"DROP {kind} checked")
+
+
 @dataclass
 class ReleaseCheck:
     con: duckdb.DuckDBPyConnection
@@ -88,6 +99,7 @@ class ReleaseCheck:
             "CREATE OR REPLACE TEMP TABLE promised AS SELECT unnest(?::VARCHAR[]) AS code",
             [list(self.release.series)],
         )
+        drop_checked(con)
         con.execute(f"""
             CREATE OR REPLACE TEMP TABLE checked AS
             SELECT s.src, s.row, s.col, trim(s.series_code) AS series_code,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -66,9 +67,7 @@ class SQLiteStore:
         with self._lock:
             if namespace in self._migrated:
                 return
-            with self.connect() as con:
-                # WAL is a property of the file: set once, kept by every later connection.
-                con.execute("PRAGMA journal_mode = WAL")
+            self._use_wal()
             with self.transaction() as con:  # a second worker waits, then finds everything there
                 con.execute(_LEDGER)
                 done = {n for (n,) in con.execute("SELECT number FROM store_migrations WHERE namespace = ?",
@@ -80,6 +79,24 @@ class SQLiteStore:
                     con.execute("INSERT INTO store_migrations VALUES (?, ?, ?, ?)",
                                 [namespace, number, name, datetime.now(UTC).isoformat()])
             self._migrated.add(namespace)
+
+    def _use_wal(self, patience: float = 30.0) -> None:
+        """WAL is a property of the file: set once, kept by every later connection. Switching needs
+        the file to itself and SQLite answers "locked" at once, without waiting, while another
+        worker is in a transaction — so workers starting together read the mode first (a worker
+        that comes second finds WAL set) and retry the switch for a while."""
+        deadline = time.monotonic() + patience
+        with self.connect() as con:
+            while con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                try:
+                    con.execute("PRAGMA journal_mode = WAL")
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() > deadline:
+                        raise
+                else:
+                    if time.monotonic() > deadline:  # the switch was refused without an error
+                        raise sqlite3.OperationalError(f"{self.path}: could not switch to WAL mode")
+                time.sleep(0.05)
 
 
 def _run_script(con: sqlite3.Connection, script: str) -> None:

@@ -142,3 +142,24 @@ def test_an_approval_recorded_before_the_single_pass_stays_valid_and_a_data_chan
     load(mini.settings, clock=Clock(start=BEFORE))
     review = WarehouseReader(mini.settings.warehouse_dir).snapshot().releases["2024-q1"].review
     assert review.approval == "void" and review.changed == ("data",)
+
+
+def test_one_load_mixes_both_paths_release_after_release(tmp_path, attempts):
+    """A release taken by the checking path leaves its `checked` table, one taken by the single
+    pass its `checked` view: the next release of the same load, whichever path it takes, replaces
+    it (DuckDB refuses to replace a table by a view or a view by a table)."""
+    root = MiniRoot(tmp_path / "mixed")
+    for number, text in enumerate([CLEAN, UNUSUAL, CLEAN, UNUSUAL], start=1):
+        period_of = {"2024-Q1": f"{2023 + number}-Q1", "2024-Q2": f"{2023 + number}-Q2",
+                     "2024Q1": f"{2023 + number}Q1", "2024年1季度": f"{2023 + number}年1季度"}
+        for old, new in period_of.items():
+            text = text.replace(f",{old},", f",{new},")
+        root.add(f"r{number}", INSTANT.replace("2024", str(2023 + number + 1)), SERIES, SOURCES, {"d.csv": text})
+    load(root.settings, clock=Clock(start=BEFORE))
+    assert [written is not None for written in attempts] == [True, False, True, False]
+    con = duckdb.connect(str(WarehouseReader(root.settings.warehouse_dir).snapshot().path), read_only=True)
+    try:
+        counts = dict(con.execute("SELECT release_id, count(*) FROM observations GROUP BY 1").fetchall())
+    finally:
+        con.close()
+    assert counts == {"r1": 6, "r2": 6, "r3": 6, "r4": 6}
