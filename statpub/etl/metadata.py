@@ -34,11 +34,11 @@ import pyarrow as pa
 from statpub.kernel.content import Catalogue, ContentRoot
 from statpub.kernel.office import load_office, office_path
 from statpub.kernel.register_models import RegisterCatalogue
+from statpub.warehouse.register_catalogue import MATTER as REGISTER_MATTER
+from statpub.warehouse.register_catalogue import REGISTER
+from statpub.warehouse.register_catalogue import RULES as REGISTER_RULES
 
 OFFICE = "office"
-REGISTER = "register:"  # the register catalogue's items (recorded by the register's loader)
-REGISTER_MATTER = REGISTER + "matter:"
-REGISTER_RULES = REGISTER + "rules"
 
 
 def canonical(body: object) -> str:
@@ -68,10 +68,14 @@ def register_items(catalogue: RegisterCatalogue | None) -> dict[str, str]:
     if catalogue is None:
         return {}
     items = {f"{REGISTER_MATTER}{m.id}": canonical(m.model_dump(mode="json")) for m in catalogue.matters}
-    items[REGISTER_RULES] = canonical({
-        "privacy": {kind: rule.model_dump(mode="json") for kind, rule in sorted(catalogue.privacy.items())},
-        "lapsing_days": catalogue.lapsing_days})
+    items[REGISTER_RULES] = rules_body({kind: rule.model_dump(mode="json") for kind, rule in catalogue.privacy.items()},
+                                       catalogue.lapsing_days)
     return items
+
+
+def rules_body(privacy: dict[str, dict], lapsing_days: int) -> str:
+    """The `register:rules` item's body: the privacy rule of each kind and the lapsing window."""
+    return canonical({"privacy": privacy, "lapsing_days": lapsing_days})  # canonical() sorts the keys
 
 
 def record(con: duckdb.DuckDBPyConnection, items: dict[str, str], now: datetime, *, register: bool = False) -> None:

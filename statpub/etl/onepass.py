@@ -96,8 +96,9 @@ def discard(con: duckdb.DuckDBPyConnection, release_id: str) -> None:
 
 
 def done(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the single pass's view of the release (the checking path makes `checked` a table)."""
-    con.execute("DROP VIEW IF EXISTS checked")
+    """Drop the single pass's view of the release (or the checking path's `checked` table of an
+    earlier release, when this one gave up before making its view)."""
+    drop_checked(con)
     con.execute("DROP TABLE IF EXISTS onepass_release")
 
 

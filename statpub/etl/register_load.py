@@ -80,8 +80,8 @@ def adopt_public_catalogue(con: duckdb.DuckDBPyConnection, now: datetime) -> Non
         return  # a first catalogue still to come from the content
     settings = dict(con.execute("SELECT key, value FROM register_settings").fetchall())
     items = {f"{metadata.REGISTER_MATTER}{mid}": metadata.canonical(json.loads(body)) for mid, body in matters}
-    items[metadata.REGISTER_RULES] = metadata.canonical({"privacy": json.loads(settings.get("privacy", "{}")),
-                                                        "lapsing_days": int(settings.get("lapsing_days", "60"))})
+    items[metadata.REGISTER_RULES] = metadata.rules_body(json.loads(settings.get("privacy", "{}")),
+                                                        int(settings.get("lapsing_days", "60")))
     metadata.record(con, items, now, register=True)
 
 

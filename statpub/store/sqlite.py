@@ -89,13 +89,13 @@ class SQLiteStore:
         with self.connect() as con:
             while con.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 try:
-                    con.execute("PRAGMA journal_mode = WAL")
+                    if con.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() == "wal":
+                        return
                 except sqlite3.OperationalError as error:
-                    if "locked" not in str(error) or time.monotonic() > deadline:
+                    if "locked" not in str(error):
                         raise
-                else:
-                    if time.monotonic() > deadline:  # the switch was refused without an error
-                        raise sqlite3.OperationalError(f"{self.path}: could not switch to WAL mode")
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError(f"{self.path}: could not switch to WAL mode")
                 time.sleep(0.05)
 
 

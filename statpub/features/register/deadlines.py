@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from statpub.kernel.clock import beijing
 from statpub.kernel.register_models import LAPSING_KINDS
 from statpub.kernel.workdays import WorkCalendar
+from statpub.warehouse.register_catalogue import PublicCatalogue
 from statpub.warehouse.register_state import (
     ItemVersion,
     RegisterState,
@@ -84,10 +85,8 @@ def staff_rows(state: RegisterState, calendar: WorkCalendar, now: datetime,
     """Every item's current version with its deadline, for the office (never public). `time_limit`:
     matter id → working days, the approved one (`RegisterView.time_limit`; without it, the
     content's catalogue as it is)."""
-    if time_limit is None:
-        def time_limit(matter_id: str) -> int:
-            matter = state.matter(matter_id)
-            return matter.time_limit if matter else 20
+    if time_limit is None:  # the content's catalogue as it is, by the one rule for a matter's limit
+        time_limit = PublicCatalogue(state.matters, dict(state.privacy)).time_limit
     rows = []
     for version in state.versions:
         if not version.current:
