@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,18 +45,44 @@ class Store(Protocol):
         """Apply the migrations of `folder` not yet recorded for `namespace`, once per process."""
 
 
-@lru_cache(maxsize=16)
-def _sqlite_store(path: Path) -> Store:
-    from statpub.store.sqlite import SQLiteStore
+_opened: dict[tuple[str, str], Store] = {}
+_opened_lock = threading.Lock()
+# SQLite stores beyond this many are forgotten, oldest first (a test process opens hundreds; each is
+# closed when no one holds it any more). PostgreSQL stores are kept: one per database, each with its
+# pool's threads, closed by close_stores().
+KEEP_SQLITE = 16
 
-    return SQLiteStore(path)
+
+def _store(engine: str, where: str) -> Store:
+    with _opened_lock:
+        store = _opened.get((engine, where))
+        if store is None:
+            if engine == "sqlite":
+                from statpub.store.sqlite import SQLiteStore
+
+                store = SQLiteStore(Path(where))
+            else:
+                # psycopg is imported only when configured
+                from statpub.store.postgresql import PostgreSQLStore
+
+                store = PostgreSQLStore(where)
+            _opened[(engine, where)] = store
+            sqlite = [key for key in _opened if key[0] == "sqlite"]
+            for key in sqlite[:max(0, len(sqlite) - KEEP_SQLITE)]:
+                del _opened[key]
+        return store
 
 
-@lru_cache(maxsize=16)
-def _postgresql_store(url: str) -> Store:
-    from statpub.store.postgresql import PostgreSQLStore  # psycopg is imported only when configured
-
-    return PostgreSQLStore(url)
+def close_stores() -> None:
+    """Close every store `open_store` handed out in this process (a PostgreSQL store's pool keeps
+    threads reconnecting otherwise, e.g. after its server is gone); the next call opens anew."""
+    with _opened_lock:
+        stores = list(_opened.values())
+        _opened.clear()
+    for store in stores:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
 
 
 def open_store(settings: Settings) -> Store:
@@ -67,5 +93,5 @@ def open_store(settings: Settings) -> Store:
     if url:
         if not url.startswith(("postgresql://", "postgres://")):
             raise UserError(f"STATPUB_DATABASE_URL must start with postgresql:// (got {url.split(':', 1)[0]}://…)")
-        return _postgresql_store(url)
-    return _sqlite_store(Path(settings.warehouse_dir) / STORE_NAME)
+        return _store("postgresql", url)
+    return _store("sqlite", str(Path(settings.warehouse_dir) / STORE_NAME))

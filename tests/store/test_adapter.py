@@ -120,6 +120,25 @@ def test_open_store_chooses_the_engine_from_the_settings(tmp_path: Path, databas
         open_store(Settings(root=tmp_path, warehouse_dir=tmp_path, database_url="mysql://x/y"))
 
 
+def test_close_stores_ends_the_pools_and_the_next_open_starts_anew(tmp_path: Path, database_url):
+    from statpub.store.base import KEEP_SQLITE, close_stores
+
+    settings = Settings(root=tmp_path, warehouse_dir=tmp_path / "wh", database_url=database_url())
+    first = open_store(settings)
+    with first.connect() as con:
+        assert con.execute("SELECT 1").fetchone()[0] == 1
+    pool = first._pool
+    many = [open_store(Settings(root=tmp_path, warehouse_dir=tmp_path / f"wh{i}")) for i in range(KEEP_SQLITE + 4)]
+    assert open_store(settings) is first  # PostgreSQL stores are kept, SQLite ones beyond KEEP_SQLITE forgotten
+    assert open_store(Settings(root=tmp_path, warehouse_dir=tmp_path / "wh0")) is not many[0]
+    close_stores()
+    assert pool.closed
+    second = open_store(settings)
+    assert second is not first
+    with second.connect() as con:
+        assert con.execute("SELECT 2").fetchone()[0] == 2
+
+
 def test_the_database_url_comes_from_the_environment(tmp_path: Path):
     from statpub.kernel.config import resolve_settings
     from tests.paths import REPO_ROOT
