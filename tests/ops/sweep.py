@@ -7,7 +7,6 @@ JSON), followed until nothing new turns up. Each answer is kept as text — bina
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import re
@@ -314,10 +313,6 @@ class Sweep:
         self.workers = workers
         self.skip = skip or (lambda ask: False)
         self._local = threading.local()
-        # At most two builds asked at once (one per worker of the servers under test): asked from all
-        # 8 threads, the last pack in a worker's queue waited for every other (7-37 s each on a quiet
-        # machine, over the 60 s then allowed while the machine ran another suite).
-        self._heavy = threading.Semaphore(2)
         self._per_path: dict[str, int] = {}
 
     def _session(self) -> requests.Session:
@@ -341,10 +336,9 @@ class Sweep:
     def fetch(self, ask: Ask) -> list[Seen]:
         """The answer (and any redirect on the way to it), as text with its links."""
         headers = {"Content-Type": "application/json"} if ask.body else {}
-        with self._heavy if self.heavy(ask) else contextlib.nullcontext():
-            sent = time.time()
-            response = self._session().request(ask.method, self.base + ask.path, data=ask.body, headers=headers,
-                                               timeout=150, allow_redirects=True)  # > the front's 120 s
+        sent = time.time()
+        response = self._session().request(ask.method, self.base + ask.path, data=ask.body, headers=headers,
+                                           timeout=150, allow_redirects=True)  # > the front's 120 s
         received = time.time()
         seen = []
         for hop in response.history:
@@ -361,12 +355,17 @@ class Sweep:
         found: list[Seen] = []
         self._per_path = {}
         pending = [a for a in dict.fromkeys(asks) if not self.skip(a)]
-        with ThreadPoolExecutor(self.workers) as pool:
+        # Builds go to a pool of their own, at most two at once (one per worker of the servers under
+        # test), while the other asks go on: asked from all 8 threads, the last pack in a worker's
+        # queue waited for every other (7-37 s each on a quiet machine, over the 60 s then allowed
+        # while the machine ran another suite).
+        with ThreadPoolExecutor(self.workers) as pool, ThreadPoolExecutor(2) as builds:
             while pending:
                 if len(done) + len(pending) > MAX_REQUESTS:
                     raise AssertionError(f"more than {MAX_REQUESTS} requests: the sweep would not end")
                 done.update(pending)
-                batch = [s for answers in pool.map(self.fetch, pending) for s in answers]
+                futures = [(builds if self.heavy(ask) else pool).submit(self.fetch, ask) for ask in pending]
+                batch = [s for future in futures for s in future.result()]
                 found += batch
                 pending = []
                 if follow:
