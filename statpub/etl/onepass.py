@@ -1,5 +1,5 @@
-"""The optimistic single pass: a release whose files are clean is read, checked, normalised and
-sorted into the new snapshot by one DuckDB statement.
+"""The optimistic single pass: a release whose files are clean is read (each file into a table of its
+own, in parallel), then checked, normalised and sorted into the new snapshot by one DuckDB statement.
 
 Most loads are of clean files, and the checking path (`validate.py`) pays for its precise messages
 on every row: a staging copy of the text, joins of the lookups, a materialised table of checked rows,
@@ -69,6 +69,8 @@ def write_release(con: duckdb.DuckDBPyConnection, root: Path, release: Release, 
             scan.close()
         con.execute("DROP TABLE IF EXISTS onepass_series")
         con.execute("DROP TABLE IF EXISTS onepass_periods")
+        for ctx in contexts:
+            con.execute(f"DROP TABLE IF EXISTS onepass_rows_{ctx.index}")
     counts = dict(con.execute("SELECT source_file, count(*) FROM observations WHERE release_id = ? GROUP BY ALL",
                               [release.id]).fetchall())
     for ctx in contexts:
@@ -143,6 +145,9 @@ def _series_table(con: duckdb.DuckDBPyConnection, release: Release, catalogue: C
                       "frequency": pa.array([r[2] for r in rows], pa.string()),
                       "factor": pa.array([r[3] for r in rows], pa.float64())})
     create_stage_table(con, "onepass_series", table)
+    # Each code's rank in the text order of the codes: the single pass sorts on it.
+    con.execute("CREATE OR REPLACE TEMP TABLE onepass_series AS "
+                "SELECT *, dense_rank() OVER (ORDER BY code)::INTEGER AS rank FROM onepass_series")
     return True
 
 
@@ -159,37 +164,52 @@ _REFUSED = f"""
     OR (r.top2_share IS NOT NULL AND trim(r.top2_share) <> ''
         AND coalesce(NOT TRY_CAST(replace(trim(r.top2_share), '%', '') AS DOUBLE) BETWEEN 0 AND 100, true))
 """
-# Every period code the checking path can produce (years 1900–2200), with its frequency.
+# Every period code the checking path can produce (years 1900–2200), with its frequency and its rank
+# in the text order of the codes (within one frequency also the order of time).
 _PERIODS = """
     CREATE OR REPLACE TEMP TABLE onepass_periods AS
-    SELECT y::VARCHAR AS code, 'A' AS freq FROM range(1900, 2201) t(y)
-    UNION ALL SELECT y::VARCHAR || '-Q' || q::VARCHAR, 'Q' FROM range(1900, 2201) t(y), range(1, 5) u(q)
-    UNION ALL SELECT y::VARCHAR || '-' || lpad(m::VARCHAR, 2, '0'), 'M' FROM range(1900, 2201) t(y), range(1, 13) u(m)
+    SELECT code, freq, row_number() OVER (ORDER BY code)::INTEGER AS rank FROM (
+        SELECT y::VARCHAR AS code, 'A' AS freq FROM range(1900, 2201) t(y)
+        UNION ALL SELECT y::VARCHAR || '-Q' || q::VARCHAR, 'Q' FROM range(1900, 2201) t(y), range(1, 5) u(q)
+        UNION ALL SELECT y::VARCHAR || '-' || lpad(m::VARCHAR, 2, '0'), 'M' FROM range(1900, 2201) t(y), range(1, 13) u(m))
 """
 
 
 def _insert(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[SourceContext],
             scans: list[CsvScan]) -> None:
-    """One statement: read every file (row numbers in file order), check and normalise each row,
-    sort by series and period, append to `observations`."""
-    parts, params = [], []
+    """Read every file into a table of its own (DuckDB's parallel reader keeps the file's order, so
+    a row's id is its line), then one statement checks and normalises each row, sorts by series and
+    period and appends to `observations`.
+
+    Why not number the rows while reading (`row_number() OVER ()`): that window runs the whole
+    statement after it — joins, rules, the sort's input — on one thread (10 M rows: 7.9 s against
+    4.9 s this way). The sort is on the ranks of the series and period codes (integers, in the codes'
+    own order, so the rows land exactly as `ORDER BY series_code, period` puts them), and it carries
+    none of the columns that are the same on every row of a file (half the sort's memory at 10 M)."""
+    parts = []
     for ctx, scan in zip(contexts, scans, strict=True):
-        # row_number() over the reader's order: the file's line (header = line 1), as staging counts.
-        parts.append(f"SELECT {ctx.index} AS src, ? AS file, (row_number() OVER () + 1)::INTEGER AS row, "  # noqa: S608 - our own fragments
-                     f"{scan.select} FROM {scan.from_clause()}")
-        params += [ctx.file, *scan.params]
+        table = f"onepass_rows_{ctx.index}"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT {scan.select} FROM {scan.from_clause()}",  # noqa: S608 - our own fragments; values are bound
+                    scan.params)
+        # rowid 0 is the file's second line (the header is line 1), as staging counts.
+        parts.append(f"SELECT {ctx.index} AS src, (rowid + 2)::INTEGER AS row, * FROM {table}")  # noqa: S608 - fixed fragments
     con.execute(_PERIODS)
+    # The file's name is looked up after the sort by position in a list (a projection keeps the
+    # order; a join might not).
     con.execute(
         f"INSERT INTO observations WITH r AS ({' UNION ALL '.join(parts)}) "  # noqa: S608 - fixed fragments; values are bound
-        "SELECT r.series_code, r.period, "
-        f"  CASE WHEN {_REFUSED} THEN error('row refused by the single pass') "
-        "       ELSE CAST(r.value AS DOUBLE) * f.factor END, "
-        "  coalesce(r.status, ''), nullif(trim(r.note), ''), TRY_CAST(trim(r.n_units) AS INTEGER), "
-        "  TRY_CAST(replace(trim(r.top2_share), '%', '') AS DOUBLE), ?, r.file, r.row "
-        "FROM r LEFT JOIN onepass_series f ON f.src = r.src AND f.code = r.series_code "
-        "LEFT JOIN onepass_periods p ON p.code = r.period "
-        "ORDER BY 1, 2",
-        [*params, release.id])
+        "SELECT s.series_code, s.period, s.value, s.status, s.note, s.n_units, s.top2_share, ?, "
+        "  (?::VARCHAR[])[s.src - ? + 1], s.row "
+        "FROM (SELECT r.src, r.row, r.series_code, r.period, "
+        f"      CASE WHEN {_REFUSED} THEN error('row refused by the single pass') "
+        "           ELSE CAST(r.value AS DOUBLE) * f.factor END AS value, "
+        "      coalesce(r.status, '') AS status, nullif(trim(r.note), '') AS note, "
+        "      TRY_CAST(trim(r.n_units) AS INTEGER) AS n_units, "
+        "      TRY_CAST(replace(trim(r.top2_share), '%', '') AS DOUBLE) AS top2_share "
+        "    FROM r LEFT JOIN onepass_series f ON f.src = r.src AND f.code = r.series_code "
+        "    LEFT JOIN onepass_periods p ON p.code = r.period "
+        "    ORDER BY f.rank, p.rank) s",
+        [release.id, [ctx.file for ctx in contexts], contexts[0].index])
 
 
 def _consistency_problems(con: duckdb.DuckDBPyConnection, release: Release, catalogue: Catalogue,

@@ -14,6 +14,7 @@ import pytest
 from statpub.etl import onepass
 from statpub.etl.load import load
 from statpub.kernel.clock import Clock, parse_instant
+from statpub.kernel.config import Settings
 from statpub.kernel.errors import ValidationFailed
 from statpub.warehouse.reader import WarehouseReader
 from tests.etl.builder import MiniRoot, approve_all
@@ -163,3 +164,30 @@ def test_one_load_mixes_both_paths_release_after_release(tmp_path, attempts):
     finally:
         con.close()
     assert counts == {"r1": 6, "r2": 6, "r3": 6, "r4": 6}
+
+
+def test_a_file_read_by_several_threads_keeps_each_rows_line_and_lands_sorted(tmp_path, attempts):
+    """1 M rows (23 MB) written month-major: DuckDB's reader splits the file between its threads,
+    and each row must still carry its own line (series i of month m is line 2 + m·S + i), while
+    the snapshot holds them sorted by series and period."""
+    from bench.synthetic import write_content
+
+    series, months = 1_000, 1_000
+    root = tmp_path / "big"
+    write_content(root, series, months)
+    settings = Settings(root=root, warehouse_dir=root / "warehouse" / "data")
+    load(settings, clock=Clock(start=BEFORE))
+    assert len(attempts) == 1 and attempts[0] is not None and attempts[0].rows == series * months
+    con = duckdb.connect(str(WarehouseReader(settings.warehouse_dir).snapshot().path), read_only=True)
+    try:
+        misplaced = con.execute(
+            "SELECT count(*) FROM observations WHERE source_row <> 2 + "
+            "  ((left(period, 4)::INTEGER - 1901) * 12 + right(period, 2)::INTEGER - 1) * ? + "
+            "  substr(series_code, 2)::INTEGER", [series]).fetchone()[0]
+        disorder = con.execute(
+            "SELECT count(*) FROM (SELECT series_code || period AS key, lag(series_code || period) OVER (ORDER BY rowid) "
+            "AS before FROM observations) WHERE before >= key").fetchone()[0]
+        files = con.execute("SELECT DISTINCT source_file FROM observations").fetchall()
+    finally:
+        con.close()
+    assert (misplaced, disorder, files) == (0, 0, [("releases/synthetic/data.csv",)])
