@@ -237,7 +237,7 @@ def check_links_cmd(args: argparse.Namespace) -> int:
     from statpub.review.linkpatrol import patrol
 
     result = patrol(args.base, max_pages=args.max_pages, external=args.external, render=not args.no_render,
-                    not_found_texts=tuple(args.not_found_text))
+                    not_found_texts=tuple(args.not_found_text), workers=args.workers)
     if args.json:
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
         return 1 if result.broken else 0
@@ -258,6 +258,8 @@ def check_links_cmd(args: argparse.Namespace) -> int:
 def _check_links_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default="http://127.0.0.1:8050", help="the running site (default %(default)s)")
     p.add_argument("--max-pages", type=int, default=5000)
+    p.add_argument("--workers", type=int, default=2,
+                   help="URLs visited at a time, each worker with its own Chromium (default %(default)s)")
     p.add_argument("--external", action="store_true", help="also check links to other sites")
     p.add_argument("--no-render", action="store_true",
                    help="do not render pages in Chromium (only links present in the HTML are found)")

@@ -11,7 +11,9 @@ The crawler knows nothing of the site's routes: it starts from a few seeds and f
 from __future__ import annotations
 
 import json
+import queue
 import re
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import deque
@@ -162,17 +164,18 @@ class _Renderer:
 
 def patrol(base: str, *, max_pages: int = 5000, external: bool = False, render: bool = True,
            not_found_texts: tuple[str, ...] = (), seeds: tuple[str, ...] = SEEDS, probes: tuple[str, ...] = PROBES,
-           timeout: float = 30.0, chromium: str | None = "/usr/bin/chromium") -> PatrolResult:
+           timeout: float = 30.0, chromium: str | None = "/usr/bin/chromium", workers: int = 2) -> PatrolResult:
+    """Crawl from the seeds; `workers` URLs are visited at a time, each worker with its own HTTP
+    session and (started on its first Dash page) its own Chromium."""
     base = base.rstrip("/") + "/"
     origin = urlsplit(base)[:2]
     result = PatrolResult(base)
-    session = requests.Session()
-    renderer = _Renderer(chromium) if render else None
     markers = NOT_FOUND_TEXTS + tuple(not_found_texts)
     referrers: dict[str, list[str]] = {}
-    queue: deque[tuple[str, bool]] = deque()
+    waiting: deque[tuple[str, bool]] = deque()
     seen: set[str] = set()
     outside: set[str] = set()
+    problems: list[tuple[str, str, bool]] = []  # (url, problem, required), in the order found
 
     def add(link: str, referrer: str | None, required: bool = True) -> None:
         if link.lower().startswith(("mailto:", "tel:", "javascript:", "data:")):
@@ -186,31 +189,42 @@ def patrol(base: str, *, max_pages: int = 5000, external: bool = False, render: 
             referrers.setdefault(url, []).append(referrer)
         if url not in seen:
             seen.add(url)
-            queue.append((url, required))
+            waiting.append((url, required))
 
     for seed in seeds:
         add(seed, None)
     for probe in probes:
         add(probe, None, required=False)
+    crew = _Crew(max(1, workers), chromium if render else None, markers, timeout)
     try:
-        while queue:
-            if result.visited >= max_pages:
+        in_flight = 0
+        while waiting or in_flight:
+            while waiting and in_flight < crew.size and result.visited < max_pages:
+                url, required = waiting.popleft()
+                crew.give(url, required)
+                result.visited += 1
+                in_flight += 1
+            if not in_flight:
                 result.notes.append(f"stopped after {max_pages} URLs (--max-pages)")
                 break
-            url, required = queue.popleft()
-            result.visited += 1
-            problem, links = _visit(session, url, renderer, markers, timeout, result)
-            if problem and (required or referrers.get(url)):
-                result.broken.append(BrokenLink(url, problem, referrers.get(url, [])))
-            elif problem:
-                result.notes.append(f"{urlsplit(url).path}: {problem} (probe, not linked)")
-            for link in links:
-                add(link, url)
+            visit = crew.take()
+            in_flight -= 1
+            result.rendered += visit.rendered
+            if visit.problem:
+                problems.append((visit.url, visit.problem, visit.required))
+            for link in visit.links:
+                add(link, visit.url)
     finally:
-        if renderer is not None:
-            renderer.close()
+        crew.close()
+    # Decided once the crawl is over: a probe that failed is broken only if some page links to it.
+    for url, problem, required in problems:
+        if required or referrers.get(url):
+            result.broken.append(BrokenLink(url, problem, referrers.get(url, [])))
+        else:
+            result.notes.append(f"{urlsplit(url).path}: {problem} (probe, not linked)")
     result.external = sorted(outside)
     if external:
+        session = requests.Session()
         for url in result.external:
             problem = _status_problem(session, url, timeout)
             if problem:
@@ -218,6 +232,60 @@ def patrol(base: str, *, max_pages: int = 5000, external: bool = False, render: 
     elif outside:
         result.notes.append(f"{len(outside)} external link(s) not checked (use --external)")
     return result
+
+
+@dataclass
+class _Visit:
+    url: str
+    required: bool
+    problem: str | None = None
+    links: list[str] = field(default_factory=list)
+    rendered: int = 0
+    failure: BaseException | None = None  # the crawl itself failed (e.g. Chromium would not start)
+
+
+class _Crew:
+    """Threads that visit URLs, each with its own session and renderer: Playwright's sync API
+    belongs to the thread that started it, so a renderer is started, used and closed in one."""
+
+    def __init__(self, size: int, chromium: str | None, markers: tuple[str, ...], timeout: float):
+        self.size = size
+        self._todo: queue.Queue[tuple[str, bool] | None] = queue.Queue()
+        self._done: queue.Queue[_Visit] = queue.Queue()
+        self._threads = [threading.Thread(target=self._work, args=(chromium, markers, timeout), daemon=True,
+                                          name=f"linkpatrol-{i}") for i in range(size)]
+        for thread in self._threads:
+            thread.start()
+
+    def give(self, url: str, required: bool) -> None:
+        self._todo.put((url, required))
+
+    def take(self) -> _Visit:
+        visit = self._done.get()
+        if visit.failure is not None:
+            raise visit.failure
+        return visit
+
+    def close(self) -> None:
+        for _thread in self._threads:
+            self._todo.put(None)
+        for thread in self._threads:
+            thread.join()
+
+    def _work(self, chromium: str | None, markers: tuple[str, ...], timeout: float) -> None:
+        session = requests.Session()
+        renderer = _Renderer(chromium) if chromium is not None else None
+        try:
+            while (job := self._todo.get()) is not None:
+                visit = _Visit(*job)
+                try:
+                    visit.problem, visit.links, visit.rendered = _visit(session, visit.url, renderer, markers, timeout)
+                except BaseException as exc:  # handed to the crawl's thread, which raises it (never a silent hang)
+                    visit.failure = exc
+                self._done.put(visit)
+        finally:
+            if renderer is not None:
+                renderer.close()
 
 
 def _status_problem(session: requests.Session, url: str, timeout: float) -> str | None:
@@ -246,31 +314,36 @@ def _get(session: requests.Session, url: str, timeout: float) -> requests.Respon
 
 
 def _visit(session: requests.Session, url: str, renderer: _Renderer | None, markers: tuple[str, ...],
-           timeout: float, result: PatrolResult) -> tuple[str | None, list[str]]:
+           timeout: float) -> tuple[str | None, list[str], int]:
+    """(problem, links found, pages rendered: 0 or 1) of one URL."""
     try:
         response = _get(session, url, timeout)
     except requests.RequestException as exc:
-        return f"unreachable ({exc.__class__.__name__})", []
+        return f"unreachable ({exc.__class__.__name__})", [], 0
     with response:
         if response.status_code >= 400:
-            return f"HTTP {response.status_code}", []
+            return f"HTTP {response.status_code}", [], 0
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
         if kind not in PARSED_TYPES:
-            return None, []  # a download: the status is all we check
+            return None, [], 0  # a download: the status is all we check
         body = response.raw.read(MAX_BODY, decode_content=True)
     text = body.decode(response.encoding or "utf-8", errors="replace")
+    if kind == "text/html" and renderer is not None and 'id="react-entry-point"' in text:
+        page = renderer.render(url, int(timeout * 1000))
+        if page["error"]:
+            return f"page broken: {page['error']}", [], 1
+        status = page.get("status")
+        if status and str(status).isdigit() and int(status) >= 400:
+            return f"page says {status}", [], 1
+        if any(marker in page.get("text", "") for marker in markers):
+            return "page renders as not found", [], 1
+        return None, page["links"], 1
+    problem, links = _links_of(kind, text)
+    return problem, links, 0
+
+
+def _links_of(kind: str, text: str) -> tuple[str | None, list[str]]:
     if kind == "text/html":
-        if renderer is not None and 'id="react-entry-point"' in text:
-            page = renderer.render(url, int(timeout * 1000))
-            result.rendered += 1
-            if page["error"]:
-                return f"page broken: {page['error']}", []
-            status = page.get("status")
-            if status and str(status).isdigit() and int(status) >= 400:
-                return f"page says {status}", []
-            if any(marker in page.get("text", "") for marker in markers):
-                return "page renders as not found", []
-            return None, page["links"]
         return None, html_links(text)
     if kind == "application/json":
         try:

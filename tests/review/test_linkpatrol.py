@@ -19,11 +19,13 @@ from tests.helpers import cli_env, free_port, run_cli
 @pytest.mark.slow
 def test_demo_site_has_no_broken_links(live_server):
     # The crawl is not a rate-limit test: the per-client API and download limits are lifted for it.
-    server = live_server(now="2026-12-10T10:00:05+08:00", env={"STATPUB_API_RATE": "0", "STATPUB_DOWNLOAD_RATE": "0"})
-    # Every page is rendered in Chromium, one after another: a few minutes on a quiet machine, three
+    server = live_server(now="2026-12-10T10:00:05+08:00", workers=2,
+                         env={"STATPUB_API_RATE": "0", "STATPUB_DOWNLOAD_RATE": "0"})
+    # Every page is rendered in Chromium, two at a time: a few minutes on a quiet machine, three
     # times that when other work shares the 2 cores; the limit only stops a crawl that hangs.
     result = run_cli("check-links", "--base", server.url, "--json", timeout=1800)
     report = json.loads(result.stdout)
+    print(f"visited {report['visited']}, rendered {report['rendered']}")
     assert result.returncode == 0, report["broken"]
     assert report["broken"] == []
     assert report["visited"] >= 6 and report["rendered"] >= 1
@@ -56,7 +58,8 @@ def small_site():
             '<a href="/feed.atom">feed</a> <a href="/cal.ics">cal</a> <a href="https://example.org/x">out</a>'
             '<a href="/file.csv">csv</a> <a href="mailto:a@b.c">mail</a></body></html>')
     app.add_url_rule("/", "home", lambda: page)
-    app.add_url_rule("/ok", "ok", lambda: "<html><a href='/#top'>home</a></html>")
+    app.add_url_rule("/ok", "ok", lambda: "<html><a href='/#top'>home</a> <a href='/late-probe'>probe</a></html>")
+    app.add_url_rule("/app", "app", lambda: '<html><div id="react-entry-point"></div></html>')
     app.add_url_rule("/file.csv", "csv", lambda: Response("a,b\n1,2\n", mimetype="text/csv"))
     app.add_url_rule("/data.json", "json", lambda: jsonify(
         {"links": {"self": "/data.json", "next": "/json-gone"}, "template": "/series/{code}",
@@ -75,15 +78,35 @@ def small_site():
 
 
 def test_broken_links_of_every_kind_are_reported(small_site):
-    result = patrol(small_site, seeds=("/",), probes=("/probe-missing",), render=False)
+    result = patrol(small_site, seeds=("/",), probes=("/probe-missing", "/late-probe"), render=False)
     broken = {b.url.removeprefix(small_site): (b.problem, [r.removeprefix(small_site) for r in b.referrers])
               for b in result.broken}
     assert broken == {
         "/gone": ("HTTP 404", ["/"]),
+        "/late-probe": ("HTTP 404", ["/ok"]),  # a probe is broken once a page links to it, whenever found
         "/json-gone": ("HTTP 404", ["/data.json"]),
         "/atom-gone": ("HTTP 404", ["/feed.atom"]),
         "/ics-gone": ("HTTP 404", ["/cal.ics"]),
     }
     assert result.external == ["https://example.org/x"]
     assert any("probe-missing" in note for note in result.notes)
-    assert result.visited == 11
+    assert result.visited == 12
+
+
+@pytest.mark.parametrize("workers", [1, 4])
+def test_any_number_of_workers_finds_the_same(small_site, workers):
+    def found(result):
+        return (sorted((b.url, b.problem, sorted(b.referrers)) for b in result.broken), result.external,
+                sorted(result.notes), result.visited)
+
+    alone = patrol(small_site, seeds=("/",), probes=("/probe-missing",), render=False, workers=1)
+    assert found(patrol(small_site, seeds=("/",), probes=("/probe-missing",), render=False, workers=workers)) == \
+        found(alone)
+
+
+def test_a_crawl_that_cannot_render_fails_instead_of_hanging(small_site):
+    """Chromium that will not start is the crawl's failure (raised where patrol was called), not a
+    broken page, and the workers stop."""
+    with pytest.raises(Exception, match="no-such-chromium"):
+        patrol(small_site, seeds=("/app",), probes=(), chromium="/no-such-chromium", workers=2, timeout=10)
+    assert not [t for t in threading.enumerate() if t.name.startswith("linkpatrol-")]
