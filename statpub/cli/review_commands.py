@@ -257,7 +257,8 @@ def check_links_cmd(args: argparse.Namespace) -> int:
 
 def _check_links_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--base", default="http://127.0.0.1:8050", help="the running site (default %(default)s)")
-    p.add_argument("--max-pages", type=int, default=5000)
+    p.add_argument("--max-pages", type=int, default=50_000,
+                   help="stop after this many URLs (default %(default)s)")
     p.add_argument("--workers", type=int, default=2,
                    help="URLs visited at a time, each worker with its own Chromium (default %(default)s)")
     p.add_argument("--external", action="store_true", help="also check links to other sites")

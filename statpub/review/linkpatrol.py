@@ -162,7 +162,7 @@ class _Renderer:
             self._pw.stop()
 
 
-def patrol(base: str, *, max_pages: int = 5000, external: bool = False, render: bool = True,
+def patrol(base: str, *, max_pages: int = 50_000, external: bool = False, render: bool = True,
            not_found_texts: tuple[str, ...] = (), seeds: tuple[str, ...] = SEEDS, probes: tuple[str, ...] = PROBES,
            timeout: float = 30.0, chromium: str | None = "/usr/bin/chromium", workers: int = 2) -> PatrolResult:
     """Crawl from the seeds; `workers` URLs are visited at a time, each worker with its own HTTP
