@@ -218,7 +218,9 @@ def patrol(base: str, *, max_pages: int = 50_000, external: bool = False, render
         crew.close()
     # Decided once the crawl is over: a probe that failed is broken only if some page links to it.
     for url, problem, required in problems:
-        if required or referrers.get(url):
+        if problem == RATE_LIMITED:
+            result.notes.append(f"{urlsplit(url).path}: {problem}")
+        elif required or referrers.get(url):
             result.broken.append(BrokenLink(url, problem, referrers.get(url, [])))
         else:
             result.notes.append(f"{urlsplit(url).path}: {problem} (probe, not linked)")
@@ -300,12 +302,18 @@ def _status_problem(session: requests.Session, url: str, timeout: float) -> str 
 
 
 MAX_RETRY_AFTER = 10.0  # seconds a polite crawler waits when the site says 429
+TRIES_WHEN_LIMITED = 5
+# What a URL the site kept refusing with 429 is: not checked, which is not broken.
+RATE_LIMITED = "rate-limited (HTTP 429 after every try), not checked"
 
 
 def _get(session: requests.Session, url: str, timeout: float) -> requests.Response:
-    """GET, waiting once as asked when the site rate-limits the crawler (429 is not a broken link)."""
+    """GET; when the site rate-limits the crawler (429), wait as it asks and try again, up to
+    TRIES_WHEN_LIMITED times in all."""
     response = session.get(url, timeout=timeout, stream=True, allow_redirects=True)
-    if response.status_code == 429:
+    for _again in range(TRIES_WHEN_LIMITED - 1):
+        if response.status_code != 429:
+            break
         wait = response.headers.get("Retry-After", "1")
         response.close()
         time.sleep(min(MAX_RETRY_AFTER, float(wait) if wait.replace(".", "", 1).isdigit() else 1.0))
@@ -321,6 +329,8 @@ def _visit(session: requests.Session, url: str, renderer: _Renderer | None, mark
     except requests.RequestException as exc:
         return f"unreachable ({exc.__class__.__name__})", [], 0
     with response:
+        if response.status_code == 429:
+            return RATE_LIMITED, [], 0
         if response.status_code >= 400:
             return f"HTTP {response.status_code}", [], 0
         kind = response.headers.get("Content-Type", "").split(";")[0].strip().lower()

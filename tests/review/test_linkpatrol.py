@@ -61,6 +61,18 @@ def small_site():
     app.add_url_rule("/", "home", lambda: page)
     app.add_url_rule("/ok", "ok", lambda: "<html><a href='/#top'>home</a> <a href='/late-probe'>probe</a></html>")
     app.add_url_rule("/app", "app", lambda: '<html><div id="react-entry-point"></div></html>')
+    asked: dict[str, int] = {}
+
+    def busy(times: int):  # answers 429 `times` times, then the page
+        def answer(name=f"busy{times}"):
+            asked[name] = asked.get(name, 0) + 1
+            if asked[name] <= times:
+                return Response("slow down", status=429, headers={"Retry-After": "0"})
+            return "<html>fine</html>"
+        return answer
+
+    app.add_url_rule("/busy", "busy", busy(2))
+    app.add_url_rule("/always-busy", "always_busy", busy(10**6))
     app.add_url_rule("/file.csv", "csv", lambda: Response("a,b\n1,2\n", mimetype="text/csv"))
     app.add_url_rule("/data.json", "json", lambda: jsonify(
         {"links": {"self": "/data.json", "next": "/json-gone"}, "template": "/series/{code}",
@@ -103,6 +115,12 @@ def test_any_number_of_workers_finds_the_same(small_site, workers):
     alone = patrol(small_site, seeds=("/",), probes=("/probe-missing",), render=False, workers=1)
     assert found(patrol(small_site, seeds=("/",), probes=("/probe-missing",), render=False, workers=workers)) == \
         found(alone)
+
+
+def test_a_site_that_rate_limits_the_crawler_is_waited_for_and_never_called_broken(small_site):
+    result = patrol(small_site, seeds=("/busy", "/always-busy"), probes=(), render=False)
+    assert result.broken == []  # /busy answered on its third try
+    assert result.notes == ["/always-busy: rate-limited (HTTP 429 after every try), not checked"]
 
 
 def test_a_crawl_that_cannot_render_fails_instead_of_hanging(small_site):
