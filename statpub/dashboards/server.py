@@ -14,8 +14,12 @@ from gunicorn.app.base import BaseApplication
 from statpub.kernel.jobs import ENTRY_POINTS
 
 # Imported by the master for the workers (nothing here opens a file, a connection or a thread).
-SHARED_MODULES = ("pandas", "pyarrow.compute", "duckdb", "plotly.graph_objects", "dash", "statpub.dashboards.app",
-                  "statpub.dashboards.requestlog")
+# PIL.Image too, though no page needs it: plotly's JSON encoder (every Dash callback's answer) takes
+# `sys.modules["PIL.Image"]` without importing it, so while one thread of a worker imports Pillow for
+# the first time (an XLSX, a pack), another thread's callback found the module half made and answered
+# 500 ("partially initialized module 'PIL.Image' has no attribute 'Image'", a catalogue sweep).
+SHARED_MODULES = ("pandas", "pyarrow.compute", "duckdb", "plotly.graph_objects", "dash", "PIL.Image",
+                  "statpub.dashboards.app", "statpub.dashboards.requestlog")
 
 
 class StatpubServer(BaseApplication):
