@@ -185,7 +185,7 @@ def _insert(con: duckdb.DuckDBPyConnection, release: Release, contexts: list[Sou
     statement after it — joins, rules, the sort's input — on one thread (10 M rows: 7.9 s against
     4.9 s this way). The sort is on the ranks of the series and period codes (integers, in the codes'
     own order, so the rows land exactly as `ORDER BY series_code, period` puts them), and it carries
-    none of the columns that are the same on every row of a file (half the sort's memory at 10 M)."""
+    none of the columns that are the same on every row of a file (10 M rows: 1.64 → 1.35 GB peak)."""
     parts = []
     for ctx, scan in zip(contexts, scans, strict=True):
         table = f"onepass_rows_{ctx.index}"
