@@ -6,8 +6,9 @@ in the same run on the same machine:
    SQLite copy of the same observations, vs nginx serving the same bytes as static files (the
    ceiling). statpub twice: uncached (`STATPUB_API_MEMO=0`: every answer computed through the gate,
    as right after a release instant; target ≥ 2× Datasette, p99 ≤ 100 ms) and memoised (target
-   ≥ 10× Datasette, p99 ≤ 50 ms). Uncached statpub and Datasette are measured in alternating rounds
-   (`--rounds`, default 3): median and spread of each, and the peak RSS of a web worker.
+   ≥ 10× Datasette, p99 ≤ 50 ms). Uncached statpub — from the public state's latest view, and
+   through DuckDB alone with the views off — and Datasette are measured in alternating rounds
+   (`--rounds`, default 3): median and spread of each, and the RSS of a web worker.
 2. Bulk Parquet export of the whole history (10 M rows, every vintage) through the gate vs DuckDB
    `COPY (same query) TO … (FORMAT parquet)`. Target: ≤ 1.2×.
 3. A remote reader (pyarrow over fsspec HTTP) reading one series from the 10 M-row history file:
@@ -229,22 +230,43 @@ def datasette_server(data: BenchData) -> Iterator[str]:
 
 
 def uncached_rounds(data: BenchData, seconds: int, rounds: int) -> dict:
-    """statpub with every answer computed through the gate vs Datasette, in alternating rounds on
-    servers running side by side (so both see the same machine load); worker RSS after."""
-    port = free_port()
+    """statpub with every answer computed through the gate — from the public state's latest view
+    (warehouse/latest_view.py, built once per state, ahead of its instant) and through DuckDB
+    alone (`STATPUB_LATEST_VIEWS=0`) — vs Datasette, in alternating rounds on servers running side
+    by side (so all see the same machine load); worker memory after."""
+    from statpub.warehouse import latest_view
+
+    views = latest_view.views_dir(data.settings.warehouse_dir.joinpath("current").resolve())
+    shutil.rmtree(views, ignore_errors=True)  # the bench measures the view's build too
+    port, port_duckdb = free_port(), free_port()
     processes: list = []
-    found: dict = {"statpub_uncached": [], "datasette": []}
+    found: dict = {"statpub_uncached": [], "statpub_duckdb": [], "datasette": []}
+    off = statpub_env(data, memo=False) | {latest_view.ENV: "0"}
     with running(statpub_command(port), f"http://127.0.0.1:{port}/healthz", env=statpub_env(data, memo=False),
-                 cwd=REPO_ROOT, processes=processes) as health, datasette_server(data) as datasette:
-        base = health.removesuffix("/healthz")
-        wrk(base, SERIES_PATH, 5)  # page cache and DuckDB's buffers, not answers: none are kept
-        wrk(datasette, DATASETTE_PATH, 5)  # SQLite's pages
+                 cwd=REPO_ROOT, processes=processes) as health, \
+            running(statpub_command(port_duckdb), f"http://127.0.0.1:{port_duckdb}/healthz", env=off, cwd=REPO_ROOT,
+                    processes=processes) as health_duckdb, datasette_server(data) as datasette:
+        base, base_duckdb = health.removesuffix("/healthz"), health_duckdb.removesuffix("/healthz")
+        started = time.perf_counter()
+        requests.get(base + SERIES_PATH % 0, timeout=60).raise_for_status()  # asks for the state's view
+        while not list(views.glob("*.arrow")):
+            if time.perf_counter() - started > 300:
+                raise RuntimeError("the latest view was not built in 300 s")
+            time.sleep(0.1)
+        found["view_build_s"] = time.perf_counter() - started
+        found["view_mb"] = sum(p.stat().st_size for p in views.glob("*.arrow")) / 1e6
+        print(f"  latest view built {found['view_build_s']:.1f} s after the first request "
+              f"({found['view_mb']:.0f} MB)", flush=True)
+        for url, path in ((base, SERIES_PATH), (base_duckdb, SERIES_PATH), (datasette, DATASETTE_PATH)):
+            wrk(url, path, 5)  # page cache and DuckDB's or SQLite's buffers, not answers: none are kept
+        order = (("statpub_uncached", base, SERIES_PATH), ("statpub_duckdb", base_duckdb, SERIES_PATH),
+                 ("datasette", datasette, DATASETTE_PATH))
         for turn in range(rounds):
-            order = (("statpub_uncached", base, SERIES_PATH), ("datasette", datasette, DATASETTE_PATH))
             for name, url, path in (order if turn % 2 == 0 else order[::-1]):
                 found[name].append(wrk(url, path, seconds) | {"load": os.getloadavg()[0]})
                 print(f"  round {turn + 1} {name}: {found[name][-1]}", flush=True)
         found["worker_memory"] = worker_memory_mb(processes[0])
+        found["worker_memory_duckdb"] = worker_memory_mb(processes[1])
     return found
 
 
@@ -372,15 +394,20 @@ def report(r: dict) -> None:
     ratios = [a["rps"] / b["rps"] for a, b in zip(ours, theirs, strict=True)]
     print(f"\n== uncached: every answer through the gate (STATPUB_API_MEMO=0) vs Datasette, {len(ratios)} rounds, "
           "one series (JSON), random of 5,000, 50 connections ==")
-    for name, runs in (("statpub", ours), ("Datasette", theirs)):
-        print(f"{name:<10} req/s {_spread([x['rps'] for x in runs])}; p50 ms {_spread([x['p50_ms'] for x in runs])}; "
+    print(f"the public state's latest view built {r['view_build_s']:.1f} s after the first request "
+          f"({r['view_mb']:.0f} MB, in a child process)")
+    for name, runs in (("statpub", ours), ("statpub, DuckDB path (latest views off)", r["statpub_duckdb"]),
+                       ("Datasette", theirs)):
+        print(f"{name}: req/s {_spread([x['rps'] for x in runs])}; p50 ms {_spread([x['p50_ms'] for x in runs])}; "
               f"p99 ms {_spread([x['p99_ms'] for x in runs])}; non-2xx {sum(x['non_2xx'] for x in runs)}")
     p99 = statistics.median([x["p99_ms"] for x in ours])
     ratio = statistics.median(ratios)
+    duckdb_ratio = statistics.median([a["rps"] / b["rps"] for a, b in zip(r["statpub_duckdb"], theirs, strict=True)])
     print(f"statpub ÷ Datasette per round: {', '.join(f'{x:.2f}×' for x in ratios)}; median {ratio:.2f}× "
           f"(target ≥ 2×), p99 median {p99:.1f} ms (target ≤ 100 ms): {'MET' if ratio >= 2 and p99 <= 100 else 'NOT MET'}; "
-          f"load average {_spread([x['load'] for x in ours + theirs])}")
-    for label, key in (("memo off", "worker_memory"), ("memo on, up to 256 MB of answers", "memo_worker_memory")):
+          f"DuckDB path {duckdb_ratio:.2f}×; load average {_spread([x['load'] for x in ours + theirs])}")
+    for label, key in (("memo off", "worker_memory"), ("memo off, latest views off", "worker_memory_duckdb"),
+                       ("memo on, up to 256 MB of answers", "memo_worker_memory")):
         m = r[key]
         print(f"web worker with the 10 M warehouse, {label}: RSS {m['rss']:.0f} MB (target ≤ 200 MB), "
               f"PSS {m['pss']:.0f} MB, USS {m['uss']:.0f} MB")

@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from statpub.kernel.clock import BEIJING
 from statpub.kernel.errors import UserError
-from statpub.warehouse import lookup, metadata_review, publication
+from statpub.warehouse import latest_view, lookup, metadata_review, publication
 from statpub.warehouse.gate_queries import REVISIONS_SQL as _REVISIONS_SQL
 from statpub.warehouse.gate_queries import empty as _empty
 from statpub.warehouse.gate_queries import empty_revisions as _empty_revisions
@@ -272,6 +272,10 @@ class Gate:
         codes = tuple(dict.fromkeys(codes))
         if not releases or not codes:
             return _empty()
+        if releases is self._view.visible and not all_vintages:  # the public's latest: worked out ahead
+            view = latest_view.ready(self.snapshot, self._view, self.now)
+            if view is not None:
+                return view.rows(codes, start, end)
         # The bare point query, then the public view of its rows (lookup.py: the rules of
         # `_observations_sql`, without a join, sort or de-duplication inside DuckDB).
         index = lookup.release_index(self.snapshot, releases, self._view.ids if releases is self._view.visible else None)

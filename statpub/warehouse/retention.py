@@ -4,9 +4,9 @@ Kept: the current snapshot, the `STATPUB_KEEP_SNAPSHOTS` newest before it (defau
 way back after a bad load, and room for workers still finishing requests on the previous one),
 and any snapshot a reader holds (`warehouse/holds.py`). Every published vintage lives on in each
 newer snapshot, so removing an old file loses nothing published. Removed: older snapshots, and the
-orphans of killed loads — numbered files above `current`, their `.wal`, DuckDB spill files, stray
-hold files, temporary `current` links, the loader's scratch folder and half-written cache files
-of processes that no longer run.
+orphans of killed loads — numbered files above `current`, their `.wal`, DuckDB spill files, the
+latest views of removed snapshots (`.views`), stray hold files, temporary `current` links, the
+loader's scratch folder and half-written cache files of processes that no longer run.
 
 Collection runs under the writer lock (no load is writing), at the start and the end of every
 load and by `statpub gc`. The scheduler will run `statpub gc` at instants once it exists; until
@@ -30,7 +30,7 @@ ENV_KEEP = "STATPUB_KEEP_SNAPSHOTS"
 DEFAULT_KEEP = 2  # previous snapshots kept besides `current`
 ENV_DISK_WARN = "STATPUB_DISK_WARN_PERCENT"
 DEFAULT_DISK_WARN = 85.0
-SNAPSHOT_FILE = re.compile(r"^statpub_v(\d{6})\.duckdb(?P<extra>\.wal|\.readers|\.tmp)?$")
+SNAPSHOT_FILE = re.compile(r"^statpub_v(\d{6})\.duckdb(?P<extra>\.wal|\.readers|\.tmp|\.views)?$")
 TEMP_LINK = re.compile(r"^\.current\.(\d+)$")
 CACHE_TEMP = re.compile(r"^\..+\.(\d+)(\.\d+)?\.tmp$")
 CACHE_TEMP_AGE = 3600  # a cache file being written by a live process is never this old
@@ -100,10 +100,11 @@ def _remove_snapshot(path: Path, out: Collected, orphan: bool) -> None:
     try:
         for extra in ("", ".wal"):
             out.freed_bytes += _unlink(path.with_name(path.name + extra))
-        spill = path.with_name(path.name + ".tmp")
-        if spill.is_dir():
-            out.freed_bytes += _tree_size(spill)
-            shutil.rmtree(spill, ignore_errors=True)
+        for folder in (".tmp", ".views"):  # DuckDB's spill files, the latest views (latest_view.py)
+            beside = path.with_name(path.name + folder)
+            if beside.is_dir():
+                out.freed_bytes += _tree_size(beside)
+                shutil.rmtree(beside, ignore_errors=True)
         (out.orphans if orphan else out.removed).append(path.name)
         holds.hold_path(path).unlink(missing_ok=True)
     finally:
