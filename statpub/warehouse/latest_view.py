@@ -24,6 +24,7 @@ path. `STATPUB_LATEST_VIEWS=0` turns them off.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import logging
@@ -149,6 +150,8 @@ class _PerSnapshot:
     keys: dict[tuple[str, ...], str] = field(default_factory=dict)  # view.ids → state key
     opened: dict[str, LatestView] = field(default_factory=dict)
     asked: dict[str, float] = field(default_factory=dict)  # state key → when a build was last asked
+    unreadable: set[str] = field(default_factory=set)  # said once; those states go through DuckDB
+    off: bool = False  # the snapshot was closed, or its folder cannot be written
 
 
 @dataclass(frozen=True)
@@ -171,22 +174,22 @@ def ready(snapshot: Snapshot, view: publication.PublicView, now: datetime) -> La
     once per process; else None, having asked for it and the next state to be built."""
     if not enabled():
         return None
-    state = _STATE.get(snapshot)
-    if state is None:
-        with _LOCK:
-            state = _STATE.setdefault(snapshot, _PerSnapshot())
+    state = _STATE.get(snapshot) or _start(snapshot)
+    if state.off:
+        return None
     key = state.keys.get(view.ids)
     if key is None:
         key = state.keys[view.ids] = state_key(snapshot, view)
     found = state.opened.get(key)
-    if found is not None:
+    if found is not None or key in state.unreadable:
         return found
-    path = views_dir(snapshot.path) / f"{key}.arrow"
+    path = path_of(snapshot, key)
     if path.is_file():
         try:
             found = LatestView.open(path)
         except (OSError, pa.ArrowInvalid) as exc:
-            log.warning("latest view %s cannot be read (%s); lookups go through DuckDB", path, exc)
+            state.unreadable.add(key)
+            log.warning("latest view %s cannot be read (%s); lookups of its state go through DuckDB", path, exc)
             return None
         with _LOCK:
             if len(state.opened) >= KEPT_PER_SNAPSHOT:
@@ -199,6 +202,24 @@ def ready(snapshot: Snapshot, view: publication.PublicView, now: datetime) -> La
         coming = publication.public_view(snapshot, at)
         _ask(state, _Asked(snapshot, coming, at, state_key(snapshot, coming)))
     return None
+
+
+def _start(snapshot: Snapshot) -> _PerSnapshot:
+    with _LOCK:
+        state = _STATE.get(snapshot)
+        if state is None:
+            state = _STATE[snapshot] = _PerSnapshot()
+            # Closed (a newer snapshot serves): drop its mapped files and build nothing more for it.
+            snapshot.on_close(functools.partial(_forget, weakref.ref(snapshot)))
+    return state
+
+
+def _forget(ref: weakref.ref) -> None:
+    snapshot = ref()
+    state = _STATE.pop(snapshot, None) if snapshot is not None else None
+    if state is not None:
+        state.off = True
+        state.opened.clear()
 
 
 def _ask(state: _PerSnapshot, asked: _Asked) -> None:
@@ -222,17 +243,23 @@ def _build_asked() -> None:
             while not _QUEUE:
                 _WAKE.wait()
             asked = _QUEUE.pop(0)
+        state = _STATE.get(asked.snapshot)
         try:
-            if path_of(asked.snapshot, asked.key).is_file():
+            if state is None or state.off or path_of(asked.snapshot, asked.key).is_file():
                 continue
             if rows_of(asked.snapshot) >= CHILD_ROWS:
                 _build_in_child(asked)
             else:
                 build_state(asked.snapshot, asked.view, asked.key)
+        except PermissionError as exc:  # a warehouse folder this process may not write: said once
+            state.off = True
+            log.warning("latest views of %s cannot be written (%s); its lookups go through DuckDB",
+                        asked.snapshot.name, exc)
         except Exception:  # the DuckDB path goes on serving; the state is asked for again later
-            log.warning("latest view %s of %s not built", asked.key, asked.snapshot.name, exc_info=True)
+            if not state.off:  # (a snapshot closed while its file was built: nothing to say)
+                log.warning("latest view %s of %s not built", asked.key, asked.snapshot.name, exc_info=True)
         finally:
-            del asked
+            del asked, state
 
 
 def path_of(snapshot: Snapshot, key: str) -> Path:

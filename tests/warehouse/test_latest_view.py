@@ -5,6 +5,7 @@ by a child process for a large snapshot; retention removes the files with their 
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from statpub.etl.load import load
 from statpub.kernel.clock import Clock
 from statpub.warehouse import latest_view, publication, retention
 from statpub.warehouse.gate import Gate
-from statpub.warehouse.reader import Snapshot, WarehouseReader
+from statpub.warehouse.reader import Snapshot, WarehouseReader, open_snapshot
 from tests.etl.builder import MiniRoot, approve_all
 from tests.warehouse.test_lookup import reference
 
@@ -152,3 +153,24 @@ def test_retention_removes_the_views_with_their_snapshot(tmp_path: Path):
     assert left == ["statpub_v000003.duckdb", "statpub_v000003.duckdb.views",
                     "statpub_v000004.duckdb", "statpub_v000004.duckdb.views"]
     assert "statpub_v000009.duckdb.views" in out.orphans and out.freed_bytes >= 2 * 11
+
+
+def test_a_closed_snapshot_lets_go_of_its_files(office):
+    snapshot = open_snapshot(office.path)
+    gate = Gate(snapshot, snapshot.releases["q2"].instant + timedelta(days=1))
+    latest_view.build_state(snapshot, gate._view)
+    assert latest_view.ready(snapshot, gate._view, gate.now) is not None
+    snapshot.close()
+    assert snapshot not in latest_view._STATE  # the mapped file is let go; nothing more is built for it
+
+
+def test_an_unreadable_file_is_said_once_and_its_state_goes_through_duckdb(office, caplog):
+    snapshot = fresh(office)
+    gate = Gate(snapshot, snapshot.releases["q2"].instant + timedelta(days=1))
+    path = latest_view.build_state(snapshot, gate._view)
+    path.write_bytes(b"not an Arrow file")
+    with caplog.at_level(logging.WARNING, logger="statpub.gate"):
+        for _ in range(3):
+            assert latest_view.ready(snapshot, gate._view, gate.now) is None
+            assert gate.observations(THREE).to_pylist() == reference(gate, THREE)
+    assert sum("cannot be read" in r.getMessage() for r in caplog.records) == 1
