@@ -53,6 +53,7 @@ LAYOUT = "1"  # part of each file's name: a change to what the file holds is a n
 BATCH_ROWS = 1 << 17
 RETRY_SECONDS = 30.0  # a state whose build failed or was left to another process is asked for again after this
 KEPT_PER_SNAPSHOT = 4  # opened views kept per snapshot (the current state, the next, a few before)
+FILES_KEPT = 3  # files kept per snapshot: the current state's, the next one's, one spare
 # From this many observations a file is built by a child process: the query's memory (about 600 MB
 # for 1 M latest figures out of 10 M) is then never the web worker's.
 CHILD_ROWS = 200_000
@@ -187,15 +188,18 @@ def ready(snapshot: Snapshot, view: publication.PublicView, now: datetime) -> La
     if path.is_file():
         try:
             found = LatestView.open(path)
+        except FileNotFoundError:  # removed meanwhile (a state gone by): asked for again below
+            found = None
         except (OSError, pa.ArrowInvalid) as exc:
             state.unreadable.add(key)
             log.warning("latest view %s cannot be read (%s); lookups of its state go through DuckDB", path, exc)
             return None
-        with _LOCK:
-            if len(state.opened) >= KEPT_PER_SNAPSHOT:
-                state.opened.clear()
-            state.opened[key] = found
-        return found
+        if found is not None:
+            with _LOCK:
+                if len(state.opened) >= KEPT_PER_SNAPSHOT:
+                    state.opened.clear()
+                state.opened[key] = found
+            return found
     _ask(state, _Asked(snapshot, view, now, key))
     if view.upcoming:  # the state after the next instant, so that it is ready when the instant comes
         at = view.upcoming[0][0]
@@ -299,7 +303,22 @@ def build_state(snapshot: Snapshot, view: publication.PublicView, key: str | Non
         lock_path.unlink(missing_ok=True)
     log.info(json.dumps({"event": "latest_view_built", "snapshot": snapshot.name, "state": key, "rows": rows,
                          "seconds": round(time.perf_counter() - started, 3), "pid": os.getpid()}))
+    _prune(path.parent)
     return path
+
+
+def _prune(folder: Path) -> None:
+    """Keep the FILES_KEPT newest files of a snapshot: states are built in the order of their
+    instants, so older files hold states already past (a worker still mapping one keeps reading
+    it; the disk space comes back when it lets go)."""
+    files = []
+    for path in folder.glob("*.arrow"):
+        try:
+            files.append((path.stat().st_mtime_ns, path))
+        except FileNotFoundError:
+            continue
+    for _mtime, path in sorted(files, reverse=True)[FILES_KEPT:]:
+        path.unlink(missing_ok=True)
 
 
 def main(argv: list[str] | None = None) -> int:

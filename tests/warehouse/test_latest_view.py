@@ -174,3 +174,18 @@ def test_an_unreadable_file_is_said_once_and_its_state_goes_through_duckdb(offic
             assert latest_view.ready(snapshot, gate._view, gate.now) is None
             assert gate.observations(THREE).to_pylist() == reference(gate, THREE)
     assert sum("cannot be read" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_files_of_states_gone_by_are_removed(office, monkeypatch):
+    monkeypatch.setattr(latest_view, "FILES_KEPT", 2)  # the small office has three states
+    snapshot = fresh(office)
+    points = publication.change_points(list(snapshot.releases.values()))
+    instants = [points[0] - timedelta(days=1), *points, points[-1] + timedelta(days=1)]
+    built = []
+    for at in instants:  # states in the order of their instants, as a server meets them
+        path = latest_view.build_state(snapshot, publication.public_view(snapshot, at))
+        if path not in built:
+            built.append(path)
+    left = sorted(latest_view.views_dir(snapshot.path).glob("*.arrow"))
+    assert len(built) > latest_view.FILES_KEPT
+    assert left == sorted(built[-latest_view.FILES_KEPT:])
