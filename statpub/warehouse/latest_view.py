@@ -52,7 +52,7 @@ SUFFIX = ".views"  # beside the snapshot file: statpub_v000042.duckdb.views/
 LAYOUT = "1"  # part of each file's name: a change to what the file holds is a new name
 BATCH_ROWS = 1 << 17
 RETRY_SECONDS = 30.0  # a state whose build failed or was left to another process is asked for again after this
-KEPT_PER_SNAPSHOT = 4  # opened views kept per snapshot (the current state, the next, a few before)
+KEPT_PER_SNAPSHOT = 3  # views kept mapped per snapshot: the current state's, the next one's, the one before
 FILES_KEPT = 3  # files kept per snapshot: the current state's, the next one's, one spare
 # From this many observations a file is built by a child process: the query's memory (about 600 MB
 # for 1 M latest figures out of 10 M) is then never the web worker's.
@@ -152,6 +152,7 @@ class _PerSnapshot:
     opened: dict[str, LatestView] = field(default_factory=dict)
     asked: dict[str, float] = field(default_factory=dict)  # state key → when a build was last asked
     unreadable: set[str] = field(default_factory=set)  # said once; those states go through DuckDB
+    next_asked: set[str] = field(default_factory=set)  # states whose next state was asked for
     off: bool = False  # the snapshot was closed, or its folder cannot be written
 
 
@@ -172,7 +173,8 @@ _builder: threading.Thread | None = None
 
 def ready(snapshot: Snapshot, view: publication.PublicView, now: datetime) -> LatestView | None:
     """The latest view of the public state `view` (the one at `now`) if its file exists, opened
-    once per process; else None, having asked for it and the next state to be built."""
+    once per process; else None, having asked for it to be built. Either way, once per state, the
+    state after the next instant is asked for too, so that its file is there when the instant comes."""
     if not enabled():
         return None
     state = _STATE.get(snapshot) or _start(snapshot)
@@ -182,30 +184,36 @@ def ready(snapshot: Snapshot, view: publication.PublicView, now: datetime) -> La
     if key is None:
         key = state.keys[view.ids] = state_key(snapshot, view)
     found = state.opened.get(key)
-    if found is not None or key in state.unreadable:
-        return found
-    path = path_of(snapshot, key)
-    if path.is_file():
-        try:
-            found = LatestView.open(path)
-        except FileNotFoundError:  # removed meanwhile (a state gone by): asked for again below
-            found = None
-        except (OSError, pa.ArrowInvalid) as exc:
-            state.unreadable.add(key)
-            log.warning("latest view %s cannot be read (%s); lookups of its state go through DuckDB", path, exc)
-            return None
-        if found is not None:
-            with _LOCK:
-                if len(state.opened) >= KEPT_PER_SNAPSHOT:
-                    state.opened.clear()
-                state.opened[key] = found
-            return found
-    _ask(state, _Asked(snapshot, view, now, key))
-    if view.upcoming:  # the state after the next instant, so that it is ready when the instant comes
+    if found is None and key not in state.unreadable:
+        path = path_of(snapshot, key)
+        found = _open(state, key, path) if path.is_file() else None
+        if found is None and key not in state.unreadable:
+            _ask(state, _Asked(snapshot, view, now, key))
+    if key not in state.next_asked and view.upcoming:
+        # The state after the next instant, once per state: ready when its instant comes.
+        state.next_asked.add(key)
         at = view.upcoming[0][0]
         coming = publication.public_view(snapshot, at)
         _ask(state, _Asked(snapshot, coming, at, state_key(snapshot, coming)))
-    return None
+    return found
+
+
+def _open(state: _PerSnapshot, key: str, path: Path) -> LatestView | None:
+    """Map the file of a state and find its series (16 ms for a million figures), keeping the
+    KEPT_PER_SNAPSHOT last opened; None if it is gone meanwhile or cannot be read (said once)."""
+    try:
+        found = LatestView.open(path)
+    except FileNotFoundError:  # removed meanwhile (a state gone by): asked for again
+        return None
+    except (OSError, pa.ArrowInvalid) as exc:
+        state.unreadable.add(key)
+        log.warning("latest view %s cannot be read (%s); lookups of its state go through DuckDB", path, exc)
+        return None
+    with _LOCK:
+        while len(state.opened) >= KEPT_PER_SNAPSHOT:
+            state.opened.pop(next(iter(state.opened)))
+        state.opened[key] = found
+    return found
 
 
 def _start(snapshot: Snapshot) -> _PerSnapshot:
@@ -249,12 +257,15 @@ def _build_asked() -> None:
             asked = _QUEUE.pop(0)
         state = _STATE.get(asked.snapshot)
         try:
-            if state is None or state.off or path_of(asked.snapshot, asked.key).is_file():
+            if state is None or state.off or asked.key in state.opened or asked.key in state.unreadable:
                 continue
-            if rows_of(asked.snapshot) >= CHILD_ROWS:
+            path = path_of(asked.snapshot, asked.key)
+            if not path.is_file() and rows_of(asked.snapshot) >= CHILD_ROWS:
                 _build_in_child(asked)
-            else:
+            elif not path.is_file():
                 build_state(asked.snapshot, asked.view, asked.key)
+            if path.is_file() and not state.off:  # mapped ahead: the state's first request finds it ready
+                _open(state, asked.key, path)
         except PermissionError as exc:  # a warehouse folder this process may not write: said once
             state.off = True
             log.warning("latest views of %s cannot be written (%s); its lookups go through DuckDB",

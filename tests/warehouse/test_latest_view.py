@@ -189,3 +189,23 @@ def test_files_of_states_gone_by_are_removed(office, monkeypatch):
     left = sorted(latest_view.views_dir(snapshot.path).glob("*.arrow"))
     assert len(built) > latest_view.FILES_KEPT
     assert left == sorted(built[-latest_view.FILES_KEPT:])
+
+
+def test_each_state_asks_for_the_next_one_on_the_demo(demo_settings):
+    """Past an instant, the state found ready asks for the one after the following instant: the
+    chain goes on without a request ever waiting for a build."""
+    snapshot = fresh(WarehouseReader(demo_settings.warehouse_dir).snapshot())
+    points = publication.change_points(list(snapshot.releases.values()))
+
+    def key(at):
+        return latest_view.state_key(snapshot, publication.public_view(snapshot, at))
+    i = next(i for i in range(len(points) - 2)
+             if len({key(points[i] - timedelta(seconds=1)), key(points[i]), key(points[i + 1])}) == 3)
+    folder = latest_view.views_dir(snapshot.path)
+    first = Gate(snapshot, points[i] - timedelta(seconds=1))
+    latest_view.ready(snapshot, first._view, first.now)
+    wait_for(lambda: latest_view.path_of(snapshot, key(points[i])).is_file())
+    after = Gate(snapshot, points[i])
+    assert wait_for(lambda: latest_view.ready(snapshot, after._view, after.now)) is not None
+    wait_for(lambda: latest_view.path_of(snapshot, key(points[i + 1])).is_file())
+    assert len(list(folder.glob("*.arrow"))) <= latest_view.FILES_KEPT
